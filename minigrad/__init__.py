@@ -1,0 +1,49 @@
+"""minigrad: a small, readable reverse-mode autograd engine for learning deep learning.
+
+Two engines share one graph core (:mod:`minigrad.autograd`):
+
+* :class:`Value` -- a scalar, micrograd style, for following backpropagation by hand;
+* :class:`Tensor` -- NumPy arrays with broadcasting, for training real networks.
+
+Quick tour::
+
+    import minigrad as mg
+
+    a = mg.Value(2.0); b = mg.Value(-3.0)
+    c = (a * b).tanh(); c.backward()           # a.grad, b.grad
+
+    x = mg.randn(4, 3, requires_grad=True)
+    y = (x @ x.T).softmax(axis=-1).sum(); y.backward()   # x.grad
+    mg.gradcheck(lambda x: (x @ x.T).softmax(axis=-1), x)  # True
+"""
+
+__version__ = "0.1.0"
+
+from minigrad import autograd
+from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from minigrad.creation import arange, eye, full, ones, ones_like, rand, randn, zeros, zeros_like
+from minigrad.gradcheck import GradcheckError, gradcheck, gradgradcheck
+from minigrad.ops import (
+    abs, add, argmax, argmin, broadcast_to, clip, concat, cos, div, exp, flatten, log, log_softmax,
+    logsumexp, matmul, max, maximum, mean, min, minimum, mul, neg, permute, pow, relu, reshape,
+    sigmoid, sin, softmax, sqrt, squeeze, stack, std, sub, sum, swapaxes, tanh, transpose,
+    unbroadcast, unsqueeze, var, where,
+)
+from minigrad.rng import manual_seed
+from minigrad.scalar import Value
+from minigrad.tensor import Tensor, as_tensor, bool_, float32, float64, int64, tensor
+
+__all__ = [
+    "__version__", "autograd", "Value", "Tensor", "tensor", "as_tensor",
+    "float32", "float64", "int64", "bool_",
+    "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
+    "zeros", "ones", "full", "randn", "rand", "arange", "eye", "zeros_like", "ones_like", "manual_seed",
+    "gradcheck", "gradgradcheck", "GradcheckError",
+    "add", "sub", "mul", "div", "neg", "pow", "matmul",
+    "abs", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "clip",
+    "maximum", "minimum", "where",
+    "sum", "mean", "var", "std", "max", "min", "argmax", "argmin",
+    "logsumexp", "softmax", "log_softmax",
+    "reshape", "flatten", "transpose", "permute", "swapaxes", "broadcast_to", "squeeze", "unsqueeze",
+    "concat", "stack", "unbroadcast",
+]

@@ -1,0 +1,204 @@
+"""Elementwise functions and their derivatives.
+
+=========  =====================  =============================================
+op         forward                derivative used by backward
+=========  =====================  =============================================
+abs        |x|                    sign(x)   (0 at 0, as PyTorch)
+exp        e^x                    e^x       (the saved output)
+log        ln x                   1/x
+sqrt       √x                     1/(2√x)   (the saved output)
+sin        sin x                  cos x
+cos        cos x                  -sin x
+tanh       tanh x                 1 - tanh²x
+sigmoid    σ(x) = 1/(1+e^-x)      σ(x)(1 - σ(x))          (seed 003)
+relu       max(0, x)              1 if x > 0 else 0       (seed 003: left derivative at 0)
+clip       min(max(x, lo), hi)    1 inside [lo, hi], else 0
+=========  =====================  =============================================
+
+Masks (relu, clip, abs) are constants of the backward pass, so gradients of
+gradients through them are zero almost everywhere -- which is the truth.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minigrad.ops.function import Function
+from minigrad.tensor import as_tensor
+
+__all__ = ["abs", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "clip"]
+
+
+def _mask(like, values):
+    """A boolean or numeric array as a constant Tensor of ``like``'s dtype."""
+    from minigrad.tensor import Tensor
+
+    return Tensor._from_op(values.astype(like.dtype), None)
+
+
+class Abs(Function):
+    name = "abs"
+
+    def forward(self, a):
+        self.sign = np.sign(a)
+        return np.abs(a)
+
+    def backward(self, g):
+        return (g * _mask(g, self.sign),)
+
+
+class Exp(Function):
+    name = "exp"
+    saves_output = True
+
+    def forward(self, a):
+        return np.exp(a)
+
+    def backward(self, g):
+        return (g * self.output(),)
+
+
+class Log(Function):
+    name = "log"
+
+    def forward(self, a):
+        return np.log(a)
+
+    def backward(self, g):
+        return (g / self.inputs[0],)
+
+
+class Sqrt(Function):
+    name = "sqrt"
+    saves_output = True
+
+    def forward(self, a):
+        return np.sqrt(a)
+
+    def backward(self, g):
+        return (g / (self.output() * 2.0),)
+
+
+class Sin(Function):
+    name = "sin"
+
+    def forward(self, a):
+        return np.sin(a)
+
+    def backward(self, g):
+        return (g * self.inputs[0].cos(),)
+
+
+class Cos(Function):
+    name = "cos"
+
+    def forward(self, a):
+        return np.cos(a)
+
+    def backward(self, g):
+        return (-g * self.inputs[0].sin(),)
+
+
+class Tanh(Function):
+    name = "tanh"
+    saves_output = True
+
+    def forward(self, a):
+        return np.tanh(a)
+
+    def backward(self, g):
+        t = self.output()
+        return (g * (1.0 - t * t),)
+
+
+class Sigmoid(Function):
+    name = "sigmoid"
+    saves_output = True
+
+    def forward(self, a):
+        # e^-|x| never overflows; pick the algebraically equal form for each sign.
+        e = np.exp(-np.abs(a))
+        return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(a.dtype, copy=False)
+
+    def backward(self, g):
+        s = self.output()
+        return (g * s * (1.0 - s),)
+
+
+class Relu(Function):
+    name = "relu"
+
+    def forward(self, a):
+        self.positive = a > 0
+        return np.maximum(a, 0)
+
+    def backward(self, g):
+        return (g * _mask(g, self.positive),)
+
+
+class Clip(Function):
+    name = "clip"
+
+    def forward(self, a, lo, hi):
+        inside = np.ones(a.shape, dtype=bool) if lo is None else a >= lo
+        if hi is not None:
+            inside &= a <= hi
+        self.inside = inside
+        return np.clip(a, lo, hi)
+
+    def backward(self, g):
+        return (g * _mask(g, self.inside),)
+
+
+def abs(x):
+    """|x| elementwise."""
+    return Abs.apply(as_tensor(x))
+
+
+def exp(x):
+    """e^x elementwise."""
+    return Exp.apply(as_tensor(x))
+
+
+def log(x):
+    """Natural logarithm elementwise (−inf at 0, NaN below, as NumPy)."""
+    return Log.apply(as_tensor(x))
+
+
+def sqrt(x):
+    """√x elementwise."""
+    return Sqrt.apply(as_tensor(x))
+
+
+def sin(x):
+    """sin x elementwise."""
+    return Sin.apply(as_tensor(x))
+
+
+def cos(x):
+    """cos x elementwise."""
+    return Cos.apply(as_tensor(x))
+
+
+def tanh(x):
+    """Hyperbolic tangent elementwise."""
+    return Tanh.apply(as_tensor(x))
+
+
+def sigmoid(x):
+    """Logistic function σ(x) = 1 / (1 + e^-x), stable for large |x|."""
+    return Sigmoid.apply(as_tensor(x))
+
+
+def relu(x):
+    """Rectified linear unit max(0, x)."""
+    return Relu.apply(as_tensor(x))
+
+
+def clip(x, min=None, max=None):
+    """Limit values to [min, max] (either bound may be None); gradient 1 inside, 0 outside."""
+    if min is None and max is None:
+        raise ValueError("clip: give min, max or both")
+    if min is not None and max is not None and min > max:
+        raise ValueError(f"clip: min ({min}) is greater than max ({max})")
+    return Clip.apply(as_tensor(x), lo=min, hi=max)
