@@ -263,6 +263,8 @@ def backward(root, grad=None, retain_graph=None, create_graph=False):
         retain_graph = create_graph
     seed = _seed_gradient(root, grad)
     for leaf, g in _run_backward([root], [seed], retain_graph, create_graph).values():
+        if g.dtype != leaf.dtype:  # e.g. a float32 weight used in a float64 expression
+            g = g.astype(leaf.dtype)
         if create_graph:
             leaf.grad = g if leaf.grad is None else leaf.grad + g
         elif leaf.grad is None:

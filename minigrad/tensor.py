@@ -384,6 +384,10 @@ class Tensor:
     def minimum(self, other):
         return _ops.minimum(self, other)
 
+    def where(self, condition, other):
+        """``self`` where ``condition`` holds, else ``other`` (PyTorch's ``Tensor.where``)."""
+        return _ops.where(condition, self, other)
+
     # ------------------------------------------------------------------ reductions
     def sum(self, axis=None, keepdims=False):
         return _ops.sum(self, axis, keepdims)

@@ -219,3 +219,13 @@ def test_seed_network_gradients_match_the_delta_rule():
     np.testing.assert_allclose(b2.grad.numpy(), d2, rtol=1e-12)
     np.testing.assert_allclose(W1.grad.numpy(), np.outer(d1, a0), rtol=1e-12)
     np.testing.assert_allclose(b1.grad.numpy(), d1, rtol=1e-12)
+
+
+def test_leaf_gradient_has_the_leaf_dtype():
+    w = mg.ones(2, requires_grad=True)  # float32
+    x = mg.tensor([1.0, 2.0], dtype="float64")
+    out = w * x
+    assert out.dtype == np.float64
+    out.sum().backward()
+    assert w.grad.dtype == np.float32
+    np.testing.assert_array_equal(w.grad.numpy(), [1, 2])

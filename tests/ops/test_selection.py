@@ -56,3 +56,9 @@ def test_comparisons_return_boolean_tensors_without_grad(x):
 def test_comparison_shape_error():
     with pytest.raises(ValueError, match=r"less.*\(2,\).*\(3,\)"):
         mg.ones(2) < mg.ones(3)
+
+
+def test_where_method_keeps_self_where_condition_holds():
+    x = mg.tensor([-1.0, 2.0, -3.0], requires_grad=True)
+    out = x.where(x > 0, 0.0)
+    np.testing.assert_array_equal(out.numpy(), [0, 2, 0])
