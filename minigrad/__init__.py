@@ -24,7 +24,7 @@ from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_en
 from minigrad.creation import arange, eye, full, ones, ones_like, rand, randn, zeros, zeros_like
 from minigrad.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from minigrad.ops import (
-    abs, add, argmax, argmin, broadcast_to, clip, concat, cos, div, exp, flatten, log, log_softmax,
+    abs, add, argmax, argmin, broadcast_to, clip, concat, cos, div, erf, exp, expm1, flatten, log, log1p, log_softmax,
     logsumexp, matmul, max, maximum, mean, min, minimum, mul, neg, permute, pow, relu, reshape,
     sigmoid, sin, softmax, sqrt, squeeze, stack, std, sub, sum, swapaxes, tanh, transpose,
     unbroadcast, unsqueeze, var, where,
@@ -40,7 +40,7 @@ __all__ = [
     "zeros", "ones", "full", "randn", "rand", "arange", "eye", "zeros_like", "ones_like", "manual_seed",
     "gradcheck", "gradgradcheck", "GradcheckError",
     "add", "sub", "mul", "div", "neg", "pow", "matmul",
-    "abs", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "clip",
+    "abs", "exp", "log", "log1p", "expm1", "erf", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "clip",
     "maximum", "minimum", "where",
     "sum", "mean", "var", "std", "max", "min", "argmax", "argmin",
     "logsumexp", "softmax", "log_softmax",

@@ -357,6 +357,15 @@ class Tensor:
     def log(self):
         return _ops.log(self)
 
+    def log1p(self):
+        return _ops.log1p(self)
+
+    def expm1(self):
+        return _ops.expm1(self)
+
+    def erf(self):
+        return _ops.erf(self)
+
     def sqrt(self):
         return _ops.sqrt(self)
 

@@ -19,12 +19,12 @@ from minigrad.ops.shape import (
     broadcast_to, flatten, permute, reshape, squeeze, swapaxes, transpose, unsqueeze,
 )
 from minigrad.ops.softmax import log_softmax, logsumexp, softmax
-from minigrad.ops.unary import abs, clip, cos, exp, log, relu, sigmoid, sin, sqrt, tanh
+from minigrad.ops.unary import abs, clip, cos, erf, exp, expm1, log, log1p, relu, sigmoid, sin, sqrt, tanh
 
 __all__ = [
     "Function", "unbroadcast",
     "add", "sub", "mul", "div", "neg", "pow", "matmul",
-    "abs", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "clip",
+    "abs", "exp", "log", "log1p", "expm1", "erf", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "clip",
     "maximum", "minimum", "where",
     "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
     "sum", "mean", "var", "std", "max", "min", "argmax", "argmin",

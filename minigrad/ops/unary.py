@@ -6,6 +6,9 @@ op         forward                derivative used by backward
 abs        |x|                    sign(x)   (0 at 0, as PyTorch)
 exp        e^x                    e^x       (the saved output)
 log        ln x                   1/x
+log1p      ln(1 + x)              1/(1 + x)   (accurate for tiny x)
+expm1      e^x - 1                e^x         (accurate for tiny x)
+erf        2/√π ∫₀ˣ e^(-t²) dt    2/√π · e^(-x²)
 sqrt       √x                     1/(2√x)   (the saved output)
 sin        sin x                  cos x
 cos        cos x                  -sin x
@@ -21,12 +24,14 @@ gradients through them are zero almost everywhere -- which is the truth.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from minigrad.ops.function import Function
 from minigrad.tensor import as_tensor
 
-__all__ = ["abs", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "clip"]
+__all__ = ["abs", "exp", "log", "log1p", "expm1", "erf", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "clip"]
 
 
 def _mask(like, values):
@@ -66,6 +71,42 @@ class Log(Function):
 
     def backward(self, g):
         return (g / self.inputs[0],)
+
+
+class Log1p(Function):
+    name = "log1p"
+
+    def forward(self, a):
+        return np.log1p(a)
+
+    def backward(self, g):
+        return (g / (self.inputs[0] + 1.0),)
+
+
+class Expm1(Function):
+    name = "expm1"
+    saves_output = True
+
+    def forward(self, a):
+        return np.expm1(a)
+
+    def backward(self, g):
+        return (g * (self.output() + 1.0),)
+
+
+# NumPy has no erf; Python's math.erf (the C library's) applied elementwise.
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+class Erf(Function):
+    name = "erf"
+
+    def forward(self, a):
+        return np.asarray(_erf(a), dtype=a.dtype)
+
+    def backward(self, g):
+        x = self.inputs[0]
+        return (g * (-(x * x)).exp() * (2.0 / math.sqrt(math.pi)),)
 
 
 class Sqrt(Function):
@@ -163,6 +204,21 @@ def exp(x):
 def log(x):
     """Natural logarithm elementwise (−inf at 0, NaN below, as NumPy)."""
     return Log.apply(as_tensor(x))
+
+
+def log1p(x):
+    """ln(1 + x) elementwise, exact even when x is tiny."""
+    return Log1p.apply(as_tensor(x))
+
+
+def expm1(x):
+    """e^x - 1 elementwise, exact even when x is tiny."""
+    return Expm1.apply(as_tensor(x))
+
+
+def erf(x):
+    """The error function erf(x) = 2/√π ∫₀ˣ e^(-t²) dt (used by the exact GELU)."""
+    return Erf.apply(as_tensor(x))
 
 
 def sqrt(x):

@@ -1,3 +1,5 @@
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -15,6 +17,9 @@ def np_sigmoid(x):
 UNARY = {
     "exp": (mg.exp, np.exp, (-2, 2), 0, True),
     "log": (mg.log, np.log, (0.2, 3), 0, True),
+    "log1p": (mg.log1p, np.log1p, (-0.8, 3), 0, True),
+    "expm1": (mg.expm1, np.expm1, (-2, 2), 0, True),
+    "erf": (mg.erf, np.vectorize(math.erf), (-2.5, 2.5), 0, True),
     "sqrt": (mg.sqrt, np.sqrt, (0.2, 3), 0, True),
     "sin": (mg.sin, np.sin, (-3, 3), 0, True),
     "cos": (mg.cos, np.cos, (-3, 3), 0, True),
@@ -86,3 +91,10 @@ def test_sigmoid_and_tanh_are_stable_for_large_inputs(dtype):
     assert s.dtype == np.dtype(dtype)
     t = mg.tensor([-1000.0, 1000.0], dtype=dtype).tanh()
     np.testing.assert_array_equal(t.numpy(), [-1, 1])
+
+
+def test_log1p_and_expm1_are_accurate_for_tiny_inputs():
+    x = mg.tensor([1e-12, -1e-12], dtype="float64")
+    np.testing.assert_allclose(x.log1p().numpy(), [1e-12 - 5e-25, -1e-12 - 5e-25], rtol=1e-15)
+    np.testing.assert_allclose(x.expm1().numpy(), [1e-12 + 5e-25, -1e-12 + 5e-25], rtol=1e-15)
+    assert mg.erf(mg.tensor([0.0, 10.0])).tolist() == [0.0, 1.0]
