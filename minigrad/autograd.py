@@ -144,15 +144,19 @@ class enable_grad(contextlib.ContextDecorator):
 
 
 @contextlib.contextmanager
-def scope(name: str):
+def scope(name: str, absolute: bool = False):
     """Stamp ``name`` (joined to any enclosing scope with ".") on tensors created inside.
 
     ``nn.Module`` enters the scope of its attribute path, so the tensors of the third
     layer of a ``Sequential`` carry ``scope == "2"`` (or ``"layers.2"`` when the
-    Sequential is an attribute called ``layers``).
+    Sequential is an attribute called ``layers``). With ``absolute=True`` the name
+    replaces the enclosing scope instead of extending it.
     """
     prev = _state.scope
-    _state.scope = f"{prev}.{name}" if prev and name else (name or prev)
+    if absolute:
+        _state.scope = name
+    else:
+        _state.scope = f"{prev}.{name}" if prev and name else (name or prev)
     try:
         yield _state.scope
     finally:
