@@ -1,0 +1,301 @@
+"""Layers: Linear, Dropout, BatchNorm1d, LayerNorm, Flatten, Identity.
+
+Each layer is a small :class:`~minigrad.nn.module.Module` around a function defined
+here (``affine`` for Linear, ``dropout``, ``batch_norm``, ``layer_norm``) that takes
+every tensor as an argument -- handy for gradient checks and for writing a network
+by hand. They are also available from :mod:`minigrad.nn.functional`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minigrad.autograd import no_grad
+from minigrad.nn import init as initializers
+from minigrad.nn import regularizers
+from minigrad.nn.module import Module, Parameter
+from minigrad.ops.shape import flatten as _flatten
+from minigrad.rng import generator
+from minigrad.tensor import Tensor, as_tensor
+
+__all__ = [
+    "Linear", "Dropout", "BatchNorm1d", "LayerNorm", "Flatten", "Identity",
+    "affine", "dropout", "batch_norm", "layer_norm",
+]
+
+
+# --------------------------------------------------------------------------- functions
+
+def affine(x, weight, bias=None):
+    """The affine map of a Linear layer: z = x Wᵀ + b for a batch of row vectors x (seed 003: z = W a + b per example).
+
+    ``weight`` has the seeds' layout W ∈ R^{n_out × n_in}; ``x`` is (..., n_in).
+    """
+    z = x @ weight.T
+    return z if bias is None else z + bias
+
+
+def dropout(x, p=0.5, training=True, inverted=True):
+    """Zero each unit with probability ``p`` during training (seed 002, "Dropout").
+
+    *Inverted* dropout (the default, as in PyTorch and Keras) scales the kept units
+    by 1/(1−p) while training, so nothing changes at test time. *Vanilla* dropout
+    (``inverted=False``, as on the seed 002 slides) keeps units unscaled while
+    training and multiplies by the keep probability 1−p at test time, which gives
+    the same expectation: E_train[a] = (1−p)·E_test-unscaled[a].
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout: p must be a probability in [0, 1], got {p}")
+    x = as_tensor(x)
+    keep = 1.0 - p
+    if not training:
+        return x if inverted or p == 0 else x * keep
+    if p == 0:
+        return x
+    if p == 1:
+        return x * 0.0
+    mask = generator().random(x.shape) < keep
+    scale = 1.0 / keep if inverted else 1.0
+    return x * Tensor._from_op((mask * scale).astype(x.dtype), None)
+
+
+def _channel_shape(x, axis_len):
+    """Shape that lines a per-channel vector up with axis 1 of ``x`` ((C,) → (1, C[, 1]))."""
+    return (1, axis_len) + (1,) * (x.ndim - 2)
+
+
+def batch_norm(x, running_mean=None, running_var=None, weight=None, bias=None,
+               training=True, momentum=0.1, eps=1e-5):
+    """Batch normalization over axis 1 (seed 001, "Batch normalization").
+
+    For each channel c, with μ_B and σ²_B the mean and *biased* variance over the
+    batch (and length) axes:
+
+        x̂ = (x − μ_B) / √(σ²_B + ε),   y = γ x̂ + β
+
+    In training the running statistics are updated in place (momentum m):
+    running_mean ← (1−m)·running_mean + m·μ_B and
+    running_var ← (1−m)·running_var + m·σ²_B·n/(n−1) (the *unbiased* variance,
+    as PyTorch). In evaluation the running statistics replace μ_B and σ²_B.
+    """
+    x = as_tensor(x)
+    if x.ndim not in (2, 3):
+        raise ValueError(f"batch_norm expects input of shape (N, C) or (N, C, L), got {x.shape}")
+    axes = (0,) if x.ndim == 2 else (0, 2)
+    shape = _channel_shape(x, x.shape[1])
+    if training or running_mean is None:
+        n = x.shape[0] * (x.shape[2] if x.ndim == 3 else 1)
+        if n < 2:
+            raise ValueError(
+                f"batch_norm in training needs more than one value per channel, got input of shape {x.shape}"
+            )
+        mean = x.mean(axis=axes, keepdims=True)
+        var = x.var(axis=axes, keepdims=True)
+        if running_mean is not None:
+            with no_grad():
+                m = momentum
+                running_mean.data[...] = (1 - m) * running_mean.data + m * mean.data.reshape(-1)
+                running_var.data[...] = (1 - m) * running_var.data + m * var.data.reshape(-1) * (n / (n - 1))
+    else:
+        mean = running_mean.reshape(shape)
+        var = running_var.reshape(shape)
+    out = (x - mean) / (var + eps).sqrt()
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    if bias is not None:
+        out = out + bias.reshape(shape)
+    return out
+
+
+def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Layer normalization over the trailing ``normalized_shape`` axes of each example.
+
+    x̂ = (x − μ) / √(σ² + ε) with μ, σ² (biased) over those axes; y = γ x̂ + β.
+    Unlike BatchNorm it needs no batch statistics, so train and eval agree.
+    """
+    x = as_tensor(x)
+    normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    k = len(normalized_shape)
+    if x.shape[x.ndim - k:] != normalized_shape:
+        raise ValueError(f"layer_norm over {normalized_shape} needs input ending in that shape, got {x.shape}")
+    axes = tuple(range(x.ndim - k, x.ndim))
+    mean = x.mean(axis=axes, keepdims=True)
+    var = x.var(axis=axes, keepdims=True)
+    out = (x - mean) / (var + eps).sqrt()
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+# --------------------------------------------------------------------------- modules
+
+class Linear(Module):
+    """Fully connected layer z = x Wᵀ + b with W ∈ R^{out × in} (seed 003 notation).
+
+    ``weight_init`` / ``bias_init``: an initializer name from :mod:`minigrad.nn.init`
+    ("he_normal", "glorot_uniform", "zeros", ...) or a function ``shape -> array``.
+    ``weight_regularizer``, ``bias_regularizer``, ``activity_regularizer``: as in the
+    seeds' Keras examples (``kernel_regularizer=l2(0.01)``), callables from
+    :mod:`minigrad.nn.regularizers` or their names; their penalties are collected by
+    ``model.regularization_loss()``. The activity penalty is that of the last
+    forward pass divided by the batch size (as Keras does).
+    """
+
+    def __init__(self, in_features, out_features, bias=True, weight_init="he_normal", bias_init="zeros",
+                 weight_regularizer=None, bias_regularizer=None, activity_regularizer=None):
+        super().__init__()
+        for name, value in (("in_features", in_features), ("out_features", out_features)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"Linear: {name} must be a positive integer, got {value!r}")
+        self.in_features = int(in_features)
+        self.out_features = int(out_features)
+        self.weight = Parameter(initializers.get(weight_init)((self.out_features, self.in_features)))
+        self.bias = Parameter(initializers.get(bias_init)((self.out_features,))) if bias else None
+        self.weight_regularizer = regularizers.get(weight_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self._activity_penalty = None
+
+    def forward(self, x):
+        x = as_tensor(x, like=self.weight)
+        if x.ndim == 0 or x.shape[-1] != self.in_features:
+            where = f" (layer '{self._scope}')" if self._scope else ""
+            raise ValueError(
+                f"{self!r}{where} got input of shape {x.shape}: the last axis must have "
+                f"{self.in_features} features"
+            )
+        out = affine(x, self.weight, self.bias)
+        if self.activity_regularizer is not None:
+            batch = out.shape[0] if out.ndim > 1 else 1
+            self._activity_penalty = self.activity_regularizer(out) * (1.0 / batch)
+        return out
+
+    def regularization_terms(self):
+        terms = []
+        if self.weight_regularizer is not None:
+            terms.append(self.weight_regularizer(self.weight))
+        if self.bias_regularizer is not None and self.bias is not None:
+            terms.append(self.bias_regularizer(self.bias))
+        if self.activity_regularizer is not None and self._activity_penalty is not None:
+            terms.append(self._activity_penalty)
+        return terms
+
+    def extra_repr(self):
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class Dropout(Module):
+    """Randomly zero units with probability ``p`` in training mode (see :func:`dropout`)."""
+
+    def __init__(self, p=0.5, inverted=True):
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p}")
+        self.p = float(p)
+        self.inverted = bool(inverted)
+
+    def forward(self, x):
+        return dropout(x, self.p, self.training, self.inverted)
+
+    def extra_repr(self):
+        return f"p={self.p}" + ("" if self.inverted else ", inverted=False")
+
+
+class BatchNorm1d(Module):
+    """Batch normalization of (N, C) or (N, C, L) inputs (see :func:`batch_norm`).
+
+    Learnable γ (``weight``, ones) and β (``bias``, zeros) when ``affine``; buffers
+    ``running_mean`` (zeros), ``running_var`` (ones) and ``num_batches_tracked``.
+    ``momentum=None`` makes the running statistics a cumulative average.
+    """
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True):
+        super().__init__()
+        if isinstance(num_features, bool) or not isinstance(num_features, (int, np.integer)) or num_features < 1:
+            raise ValueError(f"BatchNorm1d: num_features must be a positive integer, got {num_features!r}")
+        if momentum is not None and not 0.0 <= momentum <= 1.0:
+            raise ValueError(f"BatchNorm1d: momentum must be in [0, 1] or None, got {momentum}")
+        self.num_features = int(num_features)
+        self.eps = eps
+        self.momentum = momentum
+        self.affine = affine
+        self.track_running_stats = track_running_stats
+        self.weight = Parameter(np.ones(num_features)) if affine else None
+        self.bias = Parameter(np.zeros(num_features)) if affine else None
+        if track_running_stats:
+            self.register_buffer("running_mean", Tensor(np.zeros(num_features)))
+            self.register_buffer("running_var", Tensor(np.ones(num_features)))
+            self.register_buffer("num_batches_tracked", Tensor(np.zeros((), dtype=np.int64)))
+        else:
+            self.running_mean = self.running_var = None
+
+    def forward(self, x):
+        x = as_tensor(x, like=self.weight if self.weight is not None else None)
+        if x.ndim not in (2, 3) or x.shape[1] != self.num_features:
+            raise ValueError(
+                f"{self!r} expects input of shape (N, {self.num_features}) or (N, {self.num_features}, L), "
+                f"got {x.shape}"
+            )
+        use_batch = self.training or self.running_mean is None
+        momentum = self.momentum
+        if self.training and self.running_mean is not None:
+            self.num_batches_tracked.data[...] += 1
+            if momentum is None:
+                momentum = 1.0 / int(self.num_batches_tracked.data)
+        return batch_norm(
+            x,
+            self.running_mean if self.running_mean is not None else None,
+            self.running_var,
+            self.weight,
+            self.bias,
+            training=use_batch,
+            momentum=momentum if momentum is not None else 0.0,
+            eps=self.eps,
+        )
+
+    def extra_repr(self):
+        return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}"
+
+
+class LayerNorm(Module):
+    """Normalize each example over its trailing ``normalized_shape`` axes (see :func:`layer_norm`)."""
+
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
+        if not shape or any(int(n) < 1 for n in shape):
+            raise ValueError(f"LayerNorm: normalized_shape must be positive, got {normalized_shape!r}")
+        self.normalized_shape = tuple(int(n) for n in shape)
+        self.eps = eps
+        self.weight = Parameter(np.ones(self.normalized_shape)) if elementwise_affine else None
+        self.bias = Parameter(np.zeros(self.normalized_shape)) if elementwise_affine else None
+
+    def forward(self, x):
+        x = as_tensor(x, like=self.weight if self.weight is not None else None)
+        return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return f"{self.normalized_shape}, eps={self.eps}"
+
+
+class Flatten(Module):
+    """Merge the axes from ``start_axis`` (default 1, keeping the batch axis) into one."""
+
+    def __init__(self, start_axis=1):
+        super().__init__()
+        self.start_axis = start_axis
+
+    def forward(self, x):
+        return _flatten(as_tensor(x), self.start_axis)
+
+    def extra_repr(self):
+        return f"start_axis={self.start_axis}"
+
+
+class Identity(Module):
+    """Returns its input unchanged (a placeholder layer)."""
+
+    def forward(self, x):
+        return x

@@ -1,0 +1,385 @@
+"""Loss functions: how far the network's outputs are from the targets.
+
+Training minimises a loss L(ŷ, y) averaged over the data (seed 001, "Loss
+functions"; seed 003, "Funciones de coste"). Each function here computes the
+loss of every element or sample and then *reduces* it:
+
+    reduction="mean"   the average of all the per-element / per-sample losses
+    reduction="sum"    their sum
+    reduction="none"   the unreduced losses (elementwise losses keep the input's
+                       shape; classification losses give one value per sample)
+
+Every loss is composed from Tensor ops, so it is differentiable to any order.
+Inputs and targets must have exactly the shapes the loss expects: nothing is
+broadcast, because mse((N, 1), (N,)) silently becoming an N×N matrix is a classic
+bug. Targets may be NumPy arrays, lists or Tensors.
+
+==================================  ===================================================
+loss                                per element / per sample
+==================================  ===================================================
+mse                                 (ŷ − y)²
+mae                                 |ŷ − y|
+huber                               ½(ŷ − y)² if |ŷ − y| < δ, else δ(|ŷ − y| − ½δ)
+binary_cross_entropy                −[y ln p + (1 − y) ln(1 − p)]
+cross_entropy                       −Σ_c y_c ln softmax(z)_c
+nll                                 −ln p_t   (given ln p)
+hinge                               max(1 − y·ŷ, 0),  y ∈ {−1, 1}
+categorical_hinge                   max(max_c (1 − y_c) ŷ_c − Σ_c y_c ŷ_c + 1, 0)
+classification_error  (a metric)    [argmax ŷ ≠ t]
+==================================  ===================================================
+
+Example::
+
+    >>> import minigrad as mg
+    >>> from minigrad.nn import losses
+    >>> logits = mg.tensor([[2.0, 0.5, -1.0]], requires_grad=True)
+    >>> loss = losses.cross_entropy(logits, [0])
+    >>> loss.backward()          # logits.grad = softmax(logits) − onehot
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minigrad import backend
+from minigrad.ops import where
+from minigrad.tensor import FLOAT_DTYPES, Tensor, as_tensor, float32
+
+__all__ = [
+    "mse", "mae", "huber", "binary_cross_entropy", "cross_entropy", "nll",
+    "hinge", "categorical_hinge", "classification_error", "get", "EPSILON",
+]
+
+EPSILON = 1e-7
+"""Probabilities are clipped to [EPSILON, 1 − EPSILON] before taking logs (as Keras
+does), so a confident wrong prediction costs −ln(1e-7) ≈ 16.1 instead of ∞."""
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _reduce(loss, reduction, name):
+    """Apply ``reduction`` ("mean" | "sum" | "none") to a tensor of losses."""
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{name}: unknown reduction {reduction!r}; use one of {', '.join(map(repr, _REDUCTIONS))}")
+
+
+def _input(x):
+    """The prediction as a floating Tensor (arrays keep float64; other data becomes float32)."""
+    if isinstance(x, Tensor):
+        return x if x.dtype.kind == "f" else x.astype(float32)
+    arr = np.asarray(x)
+    return Tensor(arr, dtype=arr.dtype if arr.dtype in FLOAT_DTYPES else float32)
+
+
+def _target(target, like, name):
+    """A value target as a Tensor of ``like``'s dtype and device, shaped exactly like it.
+
+    A Tensor target stays in the graph (so a loss between two learned tensors
+    differentiates both); anything else becomes a constant.
+    """
+    if isinstance(target, Tensor):
+        t = target.to(like.device).astype(like.dtype)
+    else:
+        t = as_tensor(np.asarray(target), like=like)
+    if t.shape != like.shape:
+        raise ValueError(
+            f"{name}: input shape {like.shape} and target shape {t.shape} differ; "
+            "losses do not broadcast, reshape one of them (e.g. target.reshape(input.shape))"
+        )
+    return t
+
+
+def _labels(target):
+    """Target values as a NumPy array (labels are constants: no gradient)."""
+    return target.numpy() if isinstance(target, Tensor) else np.asarray(target)
+
+
+def _class_axis(x):
+    """Classes lie along axis 1 of an (N, C, ...) input, axis 0 of a single sample (C,)."""
+    return 1 if x.ndim >= 2 else 0
+
+
+def _indices(labels, n_classes, name):
+    """Check that ``labels`` are class indices in [0, n_classes) and return them as int64."""
+    if labels.dtype.kind == "f" and np.all(np.isfinite(labels)) and np.all(labels == np.round(labels)):
+        labels = labels.astype(np.int64)  # whole-number floats (e.g. read from a CSV) are fine
+    if labels.dtype.kind not in "iu":
+        sample = labels.ravel()[:3].tolist()
+        raise ValueError(
+            f"{name}: class-index targets must be integers, got {labels.dtype} values such as {sample}; "
+            "pass integer class indices or one-hot/probability targets shaped like the input"
+        )
+    bad = (labels < 0) | (labels >= n_classes)
+    if bad.any():
+        raise ValueError(
+            f"{name}: class index {labels[bad].ravel()[0]} is out of range for {n_classes} classes "
+            f"(valid indices are 0 … {n_classes - 1})"
+        )
+    return labels.astype(np.int64, copy=False)
+
+
+def _split_target(x, target, name):
+    """Interpret a classification target for input ``x`` (classes along ``_class_axis``).
+
+    Returns ``(indices, None)`` for integer class indices shaped like ``x`` without
+    its class axis, or ``(None, probabilities)`` for a one-hot/probability target
+    shaped like ``x``.
+    """
+    axis = _class_axis(x)
+    if x.ndim == 0:
+        raise ValueError(f"{name}: input must have a class axis, shape (N, C) or (C,); got shape ()")
+    batch_shape = x.shape[:axis] + x.shape[axis + 1:]
+    shape = tuple(target.shape) if hasattr(target, "shape") else np.shape(target)
+    if shape == x.shape:
+        return None, _target(target, x, name)
+    if shape == batch_shape:
+        return _indices(_labels(target), x.shape[axis], name), None
+    raise ValueError(
+        f"{name}: input shape {x.shape} and target shape {shape} do not match; expected class indices "
+        f"of shape {batch_shape} or one-hot/probabilities of shape {x.shape}"
+    )
+
+
+def _pick(x, indices, axis):
+    """x[…, indices, …] along ``axis``: each sample's entry for its class (scatter-add gradient)."""
+    grids = list(np.indices(indices.shape, sparse=True))  # one broadcastable arange per batch axis
+    grids.insert(axis, indices)
+    return x[tuple(backend.to_device(g, x.device) for g in grids)]
+
+
+def _softplus(z):
+    """ln(1 + e^z) = max(z, 0) + ln(1 + e^{−|z|}), evaluated per sign.
+
+    Writing each sign's branch without max/|·| (whose derivatives are undefined at
+    0) keeps the first *and* second derivatives exact at z = 0, where a
+    zero-initialised model starts; clipping each branch's argument keeps the
+    branch that ``where`` discards finite, so its zero gradient is never 0·∞.
+    """
+    pos = z.clip(min=0.0)
+    neg = z.clip(max=0.0)
+    return where(z > 0, pos + (-pos).exp().log1p(), neg.exp().log1p())
+
+
+# --------------------------------------------------------------------------- regression
+
+def mse(input, target, reduction="mean"):
+    """Mean squared error: ℓᵢ = (ŷᵢ − yᵢ)², averaged over every element.
+
+    Seed 001, "Loss functions" (MSE); seed 003, "Funciones de coste" (squared
+    error C = ½‖y − t‖², whose gradient y − t is the delta of a linear output).
+    "mean" divides by the number of elements, as PyTorch does; the seed 001
+    table instead sums each row and averages over rows, i.e.
+    ``mse(p, y, reduction="sum") / N``.
+    """
+    x = _input(input)
+    d = x - _target(target, x, "mse")
+    return _reduce(d * d, reduction, "mse")
+
+
+def mae(input, target, reduction="mean"):
+    """Mean absolute error: ℓᵢ = |ŷᵢ − yᵢ| (seed 001, "Loss functions", MAE).
+
+    Less sensitive to outliers than MSE; its gradient ±1 (0 at a perfect fit)
+    does not shrink as the error does.
+    """
+    x = _input(input)
+    return _reduce((x - _target(target, x, "mae")).abs(), reduction, "mae")
+
+
+def huber(input, target, delta=1.0, reduction="mean"):
+    """Huber loss: quadratic for small errors, linear for large ones.
+
+        ℓᵢ = ½ dᵢ²            if |dᵢ| < δ
+        ℓᵢ = δ (|dᵢ| − ½ δ)   otherwise,          dᵢ = ŷᵢ − yᵢ
+
+    (PyTorch's HuberLoss.) It behaves like MSE near the target and like δ·MAE far
+    from it, so outliers pull with a bounded force δ. A robust variant of the
+    squared error of seed 003, "Funciones de coste".
+    """
+    if not delta > 0:
+        raise ValueError(f"huber: delta must be positive, got {delta}")
+    x = _input(input)
+    d = x - _target(target, x, "huber")
+    a = d.abs()
+    loss = where(a < delta, 0.5 * d * d, delta * (a - 0.5 * delta))
+    return _reduce(loss, reduction, "huber")
+
+
+# --------------------------------------------------------------------------- classification
+
+def binary_cross_entropy(input, target, from_logits=False, reduction="mean"):
+    """Binary cross-entropy for targets y ∈ [0, 1] (usually 0 or 1).
+
+        ℓᵢ = −[yᵢ ln pᵢ + (1 − yᵢ) ln(1 − pᵢ)]
+
+    Seed 003, "Funciones de coste" (cross entropy) and "Maximum likelihood (II)":
+    for a sigmoid output this is −ln p(t | y), and its delta is simply σ(z) − t.
+
+    ``from_logits=False``: ``input`` holds probabilities p, clipped to
+    [EPSILON, 1 − EPSILON] (EPSILON = 1e-7, as Keras) so the log stays finite.
+    ``from_logits=True``: ``input`` holds logits z with p = σ(z), computed stably as
+
+        ℓᵢ = max(zᵢ, 0) − zᵢ yᵢ + ln(1 + e^{−|zᵢ|})
+
+    which never overflows (finite at z = ±1000) and is exact where σ(z) rounds to 0 or 1.
+    """
+    x = _input(input)
+    y = _target(target, x, "binary_cross_entropy")
+    if from_logits:
+        loss = _softplus(x) - x * y
+    else:
+        p = x.clip(EPSILON, 1.0 - EPSILON)
+        loss = -(y * p.log() + (1.0 - y) * (1.0 - p).log())
+    return _reduce(loss, reduction, "binary_cross_entropy")
+
+
+def cross_entropy(input, target, from_logits=True, label_smoothing=0.0, reduction="mean"):
+    """Categorical cross-entropy ("average cross entropy", ACE).
+
+        ℓᵢ = −Σ_c y_{ic} ln p_{ic},    p_i = softmax(z_i)
+
+    Seed 001, "Loss functions" (ACE = −(1/n) Σᵢ Σⱼ yᵢʲ ln Sʲ(zᵢ)); seed 003,
+    "Funciones de coste" (softmax output, delta = softmax(z) − t).
+
+    ``input``: logits of shape (N, C) or (C,) for one sample, or (N, C, d₁, …) with
+    classes on axis 1. By default (``from_logits=True``) ln p = log_softmax(z),
+    stable for logits of any size; with ``from_logits=False`` the input holds
+    probabilities, clipped below at EPSILON before the log (not renormalised).
+
+    ``target``: integer class indices of shape (N,) (then ℓᵢ = −ln p_{i,tᵢ}) or
+    one-hot/probabilities of shape (N, C). Label smoothing ε replaces the target by
+    (1 − ε)·y + ε/C. Returns one loss per sample before reduction.
+    """
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+    x = _input(input)
+    axis = _class_axis(x)
+    indices, probs = _split_target(x, target, "cross_entropy")
+    logp = x.log_softmax(axis=axis) if from_logits else x.clip(min=EPSILON).log()
+    if indices is not None:
+        # (1 − ε)·(−ln p_t) + ε·mean_c(−ln p_c): smoothing without building a one-hot matrix
+        loss = -_pick(logp, indices, axis)
+        if label_smoothing:
+            loss = (1.0 - label_smoothing) * loss - label_smoothing * logp.mean(axis=axis)
+    else:
+        if label_smoothing:
+            probs = (1.0 - label_smoothing) * probs + label_smoothing / x.shape[axis]
+        loss = -(probs * logp).sum(axis=axis)
+    return _reduce(loss, reduction, "cross_entropy")
+
+
+def nll(log_probs, target, reduction="mean"):
+    """Negative log-likelihood of class indices: ℓᵢ = −ln p_{i,tᵢ}, given ln p.
+
+    Seed 003, "Maximum likelihood (I)": J = −(1/n) Σᵢ ln p(tᵢ | y(xᵢ)).
+    ``log_probs`` is (N, C) (or (C,), or (N, C, d₁, …)), e.g. from ``log_softmax``;
+    ``target`` holds integer class indices shaped like it without the class axis.
+    ``nll(log_softmax(z), t)`` equals ``cross_entropy(z, t)``.
+    """
+    x = _input(log_probs)
+    axis = _class_axis(x)
+    indices, probs = _split_target(x, target, "nll")
+    if indices is None:
+        raise ValueError(
+            f"nll: target must hold class indices of shape {x.shape[:axis] + x.shape[axis + 1:]}, "
+            f"got shape {probs.shape}; use cross_entropy for one-hot or probability targets"
+        )
+    return _reduce(-_pick(x, indices, axis), reduction, "nll")
+
+
+def hinge(input, target, reduction="mean"):
+    """Hinge loss (Keras's Hinge): ℓᵢ = max(1 − yᵢ·ŷᵢ, 0), with yᵢ ∈ {−1, 1}.
+
+    Seed 003, "Hinge loss (widely used in SVM)" and "Funciones de coste en Keras".
+    The output ŷ is linear (a score, not a probability); samples beyond the
+    margin (y·ŷ ≥ 1) cost nothing and give no gradient. Labels given as {0, 1}
+    are mapped to {−1, 1}. "none" returns one loss per element.
+    """
+    x = _input(input)
+    y = _target(_labels(target), x, "hinge")
+    values = set(np.unique(y.numpy()).tolist())
+    if values <= {0.0, 1.0}:
+        y = 2.0 * y - 1.0
+    elif not values <= {-1.0, 1.0}:
+        raise ValueError(f"hinge: labels must be in {{-1, 1}} or {{0, 1}}, got values {sorted(values)[:5]}")
+    return _reduce((1.0 - y * x).relu(), reduction, "hinge")
+
+
+def categorical_hinge(input, target, reduction="mean"):
+    """Categorical hinge (Keras's CategoricalHinge), one value per sample:
+
+        pos = Σ_c y_c ŷ_c,   neg = max_c (1 − y_c) ŷ_c,   ℓ = max(neg − pos + 1, 0)
+
+    With a one-hot y this is max(ŷ_best wrong − ŷ_true + 1, 0): the true class
+    must beat every other score by a margin of 1. (Seed 003's multi-class hinge
+    Σ_{j≠o} max(0, z_j − z_o + Δ) sums over the wrong classes; Keras takes the
+    largest.) Seed 003, "Funciones de coste en Keras". ``target`` is one-hot of
+    the input's shape or class indices; ``input`` is (N, C) or (C,).
+    """
+    x = _input(input)
+    axis = _class_axis(x)
+    indices, probs = _split_target(x, target, "categorical_hinge")
+    if indices is not None:
+        xp = backend.array_module(x.device)
+        eye = xp.eye(x.shape[axis], dtype=x.dtype)
+        probs = Tensor._from_op(xp.moveaxis(eye[backend.to_device(indices, x.device)], -1, axis), None)
+    pos = (probs * x).sum(axis=axis)
+    neg = ((1.0 - probs) * x).max(axis=axis)
+    return _reduce((neg - pos + 1.0).relu(), reduction, "categorical_hinge")
+
+
+def classification_error(input, target):
+    """Fraction of samples whose predicted class (argmax) differs from the target.
+
+        CE = (1/n) Σᵢ [argmax_c ŷ_{ic} ≠ tᵢ]
+
+    Seed 001, "Loss functions" (classification error): a metric, not a loss, since
+    it is piecewise constant (zero gradient almost everywhere) and "too coarse":
+    it cannot tell a confident right answer from a lucky one. ``input`` holds scores
+    or probabilities, (N, C) or (C,); ``target`` class indices or one-hot. Returns
+    a Python float.
+    """
+    x = _input(input)
+    axis = _class_axis(x)
+    indices, probs = _split_target(x, target, "classification_error")
+    predicted = x.numpy().argmax(axis=axis)
+    if indices is None:
+        indices = probs.numpy().argmax(axis=axis)
+    return float(np.mean(predicted != indices))
+
+
+# --------------------------------------------------------------------------- lookup
+
+_BY_NAME = {
+    "mse": mse, "mean_squared_error": mse,
+    "mae": mae, "mean_absolute_error": mae,
+    "huber": huber,
+    "binary_cross_entropy": binary_cross_entropy, "bce": binary_cross_entropy,
+    "binary_crossentropy": binary_cross_entropy,
+    "cross_entropy": cross_entropy, "categorical_crossentropy": cross_entropy,
+    "nll": nll,
+    "hinge": hinge,
+    "categorical_hinge": categorical_hinge,
+}
+
+
+def get(name):
+    """The loss function called ``name`` (e.g. "mse", "bce", "cross_entropy").
+
+    A callable is returned unchanged, so ``loss=...`` arguments accept both.
+    Note that "categorical_crossentropy" maps to :func:`cross_entropy`, which expects
+    logits unless called with ``from_logits=False``.
+    """
+    if callable(name):
+        return name
+    fn = _BY_NAME.get(name.lower()) if isinstance(name, str) else None
+    if fn is None:
+        raise ValueError(f"unknown loss {name!r}; valid names are: {', '.join(sorted(_BY_NAME))}")
+    return fn
