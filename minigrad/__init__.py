@@ -19,10 +19,11 @@ Quick tour::
 
 __version__ = "0.1.0"
 
-from minigrad import autograd, nn
+from minigrad import autograd, data, metrics, nn, optim, train
 from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigrad.creation import arange, eye, full, ones, ones_like, rand, randn, zeros, zeros_like
 from minigrad.gradcheck import GradcheckError, gradcheck, gradgradcheck
+from minigrad.io import CheckpointError, load, save
 from minigrad.ops import (
     abs, add, argmax, argmin, broadcast_to, clip, concat, cos, div, erf, exp, expm1, flatten, log, log1p, log_softmax,
     logsumexp, matmul, max, maximum, mean, min, minimum, mul, neg, permute, pow, relu, reshape,
@@ -34,7 +35,8 @@ from minigrad.scalar import Value
 from minigrad.tensor import Tensor, as_tensor, bool_, float32, float64, int64, tensor
 
 __all__ = [
-    "__version__", "autograd", "nn", "Value", "Tensor", "tensor", "as_tensor",
+    "__version__", "autograd", "nn", "optim", "train", "data", "metrics",
+    "save", "load", "CheckpointError", "Value", "Tensor", "tensor", "as_tensor",
     "float32", "float64", "int64", "bool_",
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
     "zeros", "ones", "full", "randn", "rand", "arange", "eye", "zeros_like", "ones_like", "manual_seed",

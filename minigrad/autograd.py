@@ -242,7 +242,7 @@ def _seed_gradient(root, grad):
                 "gradient of 1 exists only for single-element outputs (reduce first, e.g. "
                 "loss.sum() or loss.mean())"
             )
-        return Tensor(np.ones_like(root.data))
+        return Tensor._from_op(np.ones_like(root.data), None)
     grad = as_tensor(grad, like=root)
     if grad.shape != root.shape:
         raise ValueError(f"backward(): grad has shape {grad.shape} but the tensor has shape {root.shape}")

@@ -229,3 +229,11 @@ def test_leaf_gradient_has_the_leaf_dtype():
     out.sum().backward()
     assert w.grad.dtype == np.float32
     np.testing.assert_array_equal(w.grad.numpy(), [1, 2])
+
+
+def test_implicit_seed_gradient_keeps_float64():
+    x = mg.tensor([1.0, 2.0, 3.0], dtype="float64", requires_grad=True)
+    s = (x * 2.0).retain_grad()
+    s.mean().backward()
+    assert s.grad.dtype == np.float64
+    assert s.grad.numpy().tolist() == [1 / 3, 1 / 3, 1 / 3]

@@ -49,6 +49,7 @@ import numbers
 import numpy as np
 
 from minigrad import backend
+from minigrad._checks import check_number
 from minigrad.autograd import no_grad
 from minigrad.rng import generator
 from minigrad.tensor import Tensor, _resolve_dtype
@@ -93,17 +94,6 @@ def _dtype(dtype, where, floating=True):
     if floating and dt.kind != "f":
         raise TypeError(f"{where}: random initializers produce float32 or float64 arrays, got dtype {dt}")
     return dt
-
-
-def _number(value, name, where, minimum=None, positive=False):
-    """A finite real number (not a bool), optionally >= ``minimum`` or > 0."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ValueError(f"{where}: {name} must be a finite number, got {value!r}")
-    if positive and value <= 0:
-        raise ValueError(f"{where}: {name} must be positive, got {name}={value!r}")
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{where}: {name} must be >= {minimum}, got {name}={value!r}")
-    return float(value)
 
 
 def _choice(value, allowed, name, where):
@@ -169,7 +159,7 @@ def calculate_gain(nonlinearity, param=None):
     if nonlinearity == "relu":
         return math.sqrt(2.0)
     if nonlinearity == "leaky_relu":
-        slope = 0.01 if param is None else _number(param, "param (negative slope)", "calculate_gain")
+        slope = 0.01 if param is None else check_number(param, "param (negative slope)", "calculate_gain")
         return math.sqrt(2.0 / (1.0 + slope**2))
     if nonlinearity == "selu":
         return 3.0 / 4.0
@@ -229,7 +219,7 @@ def constant(shape, value=0.0, dtype="float32"):
     seed 002, "Weight Initialization: Zero Initialization").
     """
     shape = _shape(shape, "constant")
-    _number(value, "value", "constant")
+    check_number(value, "value", "constant")
     return np.full(shape, value, dtype=_dtype(dtype, "constant", floating=False))
 
 
@@ -242,8 +232,8 @@ def normal(shape, mean=0.0, std=1.0, dtype="float32"):
     the whole point of the Glorot/He/LeCun rules below.
     """
     shape = _shape(shape, "normal")
-    mean = _number(mean, "mean", "normal")
-    std = _number(std, "std", "normal", minimum=0.0)
+    mean = check_number(mean, "mean", "normal")
+    std = check_number(std, "std", "normal", minimum=0.0)
     dt = _dtype(dtype, "normal")
     return (mean + std * generator().standard_normal(shape)).astype(dt)
 
@@ -255,8 +245,8 @@ def uniform(shape, low=-0.05, high=0.05, dtype="float32"):
     Initialization: Random Initialization"). Defaults are Keras' RandomUniform.
     """
     shape = _shape(shape, "uniform")
-    low = _number(low, "low", "uniform")
-    high = _number(high, "high", "uniform")
+    low = check_number(low, "low", "uniform")
+    high = check_number(high, "high", "uniform")
     if low >= high:
         raise ValueError(f"uniform: low must be smaller than high, got low={low!r}, high={high!r}")
     dt = _dtype(dtype, "uniform")
@@ -272,8 +262,8 @@ def truncated_normal(shape, mean=0.0, stddev=0.05, dtype="float32"):
     ("Initializers in Keras").
     """
     shape = _shape(shape, "truncated_normal")
-    mean = _number(mean, "mean", "truncated_normal")
-    stddev = _number(stddev, "stddev", "truncated_normal", minimum=0.0)
+    mean = check_number(mean, "mean", "truncated_normal")
+    stddev = check_number(stddev, "stddev", "truncated_normal", minimum=0.0)
     dt = _dtype(dtype, "truncated_normal")
     return (mean + stddev * _truncated_standard_normal(shape)).astype(dt)
 
@@ -291,7 +281,7 @@ def glorot_normal(shape, gain=1.0, dtype="float32"):
     normal (Keras' GlorotNormal truncates; use :func:`variance_scaling` for that).
     """
     shape = _shape(shape, "glorot_normal")
-    gain = _number(gain, "gain", "glorot_normal", minimum=0.0)
+    gain = check_number(gain, "gain", "glorot_normal", minimum=0.0)
     return _draw(shape, gain**2 / _fan(shape, "fan_avg", "glorot_normal"), "normal", _dtype(dtype, "glorot_normal"))
 
 
@@ -302,12 +292,12 @@ def glorot_uniform(shape, gain=1.0, dtype="float32"):
     2010; seed 002, "Weight Initialization: Xavier Initialization": r = sqrt(3/fan_avg)).
     """
     shape = _shape(shape, "glorot_uniform")
-    gain = _number(gain, "gain", "glorot_uniform", minimum=0.0)
+    gain = check_number(gain, "gain", "glorot_uniform", minimum=0.0)
     return _draw(shape, gain**2 / _fan(shape, "fan_avg", "glorot_uniform"), "uniform", _dtype(dtype, "glorot_uniform"))
 
 
 def _he_variance(shape, negative_slope, mode, where):
-    slope = _number(negative_slope, "negative_slope", where)
+    slope = check_number(negative_slope, "negative_slope", where)
     return 2.0 / ((1.0 + slope**2) * _fan(shape, mode, where))
 
 
@@ -373,7 +363,7 @@ def variance_scaling(shape, scale=1.0, mode="fan_in", distribution="truncated_no
     "Weight Initialization: Xavier/He Initialization").
     """
     shape = _shape(shape, "variance_scaling")
-    scale = _number(scale, "scale", "variance_scaling", positive=True)
+    scale = check_number(scale, "scale", "variance_scaling", positive=True)
     variance = scale / _fan(shape, mode, "variance_scaling")
     _choice(distribution, _DISTRIBUTIONS, "distribution", "variance_scaling")
     kind = {"untruncated_normal": "normal"}.get(distribution, distribution)
@@ -396,7 +386,7 @@ def orthogonal(shape, gain=1.0, dtype="float32"):
     shape = _shape(shape, "orthogonal")
     if len(shape) < 2:
         raise ValueError(f"orthogonal: needs at least 2 dimensions, got shape {shape}")
-    gain = _number(gain, "gain", "orthogonal")
+    gain = check_number(gain, "gain", "orthogonal")
     dt = _dtype(dtype, "orthogonal")
     rows, cols = shape[0], math.prod(shape[1:])
     if rows * cols == 0:
@@ -420,7 +410,7 @@ def identity(shape, gain=1.0, dtype="float32"):
     shape = _shape(shape, "identity")
     if len(shape) != 2:
         raise ValueError(f"identity: needs a 2-D shape, got shape {shape}")
-    gain = _number(gain, "gain", "identity")
+    gain = check_number(gain, "gain", "identity")
     return (gain * np.eye(*shape)).astype(_dtype(dtype, "identity"))
 
 

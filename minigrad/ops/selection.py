@@ -13,7 +13,7 @@ import numpy as np
 from minigrad.ops.arithmetic import _operands
 from minigrad.ops.broadcast import unbroadcast
 from minigrad.ops.function import Function
-from minigrad.tensor import Tensor, as_tensor
+from minigrad.tensor import Tensor
 
 __all__ = [
     "where", "maximum", "minimum",

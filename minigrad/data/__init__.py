@@ -1,0 +1,53 @@
+"""Data for training: toy data sets, the digits, splits, scaling, augmentation, batching, search.
+
+The course's data pipeline, one module per step:
+
+=====================  ===========================================  =====================
+step                   names                                        seed slide
+=====================  ===========================================  =====================
+get data               make_moons, make_circles, make_spirals,      001 "Data
+                       make_xor, make_regression, load_digits       preprocessing"
+divide it              train_val_test_split, kfold,                 001 "Divide the
+                       stratified_kfold                             database into subsets"
+scale it               StandardScaler, MinMaxScaler                 001 "Standardization"
+augment the training   augment.gaussian_noise                       000 "Data
+set                                                                 Augmentation"
+feed mini-batches      DataLoader                                   003 "Descenso por
+                                                                    gradient estocástico"
+choose hyperparameters grid_search, random_search, log_uniform      003 "Grid search vs.
+                                                                    random search"
+=====================  ===========================================  =====================
+
+A typical run::
+
+    from minigrad.data import DataLoader, StandardScaler, load_digits, train_val_test_split
+
+    X, y = load_digits()
+    (X_tr, y_tr), (X_va, y_va), (X_te, y_te) = train_val_test_split(X, y, stratify=True, seed=0)
+    scaler = StandardScaler().fit(X_tr)          # fit on the training set only ...
+    X_tr, X_va, X_te = (scaler.transform(a) for a in (X_tr, X_va, X_te))   # ... apply to all
+    for xb, yb in DataLoader(X_tr, y_tr, batch_size=64, shuffle=True, seed=0):
+        ...                                      # one epoch of mini-batch SGD
+
+Randomness: ``seed=None`` draws from the global generator (``mg.manual_seed(n)``
+makes it repeatable); an int seed uses a private generator. Arrays come back as
+NumPy arrays; only the DataLoader makes Tensors.
+"""
+
+from minigrad.data import augment
+from minigrad.data.augment import gaussian_noise
+from minigrad.data.datasets import make_circles, make_moons, make_regression, make_spirals, make_xor
+from minigrad.data.digits import load_digits
+from minigrad.data.loader import DataLoader
+from minigrad.data.scalers import MinMaxScaler, StandardScaler
+from minigrad.data.search import SearchResults, grid_search, log_uniform, random_search
+from minigrad.data.splits import kfold, stratified_kfold, train_val_test_split
+
+__all__ = [
+    "make_moons", "make_circles", "make_spirals", "make_xor", "make_regression", "load_digits",
+    "train_val_test_split", "kfold", "stratified_kfold",
+    "StandardScaler", "MinMaxScaler",
+    "augment", "gaussian_noise",
+    "DataLoader",
+    "grid_search", "random_search", "SearchResults", "log_uniform",
+]

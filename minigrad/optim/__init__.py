@@ -1,0 +1,52 @@
+"""Optimizers, gradient clipping and learning-rate schedules (DESIGN §3).
+
+* :mod:`~minigrad.optim.optimizer` -- ``Optimizer``, the base class (parameter
+  groups, state, ``state_dict``);
+* :mod:`~minigrad.optim.optimizers` -- ``SGD``, ``Adagrad``, ``RMSprop``,
+  ``Adadelta``, ``Adam``, ``AdamW``, ``Adamax``, ``NAdam`` (PyTorch's update rules
+  and defaults) and ``Newton`` (seed 003, "Otras técnicas de optimización");
+* :mod:`~minigrad.optim.clip` -- ``clip_grad_value_``, ``clip_grad_norm_`` (seed 002);
+* :mod:`~minigrad.optim.lr_scheduler` -- ``StepLR``, ``ExponentialLR``,
+  ``CosineAnnealingLR``, ``ReduceLROnPlateau``.
+
+The training step::
+
+    from minigrad import nn, optim
+    opt = optim.Adam(model.parameters(), lr=1e-3)
+    for X, y in batches:
+        opt.zero_grad()
+        loss = nn.losses.cross_entropy(model(X), y)
+        loss.backward()
+        optim.clip_grad_norm_(model.parameters(), max_norm=1.0)   # optional
+        opt.step()
+"""
+
+from minigrad.optim import lr_scheduler
+from minigrad.optim.clip import clip_grad_norm_, clip_grad_value_
+from minigrad.optim.optimizer import Optimizer
+from minigrad.optim.optimizers import SGD, Adadelta, Adagrad, Adam, Adamax, AdamW, NAdam, Newton, RMSprop
+
+__all__ = [
+    "Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "NAdam", "Newton",
+    "clip_grad_value_", "clip_grad_norm_", "lr_scheduler", "get",
+]
+
+_BY_NAME = {
+    "sgd": SGD,
+    "adagrad": Adagrad,
+    "rmsprop": RMSprop,
+    "adadelta": Adadelta,
+    "adam": Adam,
+    "adamw": AdamW,
+    "adamax": Adamax,
+    "nadam": NAdam,
+    "newton": Newton,
+}
+
+
+def get(name, params, **kwargs):
+    """Build an optimizer from its name (case-insensitive): ``get("adam", model.parameters(), lr=1e-2)``."""
+    cls = _BY_NAME.get(str(name).lower()) if isinstance(name, str) else None
+    if cls is None:
+        raise ValueError(f"unknown optimizer {name!r}; valid names: {', '.join(sorted(_BY_NAME))}")
+    return cls(params, **kwargs)
