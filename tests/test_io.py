@@ -318,3 +318,37 @@ def test_permission_error_names_the_path(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "open", deny)  # what an unwritable directory does, even for root
     with pytest.raises(PermissionError, match=r"cannot write .*c\.ckpt.*Permission denied"):
         save({"v": 1}, tmp_path / "c.ckpt")
+
+
+def test_training_resumes_exactly_from_a_model_and_optimizer_checkpoint(tmp_path):
+    import minigrad as mg
+    from minigrad import optim
+
+    def make():
+        mg.manual_seed(0)
+        model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 1))
+        return model, optim.Adam(model.parameters(), lr=0.01)
+
+    X = np.random.default_rng(0).normal(size=(8, 3))
+
+    def step(model, opt):
+        loss = (model(X) ** 2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    model, opt = make()
+    for _ in range(3):
+        step(model, opt)
+    path = tmp_path / "run.ckpt"
+    mg.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": 3}, path)
+    step(model, opt)
+
+    restored, ropt = make()
+    checkpoint = mg.load(path)
+    restored.load_state_dict(checkpoint["model"])
+    ropt.load_state_dict(checkpoint["optimizer"])
+    assert checkpoint["epoch"] == 3
+    step(restored, ropt)
+    for (name, p), (_, q) in zip(model.named_parameters(), restored.named_parameters()):
+        np.testing.assert_array_equal(p.numpy(), q.numpy(), err_msg=name)
