@@ -56,6 +56,7 @@ class Module:
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "_scope", "")
+        object.__setattr__(self, "_forward_hooks", {})
         object.__setattr__(self, "training", True)
 
     # ------------------------------------------------------------------ registration
@@ -116,8 +117,24 @@ class Module:
     def __call__(self, *args, **kwargs):
         if self._scope:
             with autograd.scope(self._scope, absolute=True):
-                return self.forward(*args, **kwargs)
-        return self.forward(*args, **kwargs)
+                out = self.forward(*args, **kwargs)
+        else:
+            out = self.forward(*args, **kwargs)
+        for hook in list(self._forward_hooks.values()):
+            result = hook(self, args, out)
+            if result is not None:
+                out = result
+        return out
+
+    def register_forward_hook(self, hook):
+        """Call ``hook(module, inputs, output)`` after every forward pass of this module.
+
+        Used to watch activations (the visualizer's diagnostics do). A hook may
+        return a replacement output. Returns a handle whose ``remove()`` detaches it.
+        """
+        key = object()
+        self._forward_hooks[key] = hook
+        return _HookHandle(self._forward_hooks, key)
 
     def train(self, mode=True):
         """Training mode (Dropout drops, BatchNorm uses batch statistics); returns self."""
@@ -304,6 +321,23 @@ class Module:
         if not lines:
             return main + ")"
         return main + "\n  " + "\n  ".join(lines) + "\n)"
+
+
+class _HookHandle:
+    """Returned by ``register_forward_hook``; ``remove()`` detaches the hook (also as a context manager)."""
+
+    def __init__(self, hooks, key):
+        self._hooks, self._key = hooks, key
+
+    def remove(self):
+        self._hooks.pop(self._key, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+        return False
 
 
 def _join(prefix, name):

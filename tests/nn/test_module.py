@@ -196,3 +196,17 @@ def test_apply_visits_every_module():
     seen = []
     Net().apply(lambda m: seen.append(type(m).__name__))
     assert sorted(seen) == ["Affine", "Affine", "Affine", "Net", "Sequential"]
+
+
+def test_forward_hooks_see_outputs_and_can_be_removed():
+    seen = []
+    layer = Affine(2, 3.0)
+    handle = layer.register_forward_hook(lambda m, inputs, out: seen.append((m, out.tolist())))
+    layer(mg.ones(2))
+    assert seen == [(layer, [3.0, 3.0])]
+    handle.remove()
+    layer(mg.ones(2))
+    assert len(seen) == 1
+    with layer.register_forward_hook(lambda m, inputs, out: out * 0.0):
+        assert layer(mg.ones(2)).tolist() == [0.0, 0.0]
+    assert layer(mg.ones(2)).tolist() == [3.0, 3.0]
