@@ -53,23 +53,22 @@ def topological_order(root, include=None):
     used; identity (``id``) decides, never ``==`` (tensors overload ``==``).
     """
     order = []
-    visited = set()
-    # (node, expanded): a node is pushed unexpanded, then re-pushed as expanded
-    # under its parents so that it is emitted after all of them.
-    stack = [(root, False)]
+    visited = {id(root)}
+    # Each stack entry is a node and an iterator over its parents; a node is
+    # emitted once its iterator is exhausted, i.e. after all of its parents.
+    stack = [(root, iter(root._parents))]
+    push, pop, mark = stack.append, stack.pop, visited.add
     while stack:
-        node, expanded = stack.pop()
-        if expanded:
+        node, parents = stack[-1]
+        for parent in parents:
+            key = id(parent)
+            if key not in visited and (include is None or include(parent)):
+                mark(key)
+                push((parent, iter(parent._parents)))
+                break
+        else:
+            pop()
             order.append(node)
-            continue
-        key = id(node)
-        if key in visited:
-            continue
-        visited.add(key)
-        stack.append((node, True))
-        for parent in node._parents:
-            if id(parent) not in visited and (include is None or include(parent)):
-                stack.append((parent, False))
     return order
 
 
@@ -174,7 +173,7 @@ def _requires_grad(node) -> bool:
     return node.requires_grad
 
 
-def _run_backward(roots, root_grads, retain_graph, create_graph, targets=None):
+def _run_backward(roots, root_grads, retain_graph, create_graph, targets=None, retained=None):
     """Propagate ``root_grads`` from ``roots`` back through the recorded graph.
 
     Returns ``{id(node): (node, gradient)}`` for every leaf reached -- or, when
@@ -207,6 +206,8 @@ def _run_backward(roots, root_grads, retain_graph, create_graph, targets=None):
                     found[key] = (node, g)
                 elif node._retains_grad:
                     node.grad = g if create_graph else g.detach()
+                    if retained is not None:
+                        retained.add(id(g.data))
             elif key in target_ids:
                 found[key] = (node, g)
             if ctx is None:
@@ -266,16 +267,26 @@ def backward(root, grad=None, retain_graph=None, create_graph=False):
     if retain_graph is None:
         retain_graph = create_graph
     seed = _seed_gradient(root, grad)
-    for leaf, g in _run_backward([root], [seed], retain_graph, create_graph).values():
+    # Arrays already handed out: the seed (it may be the caller's), retained
+    # intermediate gradients, and every leaf gradient assigned below.
+    handed = {id(seed.data)}
+    found = _run_backward([root], [seed], retain_graph, create_graph, retained=handed)
+    for leaf, g in found.values():
         if g.dtype != leaf.dtype:  # e.g. a float32 weight used in a float64 expression
             g = g.astype(leaf.dtype)
         if create_graph:
             leaf.grad = g if leaf.grad is None else leaf.grad + g
         elif leaf.grad is None:
-            # An own copy: one array may be shared by several leaves' gradients
-            # (addition passes its gradient through), and optimizers and
-            # clipping modify .grad in place.
-            leaf.grad = g.detach().copy()
+            # Optimizers and clipping modify .grad in place, so a leaf must own its
+            # array. A fresh result of a backward op is owned already; a view, or an
+            # array also given elsewhere (addition passes its gradient through to
+            # both operands), is copied.
+            array = g.data
+            if array.base is None and id(array) not in handed and array.flags.writeable:
+                leaf.grad = g.detach()
+            else:
+                leaf.grad = g.copy()
+            handed.add(id(leaf.grad.data))
         else:
             leaf.grad = leaf.grad.detach() + g.detach()
 

@@ -502,3 +502,6 @@ def as_tensor(x, like=None):
 
 
 from minigrad import ops as _ops  # noqa: E402  (the ops need Tensor defined first)
+from minigrad.ops import function as _function  # noqa: E402
+
+_function._from_op = Tensor._from_op

@@ -237,3 +237,18 @@ def test_implicit_seed_gradient_keeps_float64():
     s.mean().backward()
     assert s.grad.dtype == np.float64
     assert s.grad.numpy().tolist() == [1 / 3, 1 / 3, 1 / 3]
+
+
+def test_leaf_gradients_never_share_memory_with_retained_or_seed_gradients():
+    x = mg.ones(3, requires_grad=True)
+    y = (x + 0.0).retain_grad()  # addition passes the gradient through unchanged
+    seed = np.ones(3, dtype=np.float32)
+    y.backward(seed)
+    x.grad.data *= 5
+    np.testing.assert_array_equal(y.grad.numpy(), [1, 1, 1])
+    np.testing.assert_array_equal(seed, [1, 1, 1])
+    leaf = mg.ones(2, requires_grad=True)
+    user_grad = mg.tensor([2.0, 3.0])
+    leaf.backward(user_grad)
+    leaf.grad.data *= 0
+    assert user_grad.tolist() == [2.0, 3.0]

@@ -14,6 +14,7 @@ from minigrad.autograd import no_grad
 from minigrad.nn import init as initializers
 from minigrad.nn import regularizers
 from minigrad.nn.module import Module, Parameter
+from minigrad.ops.linalg import affine as _affine
 from minigrad.ops.shape import flatten as _flatten
 from minigrad.rng import generator
 from minigrad.tensor import Tensor, as_tensor
@@ -27,12 +28,12 @@ __all__ = [
 # --------------------------------------------------------------------------- functions
 
 def affine(x, weight, bias=None):
-    """The affine map of a Linear layer: z = x Wᵀ + b for a batch of row vectors x (seed 003: z = W a + b per example).
+    """The affine map of a Linear layer: z = x Wᵀ + b for a batch of row vectors x
+    (seed 003: z = W a + b per example), computed as one op.
 
     ``weight`` has the seeds' layout W ∈ R^{n_out × n_in}; ``x`` is (..., n_in).
     """
-    z = x @ weight.T
-    return z if bias is None else z + bias
+    return _affine(x, weight, bias)
 
 
 def dropout(x, p=0.5, training=True, inverted=True):

@@ -43,6 +43,7 @@ import numpy as np
 
 from minigrad import backend
 from minigrad.ops import where
+from minigrad.ops.loss import softmax_cross_entropy, squared_error
 from minigrad.tensor import FLOAT_DTYPES, Tensor, as_tensor, float32
 
 __all__ = [
@@ -179,7 +180,10 @@ def mse(input, target, reduction="mean"):
     ``mse(p, y, reduction="sum") / N``.
     """
     x = _input(input)
-    d = x - _target(target, x, "mse")
+    t = _target(target, x, "mse")
+    if reduction in ("mean", "sum"):
+        return squared_error(x, t, mean=reduction == "mean")  # one fused op
+    d = x - t
     return _reduce(d * d, reduction, "mse")
 
 
@@ -262,6 +266,8 @@ def cross_entropy(input, target, from_logits=True, label_smoothing=0.0, reductio
     x = _input(input)
     axis = _class_axis(x)
     indices, probs = _split_target(x, target, "cross_entropy")
+    if indices is not None and from_logits and x.ndim == 2 and reduction in _REDUCTIONS:
+        return softmax_cross_entropy(x, indices, label_smoothing, reduction)  # one fused op
     logp = x.log_softmax(axis=axis) if from_logits else x.clip(min=EPSILON).log()
     if indices is not None:
         # (1 − ε)·(−ln p_t) + ε·mean_c(−ln p_c): smoothing without building a one-hot matrix

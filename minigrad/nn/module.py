@@ -116,8 +116,12 @@ class Module:
 
     def __call__(self, *args, **kwargs):
         if self._scope:
-            with autograd.scope(self._scope, absolute=True):
+            state = autograd._state  # enter the module's scope (inline: this runs for every layer call)
+            outer, state.scope = state.scope, self._scope
+            try:
                 out = self.forward(*args, **kwargs)
+            finally:
+                state.scope = outer
         else:
             out = self.forward(*args, **kwargs)
         for hook in list(self._forward_hooks.values()):

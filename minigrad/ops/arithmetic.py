@@ -24,7 +24,7 @@ import numpy as np
 
 from minigrad.ops.broadcast import unbroadcast
 from minigrad.ops.function import Function
-from minigrad.tensor import as_tensor
+from minigrad.tensor import Tensor, as_tensor
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow"]
 
@@ -95,6 +95,72 @@ class Neg(Function):
         return (-g,)
 
 
+# With a Python number on one side, the number is a constant of the op rather than
+# a second input: no tensor is built for it and backward has one gradient to compute.
+
+class AddScalar(Function):
+    """a + c for a number c (also a − c as a + (−c))."""
+
+    name = "add"
+
+    def forward(self, a, c):
+        return a + c
+
+    def backward(self, g):
+        return (g,)
+
+
+class RSubScalar(Function):
+    """c − a for a number c."""
+
+    name = "sub"
+
+    def forward(self, a, c):
+        return c - a
+
+    def backward(self, g):
+        return (-g,)
+
+
+class MulScalar(Function):
+    """a · c for a number c."""
+
+    name = "mul"
+
+    def forward(self, a, c):
+        self.c = c
+        return a * c
+
+    def backward(self, g):
+        return (g * self.c,)
+
+
+class DivScalar(Function):
+    """a / c for a number c."""
+
+    name = "div"
+
+    def forward(self, a, c):
+        self.c = c
+        return a / c
+
+    def backward(self, g):
+        return (g / self.c,)
+
+
+class RDivScalar(Function):
+    """c / a for a number c;  d/da = −c / a²."""
+
+    name = "div"
+    saves_output = True
+
+    def forward(self, a, c):
+        return c / a
+
+    def backward(self, g):
+        return (-g * self.output() / self.inputs[0],)
+
+
 class PowScalar(Function):
     """a ** p for a number p."""
 
@@ -138,28 +204,53 @@ class Pow(Function):
         return ga, gb
 
 
+_NUMBER = (int, float)
+
+
+def _is_number(x):
+    """A plain real number (not a bool): it becomes a constant of a scalar op."""
+    return x.__class__ in _NUMBER or (isinstance(x, (int, float, np.number)) and not isinstance(x, (bool, np.bool_)))
+
+
+def _plain(x):
+    """NumPy scalars as Python numbers, so they never promote a float32 tensor."""
+    return x if x.__class__ in _NUMBER else x.item()
+
+
 def add(a, b):
     """a + b (broadcasting)."""
-    a, b = _operands(a, b)
-    return Add.apply(a, b)
+    if isinstance(a, Tensor) and _is_number(b):
+        return AddScalar.apply(a, c=_plain(b))
+    if isinstance(b, Tensor) and _is_number(a):
+        return AddScalar.apply(b, c=_plain(a))
+    return Add.apply(*_operands(a, b))
 
 
 def sub(a, b):
     """a - b (broadcasting)."""
-    a, b = _operands(a, b)
-    return Sub.apply(a, b)
+    if isinstance(a, Tensor) and _is_number(b):
+        return AddScalar.apply(a, c=-_plain(b))
+    if isinstance(b, Tensor) and _is_number(a):
+        return RSubScalar.apply(b, c=_plain(a))
+    return Sub.apply(*_operands(a, b))
 
 
 def mul(a, b):
     """a * b elementwise (broadcasting)."""
-    a, b = _operands(a, b)
-    return Mul.apply(a, b)
+    if isinstance(a, Tensor) and _is_number(b):
+        return MulScalar.apply(a, c=_plain(b))
+    if isinstance(b, Tensor) and _is_number(a):
+        return MulScalar.apply(b, c=_plain(a))
+    return Mul.apply(*_operands(a, b))
 
 
 def div(a, b):
     """a / b elementwise (broadcasting)."""
-    a, b = _operands(a, b)
-    return Div.apply(a, b)
+    if isinstance(a, Tensor) and _is_number(b):
+        return DivScalar.apply(a, c=_plain(b))
+    if isinstance(b, Tensor) and _is_number(a):
+        return RDivScalar.apply(b, c=_plain(a))
+    return Div.apply(*_operands(a, b))
 
 
 def neg(a):
@@ -169,16 +260,15 @@ def neg(a):
 
 def pow(a, b):
     """a ** b: a number exponent uses the cheaper rule d/da = p·a^(p-1)."""
-    if isinstance(b, (int, float)) and not isinstance(b, bool) and not isinstance(a, (int, float)):
-        return PowScalar.apply(as_tensor(a), p=b)
-    a, b = _operands(a, b)
-    return Pow.apply(a, b)
+    if isinstance(a, Tensor) and _is_number(b):
+        return PowScalar.apply(a, p=_plain(b))
+    return Pow.apply(*_operands(a, b))
 
 
 def _operands(a, b):
     """Both operands as Tensors; a number or array takes the dtype of the Tensor beside it."""
-    from minigrad.tensor import Tensor
-
+    if a.__class__ is Tensor and b.__class__ is Tensor:
+        return a, b
     if not isinstance(a, Tensor):
         b = as_tensor(b)
         a = as_tensor(a, like=b)

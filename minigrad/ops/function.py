@@ -28,6 +28,9 @@ from minigrad.autograd import _state
 
 __all__ = ["Function"]
 
+_ndarray = np.ndarray
+_from_op = None  # Tensor._from_op, bound when minigrad.tensor finishes importing
+
 
 class Function:
     """One application of an op: the node that created a Tensor.
@@ -50,24 +53,24 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs, **params):
-        from minigrad.tensor import Tensor
-
         fn = cls.__new__(cls)
         try:
             out = fn.forward(*[t.data for t in inputs], **params)
         except (ValueError, IndexError, TypeError) as exc:
             shapes = ", ".join(str(t.shape) for t in inputs)
             raise type(exc)(f"{cls.name}: {exc} (input shapes: {shapes})") from None
-        if isinstance(out, np.generic):  # NumPy reductions return scalars; keep arrays
-            out = np.asarray(out)
-        if _state.grad_enabled and any(t.requires_grad for t in inputs):
-            fn.inputs = inputs
-            fn.released = False
-            result = Tensor._from_op(out, fn)
-            if cls.saves_output:
-                fn._out = weakref.ref(result)
-            return result
-        return Tensor._from_op(out, None)
+        if out.__class__ is not _ndarray and isinstance(out, np.generic):
+            out = np.asarray(out)  # NumPy reductions return scalars; keep arrays
+        if _state.grad_enabled:
+            for t in inputs:
+                if t.requires_grad:
+                    fn.inputs = inputs
+                    fn.released = False
+                    result = _from_op(out, fn)
+                    if cls.saves_output:
+                        fn._out = weakref.ref(result)
+                    return result
+        return _from_op(out, None)
 
     def forward(self, *arrays, **params):  # pragma: no cover - abstract
         raise NotImplementedError(f"{type(self).__name__}.forward")

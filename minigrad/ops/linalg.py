@@ -11,11 +11,13 @@ extra axis is dropped again; batch axes broadcast and are summed back with
 
 from __future__ import annotations
 
+import numpy as np
+
 from minigrad.ops.broadcast import unbroadcast
 from minigrad.ops.function import Function
 from minigrad.tensor import Tensor, as_tensor
 
-__all__ = ["matmul"]
+__all__ = ["matmul", "affine"]
 
 
 class MatMul(Function):
@@ -34,6 +36,8 @@ class MatMul(Function):
 
     def backward(self, g):
         a, b = self.inputs
+        if a.ndim == 2 and b.ndim == 2:  # the common case, without reshapes
+            return (g @ b.T if a.requires_grad else None, a.T @ g if b.requires_grad else None)
         # Work with matrices: a vector a becomes (1, k), a vector b becomes (k, 1).
         a2 = a.reshape(1, -1) if a.ndim == 1 else a
         b2 = b.reshape(-1, 1) if b.ndim == 1 else b
@@ -48,6 +52,47 @@ class MatMul(Function):
         if b.requires_grad:
             gb = unbroadcast(a2.swapaxes(-1, -2) @ g2, b2.shape).reshape(b.shape)
         return ga, gb
+
+
+class Affine(Function):
+    """z = x Wᵀ + b in one op: the computation of a Linear layer (seed 003: z = W a + b).
+
+    Backward (δ = dL/dz, rows of x are examples):
+
+        dL/dx = δ W,    dL/dW = δᵀ x,    dL/db = Σ_rows δ
+    """
+
+    name = "linear"
+
+    def forward(self, x, W, b=None):
+        if x.ndim == 0 or x.shape[-1] != W.shape[1]:
+            raise ValueError(f"input has {x.shape[-1] if x.ndim else 0} features but the weight expects {W.shape[1]}")
+        out = x @ W.T
+        if b is not None:
+            if out.dtype == np.result_type(out, b):
+                out += b  # in place on the fresh product: no temporary array
+            else:
+                out = out + b
+        return out
+
+    def backward(self, g):
+        x, W = self.inputs[0], self.inputs[1]
+        n_out, n_in = W.shape
+        flat_g = g if g.ndim == 2 else g.reshape(-1, n_out)
+        gx = (g @ W) if x.requires_grad else None
+        gW = (flat_g.T @ (x if x.ndim == 2 else x.reshape(-1, n_in))) if W.requires_grad else None
+        if len(self.inputs) == 2:
+            return gx, gW
+        b = self.inputs[2]
+        return gx, gW, (flat_g.sum(axis=0) if b.requires_grad else None)
+
+
+def affine(x, weight, bias=None):
+    """x Wᵀ + b for rows x (any leading batch axes), W of shape (out, in), b of shape (out,)."""
+    x = as_tensor(x, like=weight)
+    if bias is None:
+        return Affine.apply(x, weight)
+    return Affine.apply(x, weight, bias)
 
 
 def matmul(a, b):

@@ -31,6 +31,8 @@ def normalize_axis(op, axis, ndim):
     """``axis`` as a sorted tuple of non-negative ints (None → all axes), or a clear error."""
     if axis is None:
         return tuple(range(ndim))
+    if axis.__class__ is int and 0 <= axis < ndim:  # the common case, checked cheaply
+        return (axis,)
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     out = []
     for ax in axes:

@@ -93,7 +93,9 @@ def transpose(x, *axes):
     """NumPy's transpose: reverse the axes, or permute them when ``axes`` are given."""
     x = as_tensor(x)
     if not axes or axes == (None,):
-        return permute(x, tuple(reversed(range(x.ndim))))
+        if x.ndim < 2:
+            return x
+        return Transpose.apply(x, axes=tuple(range(x.ndim - 1, -1, -1)))
     return permute(x, *axes)
 
 

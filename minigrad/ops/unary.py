@@ -29,16 +29,14 @@ import math
 import numpy as np
 
 from minigrad.ops.function import Function
-from minigrad.tensor import as_tensor
+from minigrad.tensor import Tensor, as_tensor
 
 __all__ = ["abs", "exp", "log", "log1p", "expm1", "erf", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "clip"]
 
 
 def _mask(like, values):
-    """A boolean or numeric array as a constant Tensor of ``like``'s dtype."""
-    from minigrad.tensor import Tensor
-
-    return Tensor._from_op(values.astype(like.dtype), None)
+    """A boolean or sign array as a constant Tensor (multiplying by it keeps ``like``'s dtype)."""
+    return Tensor._from_op(values, None)
 
 
 class Abs(Function):
@@ -148,8 +146,23 @@ class Tanh(Function):
         return np.tanh(a)
 
     def backward(self, g):
-        t = self.output()
-        return (g * (1.0 - t * t),)
+        return (TanhBackward.apply(g, self.output()),)
+
+
+class TanhBackward(Function):
+    """g · (1 − y²) for y = tanh(x): tanh's backward as one op (itself differentiable)."""
+
+    name = "tanh_backward"
+
+    def forward(self, g, y):
+        return g * (1 - y * y)
+
+    def backward(self, gg):
+        g, y = self.inputs
+        return (
+            gg * (1.0 - y * y) if g.requires_grad else None,
+            gg * g * y * -2.0 if y.requires_grad else None,
+        )
 
 
 class Sigmoid(Function):
@@ -162,8 +175,23 @@ class Sigmoid(Function):
         return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(a.dtype, copy=False)
 
     def backward(self, g):
-        s = self.output()
-        return (g * s * (1.0 - s),)
+        return (SigmoidBackward.apply(g, self.output()),)
+
+
+class SigmoidBackward(Function):
+    """g · y(1 − y) for y = σ(x): sigmoid's backward as one op (itself differentiable)."""
+
+    name = "sigmoid_backward"
+
+    def forward(self, g, y):
+        return g * y * (1 - y)
+
+    def backward(self, gg):
+        g, y = self.inputs
+        return (
+            gg * y * (1.0 - y) if g.requires_grad else None,
+            gg * g * (1.0 - 2.0 * y) if y.requires_grad else None,
+        )
 
 
 class Relu(Function):
