@@ -41,12 +41,15 @@ __all__ = [
 ]
 
 
-def topological_order(root, include=None):
+def _all_parents(node):
+    return node._parents
+
+
+def topological_order(root, parents=_all_parents):
     """Return the nodes reachable from ``root``, every parent before its children.
 
-    Nodes are found through their ``_parents`` tuple. ``include(node)`` (optional)
-    prunes the search: a node for which it returns False is neither listed nor
-    explored (the tensor engine skips constants that need no gradient).
+    Nodes are found through their ``_parents`` tuple, or through ``parents(node)``
+    when given (the backward pass follows only parents that need a gradient).
 
     The search keeps an explicit stack instead of recursing, so graph depth is
     limited only by memory. Each node is listed once however many times it is
@@ -56,15 +59,15 @@ def topological_order(root, include=None):
     visited = {id(root)}
     # Each stack entry is a node and an iterator over its parents; a node is
     # emitted once its iterator is exhausted, i.e. after all of its parents.
-    stack = [(root, iter(root._parents))]
+    stack = [(root, iter(parents(root)))]
     push, pop, mark = stack.append, stack.pop, visited.add
     while stack:
-        node, parents = stack[-1]
-        for parent in parents:
+        node, remaining = stack[-1]
+        for parent in remaining:
             key = id(parent)
-            if key not in visited and (include is None or include(parent)):
+            if key not in visited:
                 mark(key)
-                push((parent, iter(parent._parents)))
+                push((parent, iter(parents(parent))))
                 break
         else:
             pop()
@@ -169,8 +172,12 @@ def current_scope() -> str:
 
 # --------------------------------------------------------------------------- backward
 
-def _requires_grad(node) -> bool:
-    return node.requires_grad
+def _grad_parents(node):
+    """The parents of a tensor that take part in backward (those requiring grad)."""
+    ctx = node._ctx
+    if ctx is None:
+        return ()
+    return [p for p in ctx.inputs if p.requires_grad]
 
 
 def _run_backward(roots, root_grads, retain_graph, create_graph, targets=None, retained=None):
@@ -181,13 +188,16 @@ def _run_backward(roots, root_grads, retain_graph, create_graph, targets=None, r
     recorded only when ``create_graph`` is set.
     """
     if len(roots) == 1:
-        order = topological_order(roots[0], include=_requires_grad)
+        order = topological_order(roots[0], parents=_grad_parents)
     else:
         # A virtual root whose parents are all the roots gives one consistent order.
         class _Join:
-            _parents = tuple(roots)
+            _ctx = None
 
-        order = topological_order(_Join(), include=_requires_grad)[:-1]
+        def _join_parents(node):
+            return roots if node.__class__ is _Join else _grad_parents(node)
+
+        order = topological_order(_Join(), parents=_join_parents)[:-1]
 
     target_ids = None if targets is None else {id(t) for t in targets}
     pending = {}

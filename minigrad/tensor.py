@@ -87,7 +87,13 @@ class Tensor:
     (gradient checking uses it).
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "label", "scope", "_retains_grad", "__weakref__")
+    # The attributes every tensor sets live in slots; the rarely set ones (label,
+    # scope inside a module, retain_grad) fall back to class defaults and land in
+    # a per-instance dict only when assigned, which keeps creating a tensor cheap.
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "__dict__", "__weakref__")
+    label = ""
+    scope = ""
+    _retains_grad = False
     # NumPy must hand `ndarray + tensor` to Tensor.__radd__ instead of looping itself.
     __array_ufunc__ = None
     # `==` is elementwise, so hashing falls back to identity (tensors go in sets/dicts).
@@ -98,9 +104,8 @@ class Tensor:
         self.data = _to_array(data, dtype, device)
         self.grad = None
         self._ctx = None
-        self.label = ""
-        self.scope = _state.scope
-        self._retains_grad = False
+        if _state.scope:
+            self.scope = _state.scope
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -113,9 +118,8 @@ class Tensor:
         t.grad = None
         t._ctx = ctx
         t.requires_grad = ctx is not None
-        t.label = ""
-        t.scope = _state.scope
-        t._retains_grad = False
+        if _state.scope:
+            t.scope = _state.scope
         return t
 
     @classmethod

@@ -160,7 +160,8 @@ class Linear(Module):
         self._activity_penalty = None
 
     def forward(self, x):
-        x = as_tensor(x, like=self.weight)
+        if x.__class__ is not Tensor:
+            x = as_tensor(x, like=self.weight)
         if x.ndim == 0 or x.shape[-1] != self.in_features:
             where = f" (layer '{self._scope}')" if self._scope else ""
             raise ValueError(

@@ -15,6 +15,7 @@ import numpy as np
 
 from minigrad.ops.broadcast import unbroadcast
 from minigrad.ops.function import Function
+from minigrad.ops.reduction import Sum
 from minigrad.tensor import Tensor, as_tensor
 
 __all__ = ["matmul", "affine"]
@@ -69,7 +70,7 @@ class Affine(Function):
             raise ValueError(f"input has {x.shape[-1] if x.ndim else 0} features but the weight expects {W.shape[1]}")
         out = x @ W.T
         if b is not None:
-            if out.dtype == np.result_type(out, b):
+            if out.dtype == b.dtype:
                 out += b  # in place on the fresh product: no temporary array
             else:
                 out = out + b
@@ -80,11 +81,28 @@ class Affine(Function):
         n_out, n_in = W.shape
         flat_g = g if g.ndim == 2 else g.reshape(-1, n_out)
         gx = (g @ W) if x.requires_grad else None
-        gW = (flat_g.T @ (x if x.ndim == 2 else x.reshape(-1, n_in))) if W.requires_grad else None
+        gW = WeightGrad.apply(flat_g, x if x.ndim == 2 else x.reshape(-1, n_in)) if W.requires_grad else None
         if len(self.inputs) == 2:
             return gx, gW
         b = self.inputs[2]
-        return gx, gW, (flat_g.sum(axis=0) if b.requires_grad else None)
+        return gx, gW, (Sum.apply(flat_g, axes=(0,), keepdims=False) if b.requires_grad else None)
+
+
+class WeightGrad(Function):
+    """δᵀ x: the weight gradient of a Linear layer (Σ over the batch of δ_i x_iᵀ), as one op.
+
+    Its own backward, for second derivatives: for an upstream G,
+    d⟨G, δᵀx⟩/dδ = x Gᵀ and d⟨G, δᵀx⟩/dx = δ G.
+    """
+
+    name = "linear_weight_grad"
+
+    def forward(self, g, x):
+        return g.T @ x
+
+    def backward(self, gg):
+        g, x = self.inputs
+        return (x @ gg.T if g.requires_grad else None, g @ gg if x.requires_grad else None)
 
 
 def affine(x, weight, bias=None):
