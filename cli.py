@@ -1,59 +1,485 @@
-"""The ``minigrad`` command line: a thin layer that parses, calls the library and prints.
+"""The ``minigrad`` command line: parse, call the library, print or save.
 
-Examples::
-
-    minigrad --version
-    minigrad demo
+Every command has ``--help`` with an example. Bad input prints one line on stderr
+and exits with status 2 (never a traceback); ``gradcheck`` exits 1 when an op fails.
 """
 
 from __future__ import annotations
 
+import random
 import sys
+from pathlib import Path
 
 import click
 
 import minigrad
 
+EXIT_USAGE = 2
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class UsageError(click.ClickException):
+    """One clear line on stderr, exit status 2."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file=None):
+        click.echo(f"minigrad: error: {self.format_message()}", err=True)
+
+
+def _fail(message):
+    raise UsageError(message)
+
+
+def _output_path(path, suffixes=None):
+    """Check that ``path`` can be written (its folder exists or can be made) before doing any work."""
+    path = Path(path)
+    if suffixes and path.suffix.lower() not in suffixes:
+        _fail(f"cannot write {path}: use one of the suffixes {', '.join(suffixes)}")
+    folder = path.parent if path.suffix else path
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _fail(f"cannot write to {folder}: {exc.strerror or exc}")
+    if not _writable(folder):
+        _fail(f"cannot write to {folder}: permission denied")
+    return path
+
+
+def _writable(folder):
+    import os
+
+    return os.access(folder, os.W_OK)
+
+
+def _int_list(text, what):
+    try:
+        values = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        _fail(f"{what} must be integers separated by commas, e.g. 64,64; got {text!r}")
+    if not values or any(v < 1 for v in values):
+        _fail(f"{what} must be positive integers, got {text!r}")
+    return values
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(minigrad.__version__, prog_name="minigrad")
 def group():
     """minigrad: an educational autograd engine with a visualizer.
 
     \b
-    Example:
-      minigrad demo
+    Examples:
+      minigrad demo --out demo/
+      minigrad graph "tanh(a*b + c)" --values a=2,b=-3 -o graph.svg
+      minigrad tutorial list
     """
 
 
+# --------------------------------------------------------------------------- graph
+
 @group.command()
-def demo():
-    """Run a forward and backward pass and check it, step by step.
+@click.argument("expression", required=False)
+@click.option("-o", "--output", required=True, help="Output file: .svg .png .pdf or .dot")
+@click.option("--values", default="", help="Variable values, e.g. a=2,b=-3 (others get random values).")
+@click.option("--backward/--no-backward", default=True, show_default=True, help="Backpropagate and show gradients.")
+@click.option("--frames", default=None, help="Also write a backprop step-through: a folder or a page.html.")
+@click.option("--model", default=None, help="Draw a model instead, e.g. mlp:2,16,16,1")
+@click.option("--activation", default="relu", show_default=True, help="Hidden activation for --model.")
+@click.option("--rankdir", type=click.Choice(["LR", "TB", "RL", "BT"]), default="LR", show_default=True)
+@click.option("--seed", type=int, default=None, help="Seed for the random values of unnamed variables.")
+def graph(expression, output, values, backward, frames, model, activation, rankdir, seed):
+    """Draw the computation graph of a scalar EXPRESSION or of a model.
+
+    \b
+    Examples:
+      minigrad graph "tanh(x1*w1 + x2*w2 + b)" --values x1=2,x2=0,w1=-3,w2=1,b=6.88 -o neuron.svg
+      minigrad graph "a*b + c" -o g.svg --frames steps.html
+      minigrad graph --model mlp:2,16,16,1 --activation tanh -o mlp.svg
+    """
+    from minigrad.expression import ExpressionError, parse_expression, parse_values
+    from viz.graph import SUPPORTED_SUFFIXES, draw_graph, save
+
+    if bool(expression) == bool(model):
+        _fail("give either an EXPRESSION or --model (e.g. --model mlp:2,16,16,1)")
+    output = _output_path(output, SUPPORTED_SUFFIXES)
+    if frames:
+        _output_path(frames)
+    if model:
+        root = _model_graph(model, activation, backward, seed)
+    else:
+        try:
+            root, variables = parse_expression(expression, parse_values(values), random.Random(seed))
+        except ExpressionError as exc:
+            _fail(str(exc))
+        shown = ", ".join(f"{k}={v.data:g}" for k, v in variables.items())
+        click.echo(f"{expression} = {root.data:.6g}" + (f"  with {shown}" if shown else ""))
+        if backward and frames is None:
+            root.backward()
+            for name, v in variables.items():
+                click.echo(f"  d/d{name} = {v.grad:.6g}")
+    frame_root = root
+    if frames:
+        from viz.frames import backprop_frames, save_frames
+
+        written = save_frames(backprop_frames(frame_root, rankdir=rankdir), frames)
+        click.echo(f"wrote the backprop step-through to {written if isinstance(written, (str, Path)) else frames}")
+        if backward and not model:
+            root.backward()
+    save(draw_graph(root, rankdir=rankdir), output)
+    click.echo(f"wrote {output}")
+
+
+def _model_graph(spec, activation, backward, seed):
+    """The loss tensor of one forward (and backward) pass of ``mlp:SIZES`` on random data."""
+    import numpy as np
+
+    from minigrad import nn
+    from minigrad.nn import losses
+
+    kind, _, sizes = spec.partition(":")
+    if kind != "mlp" or not sizes:
+        _fail(f"--model must look like mlp:2,16,16,1, got {spec!r}")
+    sizes = _int_list(sizes, "--model sizes")
+    if len(sizes) < 2:
+        _fail("--model needs at least an input and an output size, e.g. mlp:2,1")
+    minigrad.manual_seed(seed or 0)
+    try:
+        net = nn.MLP(sizes, activation=activation)
+    except ValueError as exc:
+        _fail(str(exc))
+    for name, p in net.named_parameters():
+        p.label = name  # "0.weight", "2.bias", ... in the drawing
+    rng = np.random.default_rng(seed or 0)
+    x = minigrad.tensor(rng.normal(size=(8, sizes[0])))
+    x.label = "x"
+    y = minigrad.tensor(rng.normal(size=(8, sizes[-1])))
+    y.label = "y"
+    loss = losses.mse(net(x), y)
+    loss.label = "loss"
+    if backward:
+        loss.backward(retain_graph=True)
+    return loss
+
+
+# --------------------------------------------------------------------------- gradcheck
+
+@group.command()
+@click.argument("ops", nargs=-1)
+@click.option("--dtype", type=click.Choice(["float64", "float32"]), default="float64", show_default=True)
+@click.option("--list", "list_ops", is_flag=True, help="List the ops that can be checked.")
+def gradcheck(ops, dtype, list_ops):
+    """Check the gradients of every op (or the named OPS) against numerical differentiation.
+
+    Exit status 1 when any op fails.
+
+    \b
+    Examples:
+      minigrad gradcheck
+      minigrad gradcheck tanh softmax matmul
+      minigrad gradcheck --dtype float32      # see why float64 is needed
+    """
+    from minigrad.opcheck import CASES, check_ops, format_results
+
+    if list_ops:
+        click.echo(" ".join(CASES))
+        return
+    try:
+        results = check_ops(ops or None, dtype=dtype)
+    except ValueError as exc:
+        _fail(str(exc))
+    click.echo(format_results(results))
+    if not all(r.passed for r in results):
+        sys.exit(1)
+
+
+# --------------------------------------------------------------------------- diagnose
+
+@group.command()
+@click.option("--depth", type=int, default=10, show_default=True, help="Number of hidden layers.")
+@click.option("--width", type=int, default=64, show_default=True, help="Units per hidden layer.")
+@click.option("--activation", default="tanh", show_default=True)
+@click.option("--init", "init_name", default="normal", show_default=True,
+              help="Initializer: normal (std 0.01, the badly scaled one), he_normal, glorot_normal, zeros, ...")
+@click.option("--batchnorm", is_flag=True, help="Insert BatchNorm1d before each activation.")
+@click.option("-o", "--output", default=None, help="Also write an HTML report with plots.")
+@click.option("--seed", type=int, default=0, show_default=True)
+def diagnose(depth, width, activation, init_name, batchnorm, output, seed):
+    """Build a deep network on random data and diagnose its gradients and activations.
+
+    \b
+    Examples:
+      minigrad diagnose --depth 12 --activation sigmoid --init normal
+      minigrad diagnose --depth 12 --activation relu --init he_normal --batchnorm -o report.html
+    """
+    import numpy as np
+
+    from minigrad import nn
+    from minigrad.nn import init as initializers
+
+    if depth < 1:
+        _fail(f"--depth must be at least 1, got {depth}")
+    if width < 1:
+        _fail(f"--width must be at least 1, got {width}")
+    if output:
+        output = _output_path(output, (".html",))
+    weight_init = (lambda shape: initializers.normal(shape, std=0.01)) if init_name == "normal" else init_name
+    try:
+        initializers.get(weight_init) if isinstance(weight_init, str) else None
+        minigrad.manual_seed(seed)
+        model = nn.MLP([width] * (depth + 1) + [10], activation=activation, weight_init=weight_init,
+                       batchnorm=batchnorm)
+    except ValueError as exc:
+        _fail(str(exc))
+    from viz.diagnose import diagnose as run_diagnosis
+
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(256, width))
+    y = rng.integers(0, 10, 256)
+    from minigrad.nn import losses
+
+    result = run_diagnosis(model, x, y, losses.cross_entropy)
+    click.echo(f"{depth} hidden layers of {width} {activation} units, init {init_name}"
+               + (", BatchNorm" if batchnorm else ""))
+    click.echo(str(result))
+    if output:
+        from viz.diagnose import plot_diagnosis
+        from viz.report import report
+
+        report(output, title=f"Diagnosis: depth {depth}, {activation}, {init_name}", diagnosis=result,
+               figures={"diagnosis": plot_diagnosis(result)})
+        click.echo(f"wrote {output}")
+
+
+# --------------------------------------------------------------------------- train
+
+@group.command()
+@click.argument("dataset")
+@click.option("--epochs", type=int, default=100, show_default=True)
+@click.option("--lr", type=float, default=0.01, show_default=True, help="Learning rate.")
+@click.option("--optimizer", default="adam", show_default=True, help="sgd, adam, adamw, rmsprop, adagrad, ...")
+@click.option("--hidden", default="32,32", show_default=True, help="Hidden layer sizes.")
+@click.option("--activation", default="relu", show_default=True)
+@click.option("--batch-size", type=int, default=32, show_default=True)
+@click.option("--dropout", type=float, default=0.0, show_default=True)
+@click.option("--l2", type=float, default=0.0, show_default=True, help="L2 penalty on the weights.")
+@click.option("--batchnorm", is_flag=True)
+@click.option("--early-stopping", type=int, default=None, help="Patience in epochs (stops on val_loss).")
+@click.option("--quantize", "bits", type=int, default=None, help="Also quantize the trained model (PTQ) to BITS.")
+@click.option("--out", default=None, help="Folder for learning curves, decision boundary and checkpoint.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--progress/--no-progress", default=True, show_default=True)
+def train(dataset, epochs, lr, optimizer, hidden, activation, batch_size, dropout, l2, batchnorm,
+          early_stopping, bits, out, seed, progress):
+    """Train an MLP on a bundled DATASET: moons, circles, spirals, xor or digits.
+
+    \b
+    Examples:
+      minigrad train moons --epochs 200 --out runs/moons
+      minigrad train digits --hidden 64 --optimizer adam --lr 0.003 --early-stopping 10 --quantize 8
+    """
+    from minigrad.train.recipe import DATASETS, save_checkpoint, train_on_dataset
+
+    if dataset not in DATASETS:
+        _fail(f"unknown dataset {dataset!r}; choose one of: {', '.join(DATASETS)}")
+    if epochs < 1:
+        _fail(f"--epochs must be at least 1, got {epochs}")
+    if batch_size < 1:
+        _fail(f"--batch-size must be at least 1, got {batch_size}")
+    if not 0 <= dropout < 1:
+        _fail(f"--dropout must be in [0, 1), got {dropout}")
+    if bits is not None and not 2 <= bits <= 16:
+        _fail(f"--quantize takes a number of bits from 2 to 16, got {bits}")
+    layers = _int_list(hidden, "--hidden")
+    out = _output_path(out) if out else None
+    try:
+        result = train_on_dataset(dataset, hidden=layers, activation=activation, epochs=epochs, lr=lr,
+                                  optimizer=optimizer, batch_size=batch_size, dropout=dropout, l2=l2,
+                                  batchnorm=batchnorm, early_stopping=early_stopping, seed=seed,
+                                  progress=progress)
+    except ValueError as exc:
+        _fail(str(exc))
+    h = result.history.history
+    click.echo(f"trained {result.config['sizes']} ({activation}) on {dataset} for {len(result.history)} epochs"
+               + (f" ({result.history.stop_reason})" if result.history.stop_reason else ""))
+    click.echo(f"  train loss {h['loss'][-1]:.4f}  accuracy {h['accuracy'][-1]:.3f}")
+    click.echo(f"  val   loss {h['val_loss'][-1]:.4f}  accuracy {h['val_accuracy'][-1]:.3f}")
+    click.echo(f"  test  loss {result.test['loss']:.4f}  accuracy {result.test['accuracy']:.3f}")
+    if bits is not None:
+        from minigrad.quant.report import quantization_report
+
+        click.echo(quantization_report(result.model, result.splits, bits))
+    if out:
+        from viz.plots import plot_decision_boundary, plot_learning_curves
+
+        save_checkpoint(result, out / "model.ckpt")
+        fig = plot_learning_curves(result.history, early_stopping=result.early_stopping)
+        fig.savefig(out / "learning_curves.png", dpi=100, bbox_inches="tight")
+        written = ["model.ckpt", "learning_curves.png"]
+        if result.config["sizes"][0] == 2:
+            X, y = result.splits["train"]
+            fig = plot_decision_boundary(result.model, X, y)
+            fig.savefig(out / "decision_boundary.png", dpi=100, bbox_inches="tight")
+            written.append("decision_boundary.png")
+        click.echo(f"wrote {', '.join(written)} to {out}")
+
+
+# --------------------------------------------------------------------------- quantize
+
+@group.command()
+@click.argument("checkpoint")
+@click.option("--bits", type=int, default=8, show_default=True)
+@click.option("--calibrate", "dataset", required=True, help="Dataset for calibration and accuracy.")
+def quantize(checkpoint, bits, dataset):
+    """Post-training quantization of a `minigrad train` CHECKPOINT: size and accuracy before/after.
 
     \b
     Example:
-      minigrad demo
+      minigrad train digits --out runs/digits && minigrad quantize runs/digits/model.ckpt --bits 8 --calibrate digits
+    """
+    from minigrad.io import CheckpointError
+    from minigrad.quant.report import quantization_report
+    from minigrad.train.recipe import DATASETS, load_checkpoint, load_dataset, split_dataset
+
+    if not 2 <= bits <= 16:
+        _fail(f"--bits must be from 2 to 16, got {bits}")
+    if dataset not in DATASETS:
+        _fail(f"unknown dataset {dataset!r}; choose one of: {', '.join(DATASETS)}")
+    try:
+        model, config, scaler = load_checkpoint(checkpoint)
+    except (CheckpointError, ValueError, KeyError) as exc:
+        _fail(str(exc).splitlines()[0])
+    X, y = load_dataset(dataset, config.get("seed", 0))
+    if X.shape[1] != config["sizes"][0]:
+        _fail(f"the checkpoint expects {config['sizes'][0]} features but {dataset} has {X.shape[1]}")
+    splits, _ = split_dataset(X, y, config.get("seed", 0), scaler=scaler)
+    click.echo(quantization_report(model, splits, bits))
+
+
+# --------------------------------------------------------------------------- tutorial
+
+@group.group()
+def tutorial():
+    """The course's lessons: list them, run one, step through one, or make a notebook.
+
+    \b
+    Examples:
+      minigrad tutorial list
+      minigrad tutorial step 1
+      minigrad tutorial notebook 2 -o lesson2.ipynb
+    """
+
+
+@tutorial.command("list")
+def tutorial_list():
+    """List the lessons with their titles."""
+    from minigrad.lessons import LessonError, list_lessons
+
+    try:
+        lessons = list_lessons()
+    except LessonError as exc:
+        _fail(str(exc))
+    for lesson in lessons:
+        click.echo(f"{lesson.number:>2}  {lesson.title}")
+
+
+@tutorial.command("run")
+@click.argument("number")
+@click.option("--quick", is_flag=True, help="Small sizes (as the tests use).")
+@click.option("--figures", default="figures", show_default=True, help="Folder for the lesson's figures.")
+def tutorial_run(number, quick, figures):
+    """Run lesson NUMBER top to bottom (figures are saved, not shown).
+
+    \b
+    Example:
+      minigrad tutorial run 2
+    """
+    from minigrad.lessons import LessonError, find_lesson, run_lesson
+
+    try:
+        lesson = find_lesson(number)
+        click.echo(f"Lesson {lesson.number}: {lesson.title}")
+        run_lesson(number, quick=quick, figures=_output_path(figures))
+    except LessonError as exc:
+        _fail(str(exc).splitlines()[0])
+    click.echo(f"done; figures in {figures}/")
+
+
+@tutorial.command("step")
+@click.argument("number")
+@click.option("--figures", default="figures", show_default=True)
+def tutorial_step(number, figures):
+    """Step through lesson NUMBER cell by cell: Enter runs a cell, q quits.
+
+    \b
+    Example:
+      minigrad tutorial step 1
+    """
+    from minigrad.lessons import LessonError, step_lesson
+
+    try:
+        step_lesson(number, read=lambda prompt: click.prompt(prompt, default="", show_default=False),
+                    write=click.echo, figures=_output_path(figures))
+    except click.Abort:
+        click.echo("\nstopped.")
+    except LessonError as exc:
+        _fail(str(exc).splitlines()[0])
+
+
+@tutorial.command("notebook")
+@click.argument("number")
+@click.option("-o", "--output", default=None, help="Notebook path (default: beside the lesson).")
+def tutorial_notebook(number, output):
+    """Write lesson NUMBER as a Jupyter notebook.
+
+    \b
+    Example:
+      minigrad tutorial notebook 3 -o lesson3.ipynb
+    """
+    from minigrad.lessons import LessonError, to_notebook
+
+    try:
+        path = to_notebook(number, _output_path(output, (".ipynb",)) if output else None)
+    except LessonError as exc:
+        _fail(str(exc))
+    click.echo(f"wrote {path}")
+
+
+# --------------------------------------------------------------------------- demo
+
+@group.command()
+@click.option("--out", default="demo", show_default=True, help="Folder for the gallery.")
+def demo(out):
+    """The tour: train a network, draw graphs, diagnose, quantize; writes an index.html gallery.
+
+    \b
+    Example:
+      minigrad demo --out demo/
     """
     from minigrad.walkthrough import network_walkthrough, neuron_walkthrough
 
+    out = _output_path(out)
     click.echo(neuron_walkthrough())
     click.echo()
     click.echo(network_walkthrough())
 
 
 def main(argv=None):
-    """Entry point of the ``minigrad`` console script; errors become one line and exit 2."""
+    """Entry point of the ``minigrad`` console script: errors become one line and exit 2."""
     try:
         group.main(args=argv, prog_name="minigrad", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
-        return sys.exit(130)
+        sys.exit(130)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
-        sys.exit(2)
+        if isinstance(exc, UsageError):
+            exc.show()
+        else:
+            click.echo(f"minigrad: error: {exc.format_message()}", err=True)
+        sys.exit(EXIT_USAGE)
     except (ValueError, TypeError, RuntimeError, OSError) as exc:
-        click.echo(f"minigrad: error: {exc}", err=True)
-        sys.exit(2)
+        click.echo(f"minigrad: error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", err=True)
+        sys.exit(EXIT_USAGE)
     sys.exit(0)
 
 

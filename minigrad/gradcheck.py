@@ -95,12 +95,12 @@ def _compare(named, analytic, numeric, atol, rtol, max_rows, what):
 
 # --------------------------------------------------------------------------- tensors
 
-def _prepare(inputs):
-    """float64 copies (same memory layout) of the inputs; returns (inputs, checked positions)."""
+def _prepare(inputs, dtype=float64):
+    """Copies (same memory layout, ``dtype``) of the inputs; returns (inputs, checked positions)."""
     prepared, checked = [], []
     for i, x in enumerate(inputs):
         if isinstance(x, Tensor) and x.dtype.kind == "f":
-            data = np.array(x.numpy(), dtype=float64, order="K", copy=True)
+            data = np.array(x.numpy(), dtype=dtype, order="K", copy=True)
             t = Tensor._from_op(data, None)
             t.label = x.label or f"input {i}"
             if x.requires_grad:
@@ -142,8 +142,8 @@ def _numeric(fn, xs, checked, eps, needs_grad):
     return results
 
 
-def _check_tensors(fn, inputs, eps, atol, rtol, max_rows):
-    xs, checked = _prepare(inputs)
+def _check_tensors(fn, inputs, eps, atol, rtol, max_rows, dtype=float64):
+    xs, checked = _prepare(inputs, dtype)
     analytic = _analytic(fn, xs, checked)
     numeric = _numeric(fn, xs, checked, eps, needs_grad=False)
     return _compare([xs[i].label for i in checked], analytic, numeric, atol, rtol, max_rows, "the gradient")
@@ -185,12 +185,16 @@ def _check_values(fn, inputs, eps, atol, rtol, max_rows):
 
 # --------------------------------------------------------------------------- public
 
-def gradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, max_rows=20):
+def gradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, max_rows=20, dtype="float64"):
     """Check ``fn``'s gradients against central differences; True or :class:`GradcheckError`.
 
     ``inputs`` are passed to ``fn`` as they are, except that floating Tensors are
     replaced by float64 copies; those with ``requires_grad=True`` (or every
     ``Value``) are checked element by element. The originals are not modified.
+
+    ``dtype="float32"`` runs the check in single precision -- instructive rather
+    than reliable: rounding errors of ~1e-7/ε swamp the differences unless ``eps``
+    and the tolerances are raised (e.g. eps=1e-3, atol=rtol=1e-2).
 
     Example::
 
@@ -202,7 +206,10 @@ def gradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, max_rows=20):
         raise ValueError("gradcheck: give at least one input")
     if any(isinstance(x, Value) for x in inputs):
         return _check_values(fn, inputs, eps, atol, rtol, max_rows)
-    return _check_tensors(fn, inputs, eps, atol, rtol, max_rows)
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float32, np.float64):
+        raise ValueError(f"gradcheck: dtype must be float32 or float64, got {dtype}")
+    return _check_tensors(fn, inputs, eps, atol, rtol, max_rows, dtype)
 
 
 def gradgradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, max_rows=20):

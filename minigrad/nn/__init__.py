@@ -22,10 +22,11 @@ from minigrad.nn.activations import (
     TanhShrink, Threshold, get_module,
 )
 from minigrad.nn.layers import BatchNorm1d, Dropout, Flatten, Identity, LayerNorm, Linear
+from minigrad.nn.mlp import MLP
 from minigrad.nn.module import Module, ModuleList, Parameter, Sequential
 
 __all__ = [
-    "Module", "Parameter", "Sequential", "ModuleList",
+    "Module", "Parameter", "Sequential", "ModuleList", "MLP",
     "Linear", "Dropout", "BatchNorm1d", "LayerNorm", "Flatten", "Identity",
     "functional", "losses", "init", "regularizers", "get_module", "ActivationModule",
     "ReLU", "LeakyReLU", "ELU", "SELU", "CELU", "GELU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",

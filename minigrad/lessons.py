@@ -1,0 +1,236 @@
+"""The course's lessons (``tutorials/NN_title.py``): list, run, step through, convert.
+
+Lessons are jupytext "percent" scripts: ``# %%`` starts a code cell and
+``# %% [markdown]`` a prose cell whose lines are comments (``# text``). They run
+top to bottom as plain Python; this module adds what ``minigrad tutorial`` needs:
+
+* :func:`list_lessons` -- number, title and file of every lesson;
+* :func:`run_lesson` -- execute one (``quick=True`` asks the lesson for small sizes
+  through the ``MINIGRAD_QUICK`` environment variable, as the test suite does);
+* :func:`step_lesson` -- show each cell, run it on Enter, stop on ``q``;
+* :func:`to_notebook` -- write a Jupyter notebook (nbformat 4) of a lesson;
+* :func:`quick` and :func:`save_figure` -- helpers lessons call themselves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "Cell", "Lesson", "LessonError", "TUTORIALS", "list_lessons", "find_lesson", "parse_cells",
+    "run_lesson", "step_lesson", "to_notebook", "quick", "save_figure",
+]
+
+TUTORIALS = Path(__file__).resolve().parent.parent / "tutorials"
+_FILE = re.compile(r"^(\d\d)_(\w+)\.py$")
+
+
+class LessonError(ValueError):
+    """A lesson that does not exist, cannot be read, or failed while running."""
+
+
+@dataclass
+class Cell:
+    kind: str  # "code" or "markdown"
+    source: str
+
+
+@dataclass
+class Lesson:
+    number: int
+    title: str
+    path: Path
+
+
+def quick() -> bool:
+    """True when lessons should use small sizes (``MINIGRAD_QUICK=1``, set by the tests)."""
+    return os.environ.get("MINIGRAD_QUICK", "") not in ("", "0")
+
+
+def save_figure(fig, name):
+    """Save a matplotlib figure as ``$MINIGRAD_FIGURES/name`` (default ``./figures/``); returns the path.
+
+    Lessons save their pictures instead of opening windows, so they run the same
+    on a laptop, in CI and in a terminal without a display; in a notebook the
+    figure shows as the cell's output as usual.
+    """
+    folder = Path(os.environ.get("MINIGRAD_FIGURES", "figures"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    fig.savefig(path, dpi=100, bbox_inches="tight")
+    return path
+
+
+def parse_cells(path) -> list[Cell]:
+    """Split a percent-format script into cells (prose cells lose their ``# `` prefixes)."""
+    text = Path(path).read_text(encoding="utf-8")
+    cells, kind, lines = [], None, []
+
+    def flush():
+        source = "\n".join(lines).strip("\n")
+        if kind and source.strip():
+            if kind == "markdown":
+                source = "\n".join(re.sub(r"^# ?", "", line) for line in source.splitlines())
+            cells.append(Cell(kind, source))
+
+    for line in text.splitlines():
+        marker = re.match(r"^# %%(.*)$", line)
+        if marker:
+            flush()
+            kind = "markdown" if "[markdown]" in marker.group(1) else "code"
+            lines = []
+        elif kind is None:
+            continue  # the file header (jupytext metadata) before the first cell
+        else:
+            lines.append(line)
+    flush()
+    return cells
+
+
+def _title(path):
+    for cell in parse_cells(path):
+        if cell.kind == "markdown":
+            heading = cell.source.strip().splitlines()[0]
+            return heading.lstrip("#").strip()
+    return _FILE.match(path.name).group(2).replace("_", " ").capitalize()
+
+
+def list_lessons(folder=None) -> list[Lesson]:
+    """Every lesson in ``folder`` (the repository's ``tutorials/`` by default), in order."""
+    folder = Path(folder) if folder else TUTORIALS
+    if not folder.is_dir():
+        raise LessonError(f"no tutorials folder at {folder}: run minigrad from a clone of the repository")
+    lessons = []
+    for path in sorted(folder.iterdir()):
+        match = _FILE.match(path.name)
+        if match:
+            lessons.append(Lesson(int(match.group(1)), _title(path), path))
+    return lessons
+
+
+def find_lesson(number, folder=None) -> Lesson:
+    """The lesson with ``number`` (an int or a string like "3"), or a LessonError listing them."""
+    lessons = list_lessons(folder)
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = None
+    for lesson in lessons:
+        if lesson.number == wanted:
+            return lesson
+    valid = ", ".join(str(lesson.number) for lesson in lessons) or "none"
+    raise LessonError(f"there is no lesson {number!r}; lessons: {valid} (see: minigrad tutorial list)")
+
+
+@contextlib.contextmanager
+def _lesson_environment(lesson, quick_run, figures):
+    """Non-interactive plotting, quick sizes if asked, figures in ``figures``."""
+    saved = {k: os.environ.get(k) for k in ("MINIGRAD_QUICK", "MINIGRAD_FIGURES", "MPLBACKEND")}
+    os.environ["MPLBACKEND"] = "Agg"
+    if quick_run:
+        os.environ["MINIGRAD_QUICK"] = "1"
+    if figures is not None:
+        os.environ["MINIGRAD_FIGURES"] = str(figures)
+    sys.path.insert(0, str(lesson.path.parent))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(lesson.path.parent))
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _namespace(lesson):
+    return {"__name__": "__main__", "__file__": str(lesson.path)}
+
+
+def _run_cell(cell, namespace, lesson, index):
+    try:
+        exec(compile(cell.source, f"{lesson.path.name} [cell {index}]", "exec"), namespace)
+    except Exception as exc:
+        raise LessonError(
+            f"lesson {lesson.number} failed in cell {index}: {type(exc).__name__}: {exc}\n"
+            + "".join(traceback.format_exception(exc)[-3:])
+        ) from exc
+
+
+def run_lesson(number, quick=False, figures=None, folder=None):
+    """Run every code cell of a lesson; returns its namespace (a LessonError on failure)."""
+    lesson = find_lesson(number, folder)
+    namespace = _namespace(lesson)
+    with _lesson_environment(lesson, quick, figures):
+        for index, cell in enumerate(parse_cells(lesson.path), start=1):
+            if cell.kind == "code":
+                _run_cell(cell, namespace, lesson, index)
+    return namespace
+
+
+def step_lesson(number, read=input, write=print, quick=False, figures=None, folder=None):
+    """Show a lesson cell by cell: Enter runs a code cell and shows its output, ``q`` quits.
+
+    ``read``/``write`` default to the terminal (tests pass their own). Returns the
+    number of code cells run.
+    """
+    lesson = find_lesson(number, folder)
+    cells = parse_cells(lesson.path)
+    namespace = _namespace(lesson)
+    ran = 0
+    write(f"Lesson {lesson.number}: {lesson.title}  ({len(cells)} cells; Enter runs a cell, q quits)")
+    with _lesson_environment(lesson, quick, figures):
+        for index, cell in enumerate(cells, start=1):
+            rule = "─" * 70
+            if cell.kind == "markdown":
+                write(f"\n{rule}\n{cell.source}")
+                continue
+            write(f"\n{rule}\n[{index}/{len(cells)}] code:\n" + "\n".join("    " + l for l in cell.source.splitlines()))
+            try:
+                answer = read("Enter to run, q to quit > ")
+            except EOFError:
+                answer = "q"
+            if answer.strip().lower() in ("q", "quit", "exit"):
+                write("stopped.")
+                return ran
+            buffer = io.StringIO()
+            with contextlib.redirect_stdout(buffer):
+                _run_cell(cell, namespace, lesson, index)
+            output = buffer.getvalue().rstrip()
+            write(output if output else "(no output)")
+            ran += 1
+    write("\nEnd of the lesson.")
+    return ran
+
+
+def to_notebook(number, path=None, folder=None):
+    """Write a lesson as a Jupyter notebook (``NN_title.ipynb`` beside it by default); returns the path."""
+    lesson = find_lesson(number, folder)
+    target = Path(path) if path else lesson.path.with_suffix(".ipynb")
+    cells = []
+    for cell in parse_cells(lesson.path):
+        source = cell.source.splitlines(keepends=True)
+        entry = {"cell_type": cell.kind, "metadata": {}, "source": source}
+        if cell.kind == "code":
+            entry.update(execution_count=None, outputs=[])
+        cells.append(entry)
+    notebook = {
+        "cells": cells,
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 4,
+    }
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return target

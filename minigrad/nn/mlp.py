@@ -1,0 +1,79 @@
+"""``MLP``: the feed-forward network of the course, built from a list of layer sizes.
+
+``MLP([2, 16, 16, 1], activation="relu")`` is the Sequential
+
+    Linear(2, 16) → ReLU → Linear(16, 16) → ReLU → Linear(16, 1)
+
+(seed 003, "Feedforward neural networks": a⁽ᵏ⁾ = f(W⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾), with a
+linear output layer). Options insert BatchNorm before each hidden activation and
+Dropout after it. The default initializer follows the activation, as the seeds
+advise: He for the ReLU family, Glorot (Xavier) for sigmoid/tanh-like ones,
+LeCun for SELU (seed 002, "Weight initialization").
+"""
+
+from __future__ import annotations
+
+from minigrad.nn.activations import get_module
+from minigrad.nn.functional import canonical_name
+from minigrad.nn.layers import BatchNorm1d, Dropout, Linear
+from minigrad.nn.module import Sequential
+
+__all__ = ["MLP", "default_init"]
+
+_HE = {"relu", "leaky_relu", "relu6", "elu", "celu", "gelu", "silu", "mish", "hard_silu", "softplus",
+       "squareplus", "sparse_plus", "linear"}
+
+
+def default_init(activation):
+    """The initializer the seeds recommend for ``activation``."""
+    name = canonical_name(activation)
+    if name == "selu":
+        return "lecun_normal"
+    return "he_normal" if name in _HE else "glorot_normal"
+
+
+def _parse_sizes(sizes):
+    if isinstance(sizes, str):
+        try:
+            sizes = [int(s) for s in sizes.split(",") if s.strip()]
+        except ValueError:
+            raise ValueError(f"MLP: sizes must be integers separated by commas, got {sizes!r}") from None
+    sizes = list(sizes)
+    if len(sizes) < 2 or any(not isinstance(n, int) or isinstance(n, bool) or n < 1 for n in sizes):
+        raise ValueError(f"MLP: give at least an input and an output size, all positive integers; got {sizes}")
+    return sizes
+
+
+class MLP(Sequential):
+    """A multilayer perceptron: Linear layers with an activation between them.
+
+    Parameters
+    ----------
+    sizes : list of int or "2,16,16,1" -- input size, hidden sizes, output size
+    activation : name of the hidden activation (any of ``nn.functional``)
+    weight_init : initializer name for every Linear (default: :func:`default_init`)
+    batchnorm : insert ``BatchNorm1d`` before each hidden activation
+    dropout : insert ``Dropout(dropout)`` after each hidden activation (0 = none)
+    weight_regularizer : passed to every Linear (e.g. ``regularizers.L2(1e-4)``)
+    """
+
+    def __init__(self, sizes, activation="relu", weight_init=None, batchnorm=False, dropout=0.0,
+                 weight_regularizer=None):
+        sizes = _parse_sizes(sizes)
+        get_module(activation)  # fail early, with the list of valid names
+        init = weight_init or default_init(activation)
+        layers = []
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            layers.append(Linear(n_in, n_out, weight_init=init, weight_regularizer=weight_regularizer))
+            if i < len(sizes) - 2:
+                if batchnorm:
+                    layers.append(BatchNorm1d(n_out))
+                layers.append(get_module(activation))
+                if dropout:
+                    layers.append(Dropout(dropout))
+        super().__init__(*layers)
+        self.sizes = sizes
+        self.activation = activation
+
+    def extra_repr(self):
+        return f"sizes={self.sizes}, activation={self.activation!r}"

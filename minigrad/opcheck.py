@@ -1,0 +1,145 @@
+"""Check every differentiable op against numerical differentiation (``minigrad gradcheck``).
+
+Each entry of :data:`CASES` is a small function of a few random tensors that
+exercises one op -- broadcasting, axes and all. :func:`check_ops` runs
+:func:`minigrad.gradcheck` on the chosen entries and returns one
+:class:`OpCheck` per op, so a learner can see, op by op, that backpropagation
+agrees with central differences (and watch it fail in float32).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+import minigrad as mg
+from minigrad.gradcheck import GradcheckError, gradcheck
+from minigrad.nn import functional as F
+from minigrad.nn import losses
+
+__all__ = ["CASES", "OpCheck", "check_ops", "format_results"]
+
+_POSITIVE = "positive"
+_AWAY_FROM_ZERO = "away"
+
+
+def _case(fn, *shapes, domain=None):
+    return fn, shapes, domain
+
+
+# name -> (function of tensors, input shapes, input domain)
+CASES = {
+    "add": _case(lambda a, b: a + b, (3, 4), (4,)),
+    "sub": _case(lambda a, b: a - b, (3, 1), (3, 4)),
+    "mul": _case(lambda a, b: a * b, (2, 3), (2, 3)),
+    "div": _case(lambda a, b: a / b, (2, 3), (3,), domain=_POSITIVE),
+    "pow": _case(lambda a: a**3, (2, 3)),
+    "neg": _case(lambda a: -a, (4,)),
+    "matmul": _case(lambda a, b: a @ b, (3, 4), (4, 2)),
+    "linear": _case(lambda x, w, b: F.affine(x, w, b), (5, 3), (2, 3), (2,)),
+    "abs": _case(mg.abs, (6,), domain=_AWAY_FROM_ZERO),
+    "exp": _case(mg.exp, (2, 3)),
+    "log": _case(mg.log, (2, 3), domain=_POSITIVE),
+    "log1p": _case(mg.log1p, (2, 3), domain=_POSITIVE),
+    "expm1": _case(mg.expm1, (2, 3)),
+    "erf": _case(mg.erf, (2, 3)),
+    "sqrt": _case(mg.sqrt, (2, 3), domain=_POSITIVE),
+    "sin": _case(mg.sin, (2, 3)),
+    "cos": _case(mg.cos, (2, 3)),
+    "tanh": _case(mg.tanh, (2, 3)),
+    "sigmoid": _case(mg.sigmoid, (2, 3)),
+    "relu": _case(mg.relu, (2, 3), domain=_AWAY_FROM_ZERO),
+    "clip": _case(lambda a: a.clip(-0.5, 0.5), (8,), domain=_AWAY_FROM_ZERO),
+    "maximum": _case(mg.maximum, (2, 3), (3,)),
+    "minimum": _case(mg.minimum, (2, 3), (2, 3)),
+    "where": _case(lambda a, b: mg.where(np.array([True, False, True]), a, b), (2, 3), (3,)),
+    "sum": _case(lambda a: a.sum(axis=1), (3, 4)),
+    "mean": _case(lambda a: a.mean(axis=0, keepdims=True), (3, 4)),
+    "var": _case(lambda a: a.var(axis=1), (3, 4)),
+    "std": _case(lambda a: a.std(), (3, 4)),
+    "max": _case(lambda a: a.max(axis=1), (3, 4)),
+    "min": _case(lambda a: a.min(), (3, 4)),
+    "logsumexp": _case(lambda a: a.logsumexp(axis=1), (3, 4)),
+    "softmax": _case(lambda a: a.softmax(axis=-1), (3, 4)),
+    "log_softmax": _case(lambda a: a.log_softmax(axis=0), (3, 4)),
+    "reshape": _case(lambda a: a.reshape(4, 3) * 2.0, (3, 4)),
+    "transpose": _case(lambda a: a.T * 2.0, (3, 4)),
+    "permute": _case(lambda a: a.permute(2, 0, 1) * 2.0, (2, 3, 4)),
+    "broadcast_to": _case(lambda a: a.broadcast_to(3, 4) * 2.0, (4,)),
+    "squeeze": _case(lambda a: a.squeeze() * 2.0, (3, 1)),
+    "unsqueeze": _case(lambda a: a.unsqueeze(0) * 2.0, (3,)),
+    "getitem": _case(lambda a: a[np.array([0, 2, 0]), 1:], (3, 4)),
+    "concat": _case(lambda a, b: mg.concat([a, b], axis=1), (2, 3), (2, 2)),
+    "stack": _case(lambda a, b: mg.stack([a, b], axis=0), (2, 3), (2, 3)),
+    "mse": _case(lambda a, b: losses.mse(a, b), (4, 3), (4, 3)),
+    "cross_entropy": _case(lambda a: losses.cross_entropy(a, np.array([0, 2, 1, 2])), (4, 3)),
+    "binary_cross_entropy": _case(lambda a: losses.binary_cross_entropy(a, np.array([0.0, 1.0, 1.0]),
+                                                                        from_logits=True), (3,)),
+}
+# Every activation of nn.functional with its default parameters.
+for _name in ("leaky_relu", "elu", "selu", "celu", "gelu", "softplus", "softsign", "silu", "mish",
+              "log_sigmoid", "squareplus", "tanh_shrink"):
+    CASES[_name] = _case(getattr(F, _name), (2, 3), domain=_AWAY_FROM_ZERO)
+
+
+@dataclass
+class OpCheck:
+    """The outcome of checking one op."""
+
+    name: str
+    passed: bool
+    shapes: tuple
+    detail: str = ""
+
+
+def _inputs(shapes, domain, dtype, rng):
+    tensors = []
+    for shape in shapes:
+        x = rng.uniform(-2.0, 2.0, size=shape)
+        if domain == _POSITIVE:
+            x = np.abs(x) + 0.5
+        elif domain == _AWAY_FROM_ZERO:
+            x = np.sign(x + (x == 0)) * (np.abs(x) + 0.1)
+        tensors.append(mg.tensor(x, dtype=dtype, requires_grad=True))
+    return tensors
+
+
+def check_ops(names=None, dtype="float64", seed=0):
+    """Gradient-check the ops in ``names`` (all of :data:`CASES` when None).
+
+    float64 uses ε = 1e-6 and tight tolerances; float32 uses ε = 1e-3 and 1e-2
+    tolerances (single precision cannot do better, which is worth seeing).
+    Unknown names raise ValueError listing the valid ones.
+    """
+    names = list(CASES) if not names else list(names)
+    unknown = [n for n in names if n not in CASES]
+    if unknown:
+        raise ValueError(f"unknown op {unknown[0]!r}; choose from: {', '.join(CASES)}")
+    if dtype not in ("float32", "float64"):
+        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
+    tol = dict(eps=1e-6, atol=1e-5, rtol=1e-3) if dtype == "float64" else dict(eps=1e-3, atol=1e-2, rtol=1e-2)
+    rng = np.random.default_rng(seed)
+    results = []
+    for name in names:
+        fn, shapes, domain = CASES[name]
+        inputs = _inputs(shapes, domain, dtype, rng)
+        try:
+            gradcheck(fn, *inputs, dtype=dtype, **tol)
+            results.append(OpCheck(name, True, shapes))
+        except GradcheckError as exc:
+            worst = max(exc.rows, key=lambda row: row[4])
+            results.append(OpCheck(name, False, shapes, f"{len(exc.rows)} mismatches, worst error {worst[4]:.3g}"))
+    return results
+
+
+def format_results(results):
+    """A pass/fail table of :func:`check_ops` results."""
+    lines = [f"{'op':<22} {'input shapes':<28} result", "-" * 64]
+    for r in results:
+        shapes = ", ".join(str(s) for s in r.shapes)
+        lines.append(f"{r.name:<22} {shapes:<28} {'pass' if r.passed else 'FAIL  ' + r.detail}")
+    failed = sum(not r.passed for r in results)
+    lines.append("-" * 64)
+    lines.append(f"{len(results) - failed} passed, {failed} failed")
+    return "\n".join(lines)

@@ -1,0 +1,189 @@
+"""backprop_frames and save_frames: one frame per backward step, written as SVGs or one HTML page."""
+
+import re
+import shutil
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import Value, nn
+from minigrad.autograd import topological_order
+from viz.frames import backprop_frames, save_frames
+from viz.graph import HIGHLIGHT_COLOR
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="the Graphviz program 'dot' is not installed")
+
+
+def neuron():
+    """o = tanh(x1*w1 + x2*w2 + b), not yet backpropagated."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o, [x1, x2, w1, w2, b]
+
+
+def box(frame, name):
+    (line,) = re.findall(rf"^\t+{name} \[.*$", frame.source, re.M)
+    return line
+
+
+def caption(frame):
+    return frame.graph_attr["label"]
+
+
+def mlp(seed=0):
+    mg.manual_seed(seed)
+    model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1))
+    x = mg.randn(6, 3)
+    return model, (model(x) ** 2).mean()
+
+
+# --------------------------------------------------------------------------- Value frames
+
+def test_one_frame_per_non_leaf_node_in_reverse_topological_order():
+    o, _ = neuron()
+    frames = backprop_frames(o)
+    order = topological_order(o)
+    steps = [i for i in reversed(range(len(order))) if order[i].parents]
+    assert len(frames) == len(steps) + 1 == 6
+    assert caption(frames[0]).startswith("Step 0/5: forward pass done")
+    for k, i in enumerate(steps, 1):
+        name = order[i].label or f"n{i}"
+        assert caption(frames[k]).startswith(f"Step {k}/5: node '{name}' (op '{order[i].op}')")
+    assert caption(frames[1]).startswith("Step 1/5: node 'o' (op 'tanh'): dL/do = 1.0000; sends 0.5000 × 1.0000")
+    assert "sends 1.0000 × 0.5000 = 0.5000 to 'n6'; 1.0000 × 0.5000 = 0.5000 to 'b'" in caption(frames[2])
+
+
+def test_first_frame_knows_only_the_root_gradient():
+    o, _ = neuron()
+    first = backprop_frames(o)[0]
+    n = len(topological_order(o))
+    assert "grad 1.0000" in box(first, f"n{n - 1}")
+    assert first.source.count("grad ?") == n - 1
+    assert HIGHLIGHT_COLOR not in first.source
+
+
+def test_the_current_node_is_highlighted_and_its_edges_carry_local_derivatives():
+    o, _ = neuron()
+    frames = backprop_frames(o)
+    last = frames[-1]  # the step of x1*w1 (node n2): sends w1 * 0.5 to x1 and x1 * 0.5 to w1
+    assert caption(last).startswith("Step 5/5: node 'n2' (op '*')")
+    assert HIGHLIGHT_COLOR in box(last, "n2") and HIGHLIGHT_COLOR in box(last, "o2")
+    assert last.source.count(f'BGCOLOR="{HIGHLIGHT_COLOR}"') == 2  # the box and the legend swatch
+    assert re.search(r'n0 -> o2 \[label="local -3\.0000\\nsends -1\.5000"', last.source)
+    assert re.search(r'n1 -> o2 \[label="local 2\.0000\\nsends 1\.0000"', last.source)
+    assert "label=" not in re.search(r"^\tn6 -> o8.*$", last.source, re.M).group(0)  # an earlier step's edge
+
+
+def test_gradients_at_the_end_equal_backward_and_user_grads_are_untouched():
+    o, leaves = neuron()
+    frames = backprop_frames(o)
+    assert all(v.grad == 0.0 for v in topological_order(o))  # frames compute their own gradients
+    ref, ref_leaves = neuron()
+    ref.backward()
+    at = {id(node): f"n{i}" for i, node in enumerate(topological_order(o))}
+    for leaf, done in zip(leaves, ref_leaves):
+        assert f"grad {done.grad:.4f}</TD>" in box(frames[-1], at[id(leaf)])
+    # After a real backward, drawing frames leaves the stored gradients alone.
+    o.backward()
+    before = [v.grad for v in topological_order(o)]
+    backprop_frames(o)
+    assert [v.grad for v in topological_order(o)] == before
+
+
+def test_a_node_used_twice_accumulates_its_gradient_over_two_steps():
+    a = Value(3.0, label="a")
+    sq = a * a
+    sq.label = "sq"
+    out = sq + a
+    out.label = "out"
+    frames = backprop_frames(out)
+    assert len(frames) == 3
+    assert "grad 1.0000 (so far)" in box(frames[1], "n0")  # from out = sq + a only
+    assert "grad 7.0000</TD>" in box(frames[2], "n0")  # + 2a from sq = a*a: 1 + 6
+    assert re.search(r'n0 -> o1 \[label="local 3\.0000\\nsends 3\.0000"', frames[2].source)
+
+
+def test_bad_root_is_a_type_error():
+    with pytest.raises(TypeError, match="backprop_frames"):
+        backprop_frames(np.float64(1.0))
+
+
+# --------------------------------------------------------------------------- Tensor frames
+
+def test_tensor_frames_end_with_the_gradients_of_backward():
+    model, loss = mlp()
+    frames = backprop_frames(loss)
+    order = topological_order(loss)
+    assert len(frames) == 1 + sum(1 for t in order if t.parents)
+    assert all(p.grad is None for p in model.parameters())
+    ref_model, ref_loss = mlp()
+    ref_loss.backward()
+    at = {id(t): f"n{i}" for i, t in enumerate(order)}
+    for p, q in zip(model.parameters(), ref_model.parameters()):
+        g = q.grad.data.astype(np.float64)
+        text = f"grad {g.item():.4f}" if g.size == 1 else f"grad norm {np.linalg.norm(g):.4g}"
+        assert text in box(frames[-1], at[id(p)])
+    # Captions follow reverse topological order and describe tensors by shape and norm.
+    assert caption(frames[1]).startswith(f"Step 1/{len(frames) - 1}: node 'n{len(order) - 1}' (op 'mean')")
+    assert "sends a (6, 1) tensor of norm" in caption(frames[1])
+    assert re.search(r'label="sends norm [\d.e+-]+\\n\(6, 1\)"', frames[1].source)
+
+
+def test_tensor_frames_leave_stored_gradients_alone():
+    model, loss = mlp()
+    loss.backward(retain_graph=True)
+    stored = [p.grad for p in model.parameters()]
+    values = [g.numpy().copy() for g in stored]
+    backprop_frames(loss)
+    for p, g, v in zip(model.parameters(), stored, values):
+        assert p.grad is g and np.array_equal(g.numpy(), v)
+    assert all(t.grad is None for t in topological_order(loss) if t.parents)
+
+
+def test_a_freed_graph_is_a_clear_error():
+    _, loss = mlp()
+    loss.backward()
+    with pytest.raises(RuntimeError, match=r"freed.*retain_graph=True"):
+        backprop_frames(loss)
+
+
+# --------------------------------------------------------------------------- save_frames
+
+def test_save_frames_needs_graphviz(tmp_path, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
+    with pytest.raises(RuntimeError, match="apt-get install graphviz"):
+        save_frames(backprop_frames(neuron()[0]), tmp_path / "frames")
+    assert not (tmp_path / "frames").exists()
+    with pytest.raises(ValueError, match="no frames"):
+        save_frames([], tmp_path / "x.html")
+
+
+@needs_dot
+def test_save_frames_writes_numbered_svgs(tmp_path):
+    frames = backprop_frames(neuron()[0])
+    paths = save_frames(frames, tmp_path / "steps")
+    assert [p.name for p in paths] == [f"frame_{k:03d}.svg" for k in range(1, 7)]
+    assert sorted(p.name for p in (tmp_path / "steps").iterdir()) == [p.name for p in paths]
+    for path, frame in zip(paths, frames):
+        svg = path.read_text(encoding="utf-8")
+        assert "<svg" in svg and svg.rstrip().endswith("</svg>")
+        assert caption(frame).split(":")[0] in svg  # "Step k/N" is drawn in the picture
+
+
+@needs_dot
+def test_save_frames_writes_one_self_contained_html_page(tmp_path):
+    frames = backprop_frames(neuron()[0])
+    path = save_frames(frames, tmp_path / "backprop.html")
+    assert path == tmp_path / "backprop.html" and [p.name for p in tmp_path.iterdir()] == ["backprop.html"]
+    page = path.read_text(encoding="utf-8")
+    assert page.count("<svg") == len(frames) and "<?xml" not in page
+    assert re.search(r'<input id="slider" type="range" min="1" max="6"', page)
+    assert 'id="prev"' in page and 'id="next"' in page and "ArrowRight" in page
+    assert "Step 5/5: node 'n2'" in page and "Step 0/5" in page
+    assert "<script src" not in page and "<link" not in page and "http" not in page.split("<svg")[0]

@@ -1,0 +1,395 @@
+"""draw_graph and save, checked from the DOT source they produce."""
+
+import math
+import re
+import shutil
+
+import graphviz
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import Value, nn
+from minigrad.autograd import topological_order
+from viz.graph import NAN_COLOR, ROLE_COLORS, UNKNOWN_GRAD_COLOR, ZERO_GRAD_COLOR, draw_graph, save
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="the Graphviz program 'dot' is not installed")
+
+
+# --------------------------------------------------------------------------- helpers
+
+def neuron(backward=True):
+    """micrograd's neuron: o = tanh(x1*w1 + x2*w2 + b), with o = 1/sqrt(2)."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    if backward:
+        o.backward()
+    return o, {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "b": b, "n": n, "o": o}
+
+
+def ids(root):
+    """Node object -> its documented DOT id (n<i> in topological order)."""
+    return {id(node): f"n{i}" for i, node in enumerate(topological_order(root))}
+
+
+def declared(src):
+    """Ids of the boxes (n), op ovals (o) and folded boxes (f) declared in ``src``."""
+    return re.findall(r"^\t+([nof]\d+) \[", src, re.M)
+
+
+def edges(src):
+    return re.findall(r"^\t+(\w+) -> (\w+)", src, re.M)
+
+
+def line_of(src, name):
+    """The statement declaring node ``name``."""
+    (line,) = re.findall(rf"^\t+{name} \[.*$", src, re.M)
+    return line
+
+
+def edge_line(src, a, b):
+    (line,) = re.findall(rf"^\t+{a} -> {b}\b.*$", src, re.M)
+    return line
+
+
+def cluster_block(src, scope):
+    """The text of one cluster subgraph, up to its closing brace."""
+    name = f"cluster_{scope}"
+    header = re.search(rf'^(\t+)subgraph ("{re.escape(name)}"|{re.escape(name)}) {{$', src, re.M)
+    assert header, f"no cluster for scope {scope!r}"
+    end = src.index(f"\n{header.group(1)}}}", header.end())
+    return src[header.start():end]
+
+
+def mlp_graph():
+    mg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2))
+    x = mg.randn(5, 3)
+    x.label = "x"
+    half = mg.tensor(0.5)  # an unlabelled number: a constant
+    loss = (model(x) ** 2).mean() * half
+    loss.backward()
+    return model, x, half, loss
+
+
+# --------------------------------------------------------------------------- Value graphs
+
+def test_value_boxes_show_data_and_grad_with_four_decimals():
+    o, v = neuron()
+    src = draw_graph(o).source
+    at = ids(o)
+    x1 = line_of(src, at[id(v["x1"])])
+    assert "<B>x1</B>" in x1 and "data 2.0000" in x1 and "grad -1.5000" in x1
+    assert "data -3.0000" in line_of(src, at[id(v["w1"])]) and "grad 1.0000" in line_of(src, at[id(v["w1"])])
+    assert "data 0.8814" in line_of(src, at[id(v["n"])]) and "grad 0.5000" in line_of(src, at[id(v["n"])])
+    root = line_of(src, at[id(o)])
+    assert "data 0.7071" in root and "grad 1.0000" in root
+
+
+def test_value_graph_has_an_op_oval_per_result_and_every_edge():
+    o, _ = neuron()
+    src = draw_graph(o).source
+    nodes = topological_order(o)
+    ovals = [n for n in declared(src) if n.startswith("o")]
+    assert len(declared(src)) == len(nodes) + 5 and len(ovals) == 5
+    assert sorted(re.findall(r"^\to\d+ \[label=\"?([^\" ]+)\"? ", src, re.M)) == ["*", "*", "+", "+", "tanh"]
+    expected = []
+    for i, node in enumerate(nodes):
+        if node.parents:
+            expected.append((f"o{i}", f"n{i}"))
+            expected += [(f"n{nodes.index(p)}", f"o{i}") for p in node.parents]
+    assert sorted(edges(src)) == sorted(expected) and len(expected) == 14
+
+
+def test_dot_source_is_deterministic():
+    # Two separate graphs built the same way: ids come from topological order, not id().
+    assert draw_graph(neuron()[0]).source == draw_graph(neuron()[0]).source
+    *_, loss = mlp_graph()
+    assert draw_graph(loss).source == draw_graph(mlp_graph()[-1]).source
+
+
+def test_show_data_and_show_grad_can_be_turned_off():
+    o, _ = neuron()
+    src = draw_graph(o, show_data=False, show_grad=False).source
+    assert "data " not in src and "grad " not in src and "<B>x1</B>" in src
+    assert ZERO_GRAD_COLOR not in src  # no gradient colouring without gradients shown
+
+
+def test_rankdir_passes_through_and_is_checked():
+    o, _ = neuron()
+    assert "rankdir=TB" in draw_graph(o, rankdir="TB").source
+    assert "rankdir=LR" in draw_graph(o).source
+    with pytest.raises(ValueError, match="rankdir"):
+        draw_graph(o, rankdir="sideways")
+
+
+@pytest.mark.parametrize("root", [3.0, np.ones(3), [Value(1.0)]])
+def test_root_must_be_a_value_or_a_tensor(root):
+    with pytest.raises(TypeError, match="Value or Tensor"):
+        draw_graph(root)
+
+
+def test_zero_gradient_edges_are_grey_and_others_coloured():
+    o, v = neuron()  # x2 = 0, so dL/dw2 = x2 * dL/d(x2*w2) = 0
+    src = draw_graph(o).source
+    at = ids(o)
+    into = [b for a, b in edges(src) if a == at[id(v["w2"])]]
+    assert len(into) == 1
+    assert f'color="{ZERO_GRAD_COLOR}"' in edge_line(src, at[id(v["w2"])], into[0])
+    assert src.count(ZERO_GRAD_COLOR) == 2  # that edge and the legend entry
+    assert UNKNOWN_GRAD_COLOR not in src  # every Value gradient is known after backward
+    # Before backward there are no gradients: nothing is grey, nothing coloured.
+    fresh, _ = neuron(backward=False)
+    plain = draw_graph(fresh).source
+    assert ZERO_GRAD_COLOR not in plain and "penwidth" not in plain
+
+
+def test_edges_thicken_and_redden_with_the_gradient():
+    a, b = Value(1.0, label="a"), Value(1.0, label="b")
+    out = a * 1e-4 + b * 10.0
+    out.backward()
+    src = draw_graph(out).source
+    at = ids(out)
+
+    def style(node):
+        (dst,) = [d for s, d in edges(src) if s == at[id(node)]]
+        line = edge_line(src, at[id(node)], dst)
+        return float(re.search(r"penwidth=([\d.]+)", line).group(1)), re.search(r'color="(#\w+)"', line).group(1)
+
+    (thin, pale), (thick, strong) = style(a), style(b)
+    assert thin < thick
+    assert int(pale[1:3], 16) < int(strong[1:3], 16)  # more red for the large gradient
+
+
+# --------------------------------------------------------------------------- Tensor graphs
+
+def test_tensor_graph_clusters_are_named_after_scopes_with_parameter_counts():
+    model, x, _, loss = mlp_graph()
+    src = draw_graph(loss).source
+    first, act, second = cluster_block(src, "0"), cluster_block(src, "1"), cluster_block(src, "2")
+    assert 'label="0  (16 params)"' in first
+    assert 'label="2  (10 params)"' in second
+    assert "label=1 " in act and "params" not in act
+    at = ids(loss)
+    for name, param in model.named_parameters():
+        block = first if name.startswith("0.") else second
+        assert f"\t{at[id(param)]} [" in block
+    assert f"\t{at[id(x)]} [" not in first  # the input lives outside the modules
+    plain = draw_graph(loss, cluster_by_scope=False).source
+    assert "cluster_0" not in plain and "cluster_legend" in plain
+
+
+def test_nested_scopes_give_nested_clusters():
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layers = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+
+        def forward(self, x):
+            return self.layers(x).sum()
+
+    mg.manual_seed(1)
+    loss = Net()(mg.randn(4, 2))
+    src = draw_graph(loss).source
+    outer = cluster_block(src, "layers")
+    assert 'label="layers  (13 params)"' in outer
+    inner = cluster_block(src, "layers.0")
+    assert inner in outer and 'label="layers.0  (9 params)"' in inner
+    assert cluster_block(src, "layers.2") in outer
+
+
+def test_roles_are_coloured_and_explained_in_a_legend():
+    model, x, half, loss = mlp_graph()
+    src = draw_graph(loss).source
+    at = ids(loss)
+
+    def fill(node):
+        return re.search(r'BGCOLOR="(#\w+)"', line_of(src, at[id(node)])).group(1)
+
+    assert fill(model[0].weight) == fill(model[2].bias) == ROLE_COLORS["parameter"]
+    assert fill(x) == ROLE_COLORS["input"]
+    assert fill(half) == ROLE_COLORS["constant"]
+    assert fill(loss) == ROLE_COLORS["loss"]
+    assert fill(loss.parents[0]) == ROLE_COLORS["intermediate"]
+    assert len(set(ROLE_COLORS.values())) == 5
+    legend = cluster_block(src, "legend")
+    for role in ("input", "parameter", "constant", "intermediate", "loss / output", "zero gradient"):
+        assert role in legend
+
+
+def test_tensor_boxes_show_shape_dtype_and_statistics():
+    model, *_, loss = mlp_graph()
+    src = draw_graph(loss).source
+    at = ids(loss)
+    w = model[0].weight
+    box = line_of(src, at[id(w)])
+    d = w.data.astype(np.float64)
+    g = w.grad.data.astype(np.float64)
+    assert "(4, 3)  float32" in box
+    assert f"mean {d.mean():.4g}  std {d.std():.4g}  norm {np.linalg.norm(d):.4g}" in box
+    assert f"grad norm {np.linalg.norm(g):.4g}" in box
+    assert f"data {loss.item():.4f}" in line_of(src, at[id(loss)]) and "scalar  float32" in src
+    # Intermediate tensors keep no gradient: no grad row, their edges drawn as unknown.
+    assert "grad" not in line_of(src, at[id(loss.parents[0])])
+    assert f'color="{UNKNOWN_GRAD_COLOR}"' in src
+
+
+def test_nan_and_inf_get_a_red_badge_and_border():
+    x = mg.tensor([1.0, float("nan"), 2.0], requires_grad=True)
+    x.label = "x"
+    y = mg.tensor([1.0, float("inf"), 0.0])
+    y.label = "y"
+    loss = (x * 2.0 + y).sum()
+    loss.backward()
+    src = draw_graph(loss).source
+    at = ids(loss)
+    bad = line_of(src, at[id(x)])
+    assert f'<FONT COLOR="{NAN_COLOR}"><B>NaN in data</B></FONT>' in bad
+    assert f'COLOR="{NAN_COLOR}"' in bad.split("<TR>")[0]  # the box's border
+    assert "Inf in data" in line_of(src, at[id(y)])
+    assert "NaN in data" in line_of(src, at[id(loss)])  # NaN propagates to the sum
+    w = mg.tensor([1.0, 2.0], requires_grad=True)
+    w.label = "w"
+    fine = (w * 3.0).sum()
+    fine.backward()
+    assert "NaN" not in line_of(draw_graph(fine).source, ids(fine)[id(w)])
+
+
+def test_nan_gradients_give_red_dashed_edges():
+    a = Value(1.0, label="a")
+    out = a * 2.0
+    out.backward()
+    a.grad = math.nan
+    src = draw_graph(out).source
+    line = edge_line(src, ids(out)[id(a)], f"o{len(topological_order(out)) - 1}")
+    assert f'color="{NAN_COLOR}"' in line and "dashed" in line
+    assert "NaN in grad" in src
+
+
+# --------------------------------------------------------------------------- folding
+
+def deep_mlp(depth=50, width=16):
+    mg.manual_seed(0)
+    layers = [nn.Linear(4, width), nn.Tanh()]
+    for _ in range(depth - 2):
+        layers += [nn.Linear(width, width), nn.Tanh()]
+    layers.append(nn.Linear(width, 1))
+    loss = nn.Sequential(*layers)(mg.randn(8, 4)).mean()
+    loss.backward()
+    return loss
+
+
+def test_max_nodes_folds_repeated_layers_of_a_50_layer_mlp():
+    loss = deep_mlp()
+    full = draw_graph(loss).source
+    assert len(declared(full)) > 250
+    src = draw_graph(loss, max_nodes=60).source
+    nodes = declared(src)
+    assert len(nodes) < 60
+    order = topological_order(loss)
+    linear_ops = " · ".join(t.op for t in order if t.scope == "2" and t.parents)
+    fold = line_of(src, "f0")
+    assert "×48" in fold and f"{linear_ops} → tanh" in fold and "scopes 2 … 97" in fold
+    assert "272 params each" in fold
+    # Edges are kept at the run's boundaries and never point at a folded-away node.
+    assert {a for a, b in edges(src)} | {b for a, b in edges(src)} <= set(nodes)
+    (tanh1,) = [f"n{i}" for i, t in enumerate(order) if t.scope == "1"]
+    assert [a for a, b in edges(src) if b == "f0"] == [tanh1]  # the Tanh of scope 1 feeds the run
+    (out,) = [b for a, b in edges(src) if a == "f0"]
+    assert out.startswith("o") and 'label="98  (17 params)"' in src
+    assert "repeated structure folded" in src and "folded" in cluster_block(src, "legend")
+
+
+def test_folding_happens_only_when_needed():
+    loss = deep_mlp(depth=3)
+    assert draw_graph(loss, max_nodes=1000).source == draw_graph(loss).source
+    with pytest.raises(ValueError, match="max_nodes"):
+        draw_graph(loss, max_nodes=0)
+
+
+def test_a_long_value_chain_folds_into_one_box():
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(100):
+        y = y * 0.99
+    src = draw_graph(y, max_nodes=20).source
+    nodes = declared(src)
+    assert len(nodes) < 20
+    fold = line_of(src, "f0")
+    assert "×99" in fold and "(+1 constant each)" in fold
+    assert f"data {0.5 * 0.99:.4f} → {0.5 * 0.99 ** 99:.4f}" in fold
+    assert ("n0", "f0") in edges(src)
+    assert ("f0", "o200") in edges(src) and ("o200", "n200") in edges(src)  # the root stays visible
+
+
+def test_chain_of_a_repeating_pair_of_ops_folds():
+    x = Value(0.3, label="x")
+    y = x
+    for _ in range(30):
+        y = (y * 1.5).tanh()
+    src = draw_graph(y, max_nodes=15).source
+    assert len(declared(src)) < 15
+    assert "* → tanh" in src or "tanh → *" in src
+
+
+# --------------------------------------------------------------------------- save
+
+def no_graphviz(monkeypatch):
+    """Pretend the Graphviz program is not installed."""
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
+
+    def missing(*args, **kwargs):
+        raise graphviz.ExecutableNotFound(("dot",))
+
+    monkeypatch.setattr(graphviz.Digraph, "pipe", missing)
+
+
+def test_save_dot_needs_no_graphviz_and_other_formats_explain_how_to_install(tmp_path, monkeypatch):
+    no_graphviz(monkeypatch)
+    dot = draw_graph(neuron()[0])
+    path = save(dot, tmp_path / "neuron.dot")
+    assert path == tmp_path / "neuron.dot"
+    assert path.read_text(encoding="utf-8") == dot.source
+    assert save(dot, str(tmp_path / "sub" / "n.gv")).read_text(encoding="utf-8") == dot.source
+    with pytest.raises(RuntimeError) as err:
+        save(dot, tmp_path / "neuron.svg")
+    message = str(err.value)
+    assert "apt-get install graphviz" in message and "brew install graphviz" in message and ".dot" in message
+    assert not (tmp_path / "neuron.svg").exists()
+
+
+def test_save_reports_a_missing_binary_found_only_when_running_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: "/usr/bin/dot")
+
+    def missing(*args, **kwargs):
+        raise graphviz.ExecutableNotFound(("dot",))
+
+    monkeypatch.setattr(graphviz.Digraph, "pipe", missing)
+    with pytest.raises(RuntimeError, match="install"):
+        save(draw_graph(neuron()[0]), tmp_path / "g.png")
+
+
+def test_save_rejects_unknown_suffixes_and_non_graphs(tmp_path):
+    dot = draw_graph(neuron()[0])
+    with pytest.raises(ValueError, match=r"\.svg.*\.pdf"):
+        save(dot, tmp_path / "graph.jpg")
+    with pytest.raises(ValueError, match="suffix"):
+        save(dot, tmp_path / "graph")
+    with pytest.raises(TypeError, match="Digraph"):
+        save("digraph {}", tmp_path / "graph.dot")
+
+
+@needs_dot
+@pytest.mark.parametrize("suffix, magic", [(".svg", b"<svg"), (".png", b"\x89PNG"), (".pdf", b"%PDF")])
+def test_save_renders_to_exactly_the_given_path(tmp_path, suffix, magic):
+    path = save(draw_graph(mlp_graph()[-1]), tmp_path / f"mlp{suffix}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"mlp{suffix}"]
+    content = path.read_bytes()
+    assert magic in content[:400]
+    if suffix == ".svg":
+        assert content.rstrip().endswith(b"</svg>") and b"16 params" in content

@@ -1,0 +1,246 @@
+"""Backpropagation step by step: :func:`backprop_frames` and :func:`save_frames`.
+
+Reverse-mode differentiation (seed 003, "Retropropagación del error") visits the
+nodes of a graph in reverse topological order. At each node it knows dL/d(node)
+-- every consumer has already sent its share -- and sends to each parent
+
+    local derivative × dL/d(node)  =  d(node)/d(parent) · dL/d(node)
+
+which the parent adds to what it has received so far. ``backprop_frames`` draws
+one picture per such step so a learner can watch gradients flow back from the
+loss; ``save_frames`` writes them as numbered SVGs or as one HTML page with a
+slider.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import numpy as np
+
+from minigrad.autograd import no_grad
+from minigrad.backend import array_module
+from minigrad.tensor import Tensor
+from viz.graph import _draw, _Graph, _host, render_bytes
+
+__all__ = ["backprop_frames", "save_frames"]
+
+
+def backprop_frames(root, rankdir="LR"):
+    """One ``graphviz.Digraph`` per step of backpropagation from ``root``.
+
+    Frame 0 is the forward graph: every gradient unknown ("grad ?") except the
+    root's, set to 1 (dL/dL). Then one frame per non-leaf node, in reverse
+    topological order -- the order ``backward()`` uses -- so there are
+    ``1 + (number of non-leaf nodes)`` frames. In frame k:
+
+    * the node being processed (and its op) is highlighted in yellow;
+    * the edges into its op are labelled with what it sends each parent: for a
+      ``Value``, the local derivative and the contribution ``local × grad``; for
+      a ``Tensor``, the norm and shape of the contribution (the local derivative
+      of a tensor op is a Jacobian, too big to print);
+    * every node shows the gradient it has received so far -- marked "(so far)"
+      while some consumer has yet to send its share -- or "grad ?" before any;
+    * the caption (graph attribute ``label``) reads
+      "Step k/N: node 'c' (op '*'): dL/dc = …; sends …".
+
+    After the last frame every gradient equals what ``backward()`` computes. The
+    gradients are computed here, in a dictionary: no ``.grad`` is read or changed.
+
+    A non-scalar ``Tensor`` root starts from a gradient of ones (the gradient of
+    ``root.sum()``). Tensor contributions come from each op's own backward, so
+    **the graph must not have been freed**: pass the root of a forward pass that
+    has not been backpropagated, or one backpropagated with
+    ``backward(retain_graph=True)``; otherwise a RuntimeError says so. Meant for
+    small graphs: the frames grow with the square of the number of nodes.
+    """
+    graph = _Graph(root, who="backprop_frames")
+    n = len(graph.nodes)
+    steps = [i for i in reversed(range(n)) if graph.parents[i]]
+    if graph.is_tensor:
+        _check_not_released(graph, steps)
+    total = len(steps)
+    rootname = graph.name(graph.root_index)
+
+    grads = {graph.root_index: _seed(root, graph.is_tensor)}
+    received = [0] * n  # consumers that have sent their share
+    frames = [_frame(graph, grads, received, None, {}, rankdir,
+                     f"Step 0/{total}: forward pass done; backpropagation starts at the output "
+                     f"'{rootname}' with dL/d{rootname} = 1 (L is '{rootname}')")]
+    for k, v in enumerate(steps, 1):
+        node = graph.nodes[v]
+        name = graph.name(v)
+        g = grads.get(v)
+        labels, sends = {}, []
+        if g is None:
+            sends.append("nothing (it received no gradient)")
+        elif graph.is_tensor:
+            with no_grad():
+                contributions = node._ctx.backward(Tensor._from_op(g, None))
+            for j, (p, c) in enumerate(zip(graph.parents[v], contributions)):
+                if c is None or not graph.nodes[p].requires_grad:
+                    continue
+                c = c.data  # kept on the graph's device; copied to the host only to print
+                labels[(v, j)] = f"sends norm {_norm(_host(c)):.4g}\\n{tuple(c.shape)}"
+                sends.append(f"{_tensor_text(_host(c))} to '{graph.name(p)}'")
+                grads[p] = c if p not in grads else grads[p] + c
+        else:
+            for j, (p, local) in enumerate(zip(graph.parents[v], node.local_grads)):
+                c = local * g
+                labels[(v, j)] = f"local {local:.4f}\\nsends {c:.4f}"
+                sends.append(f"{local:.4f} × {g:.4f} = {c:.4f} to '{graph.name(p)}'")
+                grads[p] = grads.get(p, 0.0) + c
+        for p in dict.fromkeys(graph.parents[v]):
+            received[p] += 1
+        grad_text = "no gradient" if g is None else (_tensor_text(_host(g)) if graph.is_tensor else f"{g:.4f}")
+        caption = (f"Step {k}/{total}: node '{name}' (op '{node.op}'): dL/d{name} = {grad_text}; "
+                   f"sends {'; '.join(sends) or 'nothing'}")
+        frames.append(_frame(graph, grads, received, v, labels, rankdir, caption))
+    return frames
+
+
+def _check_not_released(graph, steps):
+    for v in steps:
+        ctx = graph.nodes[v]._ctx
+        if ctx.released:
+            raise RuntimeError(
+                f"backprop_frames: the graph was freed by an earlier backward() (op '{ctx.name}' of node "
+                f"'{graph.name(v)}' no longer holds the values its backward needs). Run the forward pass "
+                "again and call backprop_frames before backward(), or call backward(retain_graph=True)."
+            )
+
+
+def _seed(root, is_tensor):
+    if not is_tensor:
+        return 1.0
+    return array_module(root.device).ones_like(root.data)
+
+
+def _norm(a):
+    a = np.asarray(a, dtype=np.float64)
+    return float(np.sqrt(np.sum(a * a)))
+
+
+def _tensor_text(a):
+    a = np.asarray(a)
+    if a.size == 1:
+        return f"{float(a.reshape(-1)[0]):.4f}"
+    return f"a {tuple(a.shape)} tensor of norm {_norm(a):.4g}"
+
+
+def _frame(graph, grads, received, current, labels, rankdir, caption):
+    """Draw the state after step ``current``: known gradients, partial ones, the step's edges."""
+    shown = [None] * len(graph.nodes)
+    partial = set()
+    for i, g in grads.items():
+        shown[i] = _host(g) if graph.is_tensor else g
+        if i != graph.root_index and received[i] < len(graph.consumers[i]):
+            partial.add(i)
+    return _draw(graph, shown, rankdir=rankdir, caption=caption, color_edges=True, partial=partial,
+                 highlight=current, edge_labels=labels, show_unknown=True)
+
+
+# --------------------------------------------------------------------------- saving
+
+def save_frames(frames, target):
+    """Write frames as ``target/frame_001.svg, ...`` or, for a ``.html`` target, one page.
+
+    The page is self-contained (inline SVG, no external scripts or styles): a
+    slider, Prev/Next buttons and the arrow keys step through the frames, and
+    each frame's caption is shown above it. Both need the Graphviz ``dot``
+    program (a RuntimeError explains how to install it). Returns the list of SVG
+    paths, or the HTML path. Missing folders are created.
+    """
+    frames = list(frames)
+    if not frames:
+        raise ValueError("save_frames: no frames to save (backprop_frames returns at least one)")
+    target = Path(target)
+    svgs = [render_bytes(f, "svg").decode("utf-8") for f in frames]
+    if target.suffix.lower() == ".html":
+        captions = [f.graph_attr.get("label", "") for f in frames]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(_page(svgs, captions), encoding="utf-8")
+        return target
+    target.mkdir(parents=True, exist_ok=True)
+    digits = max(3, len(str(len(frames))))
+    paths = []
+    for k, svg in enumerate(svgs, 1):
+        path = target / f"frame_{k:0{digits}d}.svg"
+        path.write_text(svg, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _page(svgs, captions):
+    n = len(svgs)
+    figures = []
+    for k, svg in enumerate(svgs, 1):
+        svg = svg[svg.find("<svg"):]  # drop the XML prolog and DOCTYPE: not allowed inside HTML
+        hidden = "" if k == 1 else " hidden"
+        figures.append(f'<figure class="frame" id="frame-{k}"{hidden}>\n{svg}\n</figure>')
+    return _PAGE.format(
+        n=n,
+        first=html.escape(captions[0]),
+        figures="\n".join(figures),
+        captions=json.dumps(captions).replace("</", "<\\/"),  # safe inside <script>
+    )
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Backpropagation, step by step</title>
+<style>
+  body {{ font-family: system-ui, sans-serif; margin: 1.5em; color: #212529; }}
+  .controls {{ display: flex; gap: 0.6em; align-items: center; margin-bottom: 0.6em; }}
+  .controls input[type=range] {{ flex: 1; max-width: 40em; }}
+  #caption {{ font-family: ui-monospace, monospace; background: #fff9db; padding: 0.5em 0.8em;
+             border-left: 4px solid #f08c00; white-space: pre-wrap; }}
+  figure {{ margin: 0; overflow: auto; }}
+  figure svg {{ max-width: 100%; height: auto; }}
+  .hint {{ color: #868e96; font-size: 0.9em; }}
+</style>
+</head>
+<body>
+<h1>Backpropagation, step by step</h1>
+<div class="controls">
+  <button id="prev" type="button">&#9664; Prev</button>
+  <input id="slider" type="range" min="1" max="{n}" value="1" aria-label="step">
+  <button id="next" type="button">Next &#9654;</button>
+  <span id="counter">1 / {n}</span>
+</div>
+<p class="hint">Use the slider, the buttons or the &larr; &rarr; keys.</p>
+<p id="caption">{first}</p>
+{figures}
+<script>
+(function () {{
+  var captions = {captions};
+  var slider = document.getElementById("slider");
+  var current = 1;
+  function show(k) {{
+    k = Math.max(1, Math.min(captions.length, k));
+    document.getElementById("frame-" + current).hidden = true;
+    document.getElementById("frame-" + k).hidden = false;
+    current = k;
+    slider.value = k;
+    document.getElementById("counter").textContent = k + " / " + captions.length;
+    document.getElementById("caption").textContent = captions[k - 1];
+  }}
+  document.getElementById("prev").onclick = function () {{ show(current - 1); }};
+  document.getElementById("next").onclick = function () {{ show(current + 1); }};
+  slider.oninput = function () {{ show(parseInt(slider.value, 10)); }};
+  document.addEventListener("keydown", function (e) {{
+    if (e.target === slider) return;  // the slider moves itself and fires "input"
+    if (e.key === "ArrowLeft") {{ show(current - 1); e.preventDefault(); }}
+    if (e.key === "ArrowRight") {{ show(current + 1); e.preventDefault(); }}
+    if (e.key === "Home") {{ show(1); e.preventDefault(); }}
+    if (e.key === "End") {{ show(captions.length); e.preventDefault(); }}
+  }});
+}})();
+</script>
+</body>
+</html>
+"""
