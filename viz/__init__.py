@@ -1,4 +1,34 @@
-"""viz: pictures of minigrad graphs and training (computation graphs, backprop
-step-through, gradient flow, diagnostics). It imports ``minigrad``; ``minigrad``
-never imports ``viz``.
+"""viz: pictures of minigrad graphs and training (DESIGN §5).
+
+* computation graphs -- :func:`draw_graph`, :func:`save` (by suffix: .svg .png .pdf .dot);
+* a step-through of backpropagation -- :func:`backprop_frames`, :func:`save_frames`;
+* gradient flow per layer -- :class:`GradientFlow`, :func:`plot_grad_flow`, :func:`plot_grad_heatmap`;
+* diagnostics of vanishing/exploding gradients, dead units and saturation -- :func:`diagnose`,
+  :func:`plot_diagnosis`;
+* the course's plots -- activation statistics and initialization sweeps, learning curves,
+  decision boundaries, confusion matrices, optimizer trajectories, quantization;
+* :func:`report` -- one self-contained HTML page.
+
+Every function returns a matplotlib Figure or a graphviz Digraph (or writes the file it
+is asked to) and never opens a window. ``viz`` imports ``minigrad``; never the reverse.
 """
+
+from viz.diagnose import Diagnosis, Finding, diagnose, plot_diagnosis
+from viz.flow import GradientFlow, plot_grad_flow, plot_grad_heatmap
+from viz.frames import backprop_frames, save_frames
+from viz.graph import draw_graph, save
+from viz.plots import (
+    activation_statistics, init_sweep, optimizer_trajectories, plot_activation_stats, plot_confusion_matrix,
+    plot_decision_boundary, plot_init_sweep, plot_learning_curves, plot_optimizer_trajectories,
+    plot_quantization,
+)
+from viz.report import report
+
+__all__ = [
+    "draw_graph", "save", "backprop_frames", "save_frames",
+    "GradientFlow", "plot_grad_flow", "plot_grad_heatmap",
+    "diagnose", "Diagnosis", "Finding", "plot_diagnosis",
+    "activation_statistics", "plot_activation_stats", "init_sweep", "plot_init_sweep",
+    "plot_learning_curves", "plot_decision_boundary", "plot_confusion_matrix",
+    "optimizer_trajectories", "plot_optimizer_trajectories", "plot_quantization", "report",
+]
