@@ -229,7 +229,7 @@ def diagnose(depth, width, activation, init_name, batchnorm, output, seed):
                        batchnorm=batchnorm)
     except ValueError as exc:
         _fail(str(exc))
-    from viz.diagnose import diagnose as run_diagnosis
+    from viz.diagnosis import diagnose as run_diagnosis
 
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(256, width))
@@ -241,8 +241,8 @@ def diagnose(depth, width, activation, init_name, batchnorm, output, seed):
                + (", BatchNorm" if batchnorm else ""))
     click.echo(str(result))
     if output:
-        from viz.diagnose import plot_diagnosis
-        from viz.report import report
+        from viz.diagnosis import plot_diagnosis
+        from viz.html_report import report
 
         report(output, title=f"Diagnosis: depth {depth}, {activation}, {init_name}", diagnosis=result,
                figures={"diagnosis": plot_diagnosis(result)})

@@ -13,7 +13,7 @@ Every function returns a matplotlib Figure or a graphviz Digraph (or writes the 
 is asked to) and never opens a window. ``viz`` imports ``minigrad``; never the reverse.
 """
 
-from viz.diagnose import Diagnosis, Finding, diagnose, plot_diagnosis
+from viz.diagnosis import Diagnosis, Finding, diagnose, plot_diagnosis
 from viz.flow import GradientFlow, plot_grad_flow, plot_grad_heatmap
 from viz.frames import backprop_frames, save_frames
 from viz.graph import draw_graph, save
@@ -22,7 +22,7 @@ from viz.plots import (
     plot_decision_boundary, plot_init_sweep, plot_learning_curves, plot_optimizer_trajectories,
     plot_quantization,
 )
-from viz.report import report
+from viz.html_report import report
 
 __all__ = [
     "draw_graph", "save", "backprop_frames", "save_frames",

@@ -270,7 +270,7 @@ def test_figures_bypass_pyplot_and_headless_runs_select_agg():
     assert plt.get_fignums() == before  # not registered with pyplot: nothing to show or leak
 
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND")}
-    code = ("import sys, matplotlib, viz.plots, viz.flow, viz.diagnose, viz.report; "
+    code = ("import sys, matplotlib, viz.plots, viz.flow, viz.diagnosis, viz.html_report; "
             "print('matplotlib.pyplot' in sys.modules, matplotlib.get_backend().lower())")
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True,

@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 import minigrad as mg
 from minigrad import nn
 from minigrad.rng import generator
-from viz.diagnose import KINDS, Diagnosis, Finding, diagnose, plot_diagnosis
+from viz.diagnosis import KINDS, Diagnosis, Finding, diagnose, plot_diagnosis
 
 WIDTH = 32
 

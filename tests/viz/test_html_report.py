@@ -10,11 +10,11 @@ from matplotlib.figure import Figure
 import minigrad as mg
 from minigrad import nn
 from minigrad.train import History
-from viz import report as report_module
-from viz.diagnose import diagnose
+from viz import html_report as report_module
+from viz.diagnosis import diagnose
 from viz.flow import GradientFlow
 from viz.plots import plot_confusion_matrix
-from viz.report import report
+from viz.html_report import report
 
 URL = re.compile(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}/", re.IGNORECASE)
 

@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Mapping
 
 import minigrad
-from viz.diagnose import plot_diagnosis
+from viz.diagnosis import plot_diagnosis
 from viz.flow import plot_grad_flow, plot_grad_heatmap
 from viz.plots import plot_learning_curves
 
@@ -140,7 +140,7 @@ def report(path, *, title="minigrad report", graph=None, flow=None, diagnosis=No
     * ``graph`` -- a ``graphviz.Digraph`` (e.g. ``viz.draw_graph(loss)``), a list or
       ``{caption: graph}``: inline SVG when Graphviz' ``dot`` is installed, else the
       DOT source with a note on installing it;
-    * ``diagnosis`` -- a :class:`viz.diagnose.Diagnosis`: its table, findings and plot;
+    * ``diagnosis`` -- a :class:`viz.diagnosis.Diagnosis`: its table, findings and plot;
     * ``flow`` -- a :class:`viz.GradientFlow` or ``GradientRecorder``: gradient flow
       and the layers × steps heatmap;
     * ``history`` -- a ``History``: learning curves (with ``early_stopping``'s marks);
