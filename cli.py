@@ -447,19 +447,17 @@ def tutorial_notebook(number, output):
 
 @group.command()
 @click.option("--out", default="demo", show_default=True, help="Folder for the gallery.")
-def demo(out):
+@click.option("--quick", is_flag=True, help="Fewer epochs (a fast smoke run).")
+def demo(out, quick):
     """The tour: train a network, draw graphs, diagnose, quantize; writes an index.html gallery.
 
     \b
     Example:
       minigrad demo --out demo/
     """
-    from minigrad.walkthrough import network_walkthrough, neuron_walkthrough
+    from viz.demo import build_demo
 
-    out = _output_path(out)
-    click.echo(neuron_walkthrough())
-    click.echo()
-    click.echo(network_walkthrough())
+    build_demo(_output_path(out), log=click.echo, quick=quick)
 
 
 def main(argv=None):

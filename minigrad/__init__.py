@@ -19,7 +19,7 @@ Quick tour::
 
 __version__ = "0.1.0"
 
-from minigrad import autograd, data, metrics, nn, optim, train
+from minigrad import autograd, data, metrics, nn, optim, quant, train
 from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigrad.creation import arange, eye, full, ones, ones_like, rand, randn, zeros, zeros_like
 from minigrad.gradcheck import GradcheckError, gradcheck, gradgradcheck
@@ -35,7 +35,7 @@ from minigrad.scalar import Value
 from minigrad.tensor import Tensor, as_tensor, bool_, float32, float64, int64, tensor
 
 __all__ = [
-    "__version__", "autograd", "nn", "optim", "train", "data", "metrics",
+    "__version__", "autograd", "nn", "optim", "train", "data", "metrics", "quant",
     "save", "load", "CheckpointError", "Value", "Tensor", "tensor", "as_tensor",
     "float32", "float64", "int64", "bool_",
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",

@@ -153,6 +153,8 @@ def fake_quantize(x, scale, zero_point=0, qmin=-128, qmax=127, axis=None, grad_s
         zero = zero.reshape(shape) if zero.size == n else zero.reshape((1,) * x.ndim)
     if grad_scale is not None:
         if not s.requires_grad:
-            raise ValueError("fake_quantize: grad_scale only applies to a learnable scale (a Tensor with requires_grad=True)")
+            raise ValueError(
+                "fake_quantize: grad_scale only applies to a learnable scale (a Tensor with requires_grad=True)"
+            )
         s = scale_gradient(s, grad_scale)
     return FakeQuantize.apply(x, s, zero_point=zero, qmin=int(qmin), qmax=int(qmax), scale_grad=s.requires_grad)

@@ -132,8 +132,9 @@ def qrange(bits, scheme="symmetric"):
 
 
 def int_dtype(qmin, qmax):
-    """The smallest NumPy integer dtype holding [qmin, qmax] (int8, uint8, int16, ...)."""
-    for dt in (np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.int64):
+    """The smallest NumPy integer dtype holding [qmin, qmax]: unsigned when qmin ≥ 0 (uint8 for 0 … 255)."""
+    candidates = (np.uint8, np.uint16, np.uint32, np.uint64) if qmin >= 0 else (np.int8, np.int16, np.int32, np.int64)
+    for dt in candidates:
         info = np.iinfo(dt)
         if info.min <= qmin and qmax <= info.max:
             return np.dtype(dt)
@@ -277,10 +278,15 @@ def quantize(x, bits=8, scheme="symmetric", axis=None, scale=None, zero_point=No
             raise ValueError(f"quantize: the zero point must be an integer, got {zero_point}")
         z = z.astype(np.int64)
         if (z < qmin).any() or (z > qmax).any():
-            raise ValueError(f"quantize: zero point {zero_point} is outside the {bits}-bit {scheme} range [{qmin}, {qmax}]")
+            raise ValueError(
+                f"quantize: zero point {zero_point} is outside the {bits}-bit {scheme} range [{qmin}, {qmax}]"
+            )
         expected = () if axis is None else (n_channels,)
         if axis is None and (s.ndim or z.ndim):
-            raise ValueError(f"quantize: a per-tensor scale and zero point must be scalars (got shapes {s.shape}, {z.shape}); pass axis for per-channel ones")
+            raise ValueError(
+                f"quantize: a per-tensor scale and zero point must be scalars (got shapes {s.shape}, {z.shape}); "
+                "pass axis for per-channel ones"
+            )
         if axis is not None:
             s, z = np.broadcast_to(s, expected).copy(), np.broadcast_to(z, expected).copy()
         scale, zero_point = (float(s), int(z)) if axis is None else (s, z)
