@@ -1,3 +1,5 @@
+"""The command line: every command's help, real runs on small settings, and clean errors."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -9,33 +11,110 @@ import minigrad
 from cli import group, main
 
 ROOT = Path(__file__).resolve().parent.parent
+COMMANDS = ["graph", "gradcheck", "diagnose", "train", "quantize", "tutorial", "demo"]
 
 
-def test_help_and_version():
-    runner = CliRunner()
-    result = runner.invoke(group, ["--help"])
-    assert result.exit_code == 0 and "demo" in result.output and "Example" in result.output
-    result = runner.invoke(group, ["--version"])
-    assert result.exit_code == 0 and minigrad.__version__ in result.output
+def run(args):
+    return CliRunner().invoke(group, args, catch_exceptions=False)
 
 
-def test_demo_prints_a_checked_forward_and_backward_pass():
-    result = CliRunner().invoke(group, ["demo"])
-    assert result.exit_code == 0, result.output
-    out = result.output
-    assert "o = tanh(x1*w1 + x2*w2 + b)" in out
-    assert "0.7071" in out  # tanh(n) of the worked neuron
-    assert "W1" in out and "NO" not in out.split("agree", 1)[1]
-    assert "numerical differentiation (central differences, float64): pass" in out
-
-
-def test_unknown_command_exits_2_with_one_clear_message(capsys):
+def run_main(args, capsys):
+    """Run through main() as the console script does; returns (exit code, stdout, stderr)."""
     with pytest.raises(SystemExit) as info:
-        main(["frobnicate"])
-    assert info.value.code == 2
-    err = capsys.readouterr().err
-    assert "No such command 'frobnicate'" in err
-    assert "Traceback" not in err
+        main(args)
+    out = capsys.readouterr()
+    return info.value.code, out.out, out.err
+
+
+def test_help_lists_every_command_and_each_has_an_example():
+    result = run(["--help"])
+    assert result.exit_code == 0
+    for command in COMMANDS:
+        assert command in result.output
+        sub = run([command, "--help"])
+        assert sub.exit_code == 0 and "Example" in sub.output, command
+    assert minigrad.__version__ in run(["--version"]).output
+
+
+def test_graph_of_an_expression(tmp_path):
+    out = tmp_path / "g.dot"
+    result = run(["graph", "tanh(x1*w1 + x2*w2 + b)", "--values", "x1=2,x2=0,w1=-3,w2=1,b=6.8813735870195432",
+                  "-o", str(out)])
+    assert result.exit_code == 0
+    assert "= 0.707107" in result.output and "d/dx1 = -1.5" in result.output
+    dot = out.read_text()
+    assert "tanh" in dot and "x1" in dot and "grad -1.5000" in dot
+
+
+def test_graph_random_values_are_printed_and_frames_written(tmp_path):
+    result = run(["graph", "a*b + c", "-o", str(tmp_path / "g.dot"), "--seed", "1",
+                  "--frames", str(tmp_path / "steps.html")])
+    assert result.exit_code == 0 and "with a=" in result.output
+    if (tmp_path / "steps.html").exists():
+        assert 'type="range"' in (tmp_path / "steps.html").read_text()
+
+
+def test_graph_of_a_model_is_clustered_by_layer(tmp_path):
+    out = tmp_path / "mlp.dot"
+    assert run(["graph", "--model", "mlp:2,4,1", "--activation", "tanh", "-o", str(out)]).exit_code == 0
+    dot = out.read_text()
+    assert "cluster" in dot and "0.weight" in dot and "linear" in dot
+
+
+def test_gradcheck_passes_and_exit_status_1_on_failure(monkeypatch):
+    result = run(["gradcheck", "tanh", "matmul"])
+    assert result.exit_code == 0 and "2 passed, 0 failed" in result.output
+    import minigrad.opcheck as opcheck
+
+    monkeypatch.setitem(opcheck.CASES, "broken", (lambda a: a * a.detach(), ((3,),), None))
+    result = run(["gradcheck", "broken"])
+    assert result.exit_code == 1 and "FAIL" in result.output
+
+
+def test_diagnose_finds_vanishing_gradients(tmp_path):
+    out = tmp_path / "report.html"
+    result = run(["diagnose", "--depth", "12", "--width", "32", "--activation", "sigmoid", "--init", "normal",
+                  "-o", str(out)])
+    assert result.exit_code == 0 and "vanishing" in result.output
+    assert out.exists() and "<img" in out.read_text() or "<svg" in out.read_text()
+    healthy = run(["diagnose", "--depth", "2", "--activation", "relu", "--init", "he_normal"])
+    assert "No problems found" in healthy.output
+
+
+def test_train_then_quantize_the_checkpoint(tmp_path):
+    out = tmp_path / "run"
+    result = run(["train", "moons", "--epochs", "20", "--hidden", "16", "--out", str(out), "--no-progress",
+                  "--quantize", "8"])
+    assert result.exit_code == 0, result.output
+    assert "test  loss" in result.output and "Post-training quantization: 8-bit" in result.output
+    for name in ("model.ckpt", "learning_curves.png", "decision_boundary.png"):
+        assert (out / name).exists()
+    result = run(["quantize", str(out / "model.ckpt"), "--bits", "4", "--calibrate", "moons"])
+    assert result.exit_code == 0 and "4-bit integer (PTQ)" in result.output
+
+
+@pytest.mark.parametrize("args,message", [
+    (["train", "mnist"], "unknown dataset 'mnist'"),
+    (["train", "moons", "--hidden", "16,x"], "--hidden must be integers"),
+    (["train", "moons", "--epochs", "0"], "--epochs must be at least 1"),
+    (["diagnose", "--depth", "-1"], "--depth must be at least 1"),
+    (["diagnose", "--activation", "swoosh"], "swoosh"),
+    (["graph", "a +", "-o", "x.dot"], "malformed expression"),
+    (["graph", "__import__('os')", "-o", "x.dot"], "unknown function"),
+    (["graph", "-o", "x.dot"], "either an EXPRESSION or --model"),
+    (["graph", "a", "-o", "x.txt"], "suffixes"),
+    (["graph", "a", "-o", "/proc/nowhere/x.svg"], "cannot write"),
+    (["quantize", "missing.ckpt", "--calibrate", "moons"], "missing.ckpt"),
+    (["quantize", "cli.py", "--calibrate", "moons"], "cli.py"),
+    (["gradcheck", "nope"], "unknown op 'nope'"),
+    (["tutorial", "run", "99"], "no lesson '99'"),
+    (["frobnicate"], "No such command"),
+])
+def test_bad_input_is_one_line_on_stderr_with_exit_2(args, message, capsys):
+    code, out, err = run_main(args, capsys)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
 def test_console_script_entry_point_runs():
@@ -44,3 +123,15 @@ def test_console_script_entry_point_runs():
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 0 and minigrad.__version__ in result.stdout
+
+
+def test_demo_writes_a_gallery(tmp_path):
+    result = run(["demo", "--out", str(tmp_path / "demo"), "--quick"])
+    assert result.exit_code == 0, result.output
+    index = tmp_path / "demo" / "index.html"
+    assert f"wrote {index}" in result.output
+    page = index.read_text()
+    for picture in ("learning_curves.png", "decision_boundary.png", "grad_flow.png", "diagnosis_bad.png",
+                    "diagnosis_good.png", "confusion.png", "quantization.png"):
+        assert picture in page and (tmp_path / "demo" / picture).exists()
+    assert "vanishing" in page and "8-bit" in page
