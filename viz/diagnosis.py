@@ -447,9 +447,9 @@ def _advice_activation(model):
     acts = _activations_in(model)
     saturating = sorted(acts & set(_SATURATING_NAMES))
     if saturating:
-        return (f"{' and '.join(saturating)} activations saturate and their derivative is at most "
-                f"{'0.25' if 'Sigmoid' in saturating else '1'}: switch to ReLU with He initialization "
-                f"({_SEED_SATURATING})")
+        return (f"{' and '.join(saturating)} activations can saturate and their derivative is at most "
+                f"{'0.25' if 'Sigmoid' in saturating else '1'}, so each layer can only shrink the gradient: "
+                f"consider ReLU with He initialization ({_SEED_SATURATING})")
     return "use ReLU-family activations with He initialization"
 
 

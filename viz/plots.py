@@ -223,7 +223,9 @@ def init_sweep(inits=("zeros", "normal_0.01", "normal_1", "glorot_normal", "he_n
         raise ValueError(f"init_sweep: depth, width and n must be ≥ 1, got {depth}, {width}, {n}")
     pairs = inits.items() if isinstance(inits, Mapping) else [_initializer(s) for s in inits]
     inits = [(label, nn.init.get(fn) if isinstance(fn, str) else fn) for label, fn in pairs]
-    x = np.random.default_rng(seed).standard_normal((n, width)).astype(np.float32)
+    # The inputs use their own stream (seed + 1): drawn from the same seed as the
+    # weights, the first layer's weight rows would copy the input rows.
+    x = np.random.default_rng(seed + 1).standard_normal((n, width)).astype(np.float32)
     g = generator()
     saved = g.bit_generator.state
     results = {}
