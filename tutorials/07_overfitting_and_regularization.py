@@ -1,0 +1,493 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 7. Overfitting and regularization
+#
+# Why does a neural network overfit? Seed 002 answers in one line: "There are too
+# many free parameters." A network with thousands of weights trained on fifteen
+# points can learn the points *and their noise*, with high accuracy on the
+# training data and poor generalization (seed 000, "Overfitting and
+# Underfitting"). A model that is too simple fails the other way: it misses the
+# pattern, and does badly on both training and test data.
+#
+# Regularization is "any modification in the learning algorithm whose goal is to
+# reduce the generalization error and not the training error" (seed 003). This
+# lesson goes through the course's toolbox, each time on the same small problem:
+#
+# 1. under- and overfitting, and the learning curves that reveal them;
+# 2. norm penalties — L1, L2 and elastic net — with the slides' formulas checked,
+#    and L1's sparse weights;
+# 3. dropout, vanilla and inverted, with seed 002's worked example;
+# 4. data augmentation with Gaussian noise;
+# 5. early stopping.
+
+# %%
+import numpy as np
+from matplotlib.figure import Figure
+
+import minigrad as mg
+import viz
+from minigrad import nn, optim
+from minigrad.data import gaussian_noise, make_regression
+from minigrad.lessons import quick, save_figure
+from minigrad.nn import regularizers
+from minigrad.train import EarlyStopping, evaluate, fit, predict
+
+QUICK = quick()  # MINIGRAD_QUICK=1 asks for small sizes (the test suite sets it)
+
+# %% [markdown]
+# ## A small, noisy data set
+#
+# `make_regression` draws x uniformly in [−1, 1] and y = sin(πx) + noise. We take
+# only **15 training points** with noise of standard deviation 0.25, a validation
+# set of 50 points to watch training, and a test set of 300 points to measure
+# generalization. The best possible test MSE is the noise variance, 0.25² = 0.0625.
+# Targets are column vectors (n, 1), the shape of the networks' output.
+
+# %%
+X_train, y_train = make_regression(15, noise=0.25, seed=1)
+X_val, y_val = make_regression(50, noise=0.25, seed=3)
+X_test, y_test = make_regression(300, noise=0.25, seed=2)
+y_train, y_val, y_test = y_train[:, None], y_val[:, None], y_test[:, None]
+x_grid = np.linspace(-1, 1, 200)[:, None]
+noise_floor = 0.25**2
+
+EPOCHS = 700 if QUICK else 1000   # full-batch Adam steps (15 points = one batch)
+
+
+def train(model, data=(X_train, y_train), epochs=EPOCHS, callbacks=(), lr=0.01, batch_size=15):
+    """Adam on the MSE, watching the validation set; returns the History."""
+    return fit(model, "mse", optim.Adam(model.parameters(), lr=lr), data, epochs=epochs,
+               batch_size=batch_size, validation_data=(X_val, y_val), callbacks=callbacks,
+               progress=False, seed=0)
+
+
+def test_mse(model):
+    return evaluate(model, "mse", X_test, y_test)["loss"]
+
+
+def huge_net(**options):
+    """Three hidden layers of 48 ReLUs: about 4,900 weights for 15 points."""
+    return nn.MLP([1, 48, 48, 48, 1], activation="relu", **options)
+
+# %% [markdown]
+# ## Underfitting and overfitting
+#
+# Three models of growing capacity, like the seeds' polynomial pictures
+# ("under-fitting, appropriate-fitting, over-fitting"): a straight line (2
+# parameters), a small network with 8 tanh units (25 parameters) and the huge
+# network (4,900 parameters). Each is trained to convergence on the 15 points.
+
+# %%
+models = {}
+mg.manual_seed(0)
+models["line (underfits)"] = nn.Linear(1, 1)
+mg.manual_seed(0)
+models["8 tanh units (about right)"] = nn.MLP([1, 8, 1], activation="tanh")
+mg.manual_seed(0)
+models["48×48×48 ReLUs (overfits)"] = huge_net()
+
+histories, scores = {}, {}
+for name, model in models.items():
+    histories[name] = train(model)
+    scores[name] = (evaluate(model, "mse", X_train, y_train)["loss"], test_mse(model))
+    print(f"{name:28s} {model.num_parameters():5d} parameters   train MSE {scores[name][0]:.4f}"
+          f"   test MSE {scores[name][1]:.4f}")
+
+line, small, huge = (scores[k] for k in models)
+assert huge[0] < small[0] < line[0]          # more capacity, lower training error ...
+assert small[1] < huge[1] and small[1] < line[1]   # ... but the middle one generalizes best
+assert huge[0] < 0.01 < 0.05 < huge[1]       # the huge net fits the noise
+
+# %%
+fig = Figure(figsize=(14, 4), layout="constrained")
+axes = fig.subplots(1, 3, sharey=True)
+for ax, (name, model) in zip(axes, models.items()):
+    ax.plot(x_grid, np.sin(np.pi * x_grid), "k--", linewidth=1, label="truth sin(πx)")
+    ax.plot(x_grid, predict(model, x_grid), "tab:red", linewidth=2, label="model")
+    ax.scatter(X_train, y_train, s=25, color="tab:blue", zorder=3, label="15 training points")
+    train_err, test_err = scores[name]
+    ax.set_title(f"{name}\ntrain MSE {train_err:.3f}, test MSE {test_err:.3f}", fontsize=10)
+    ax.set_xlabel("x")
+    ax.set_ylim(-2, 2)
+    ax.grid(alpha=0.3)
+axes[0].set_ylabel("y")
+axes[0].legend(fontsize=8, loc="lower right")
+fig.suptitle("Capacity: underfitting, a good fit, overfitting")
+save_figure(fig, "07_under_and_overfitting.png")
+fig
+
+# %% [markdown]
+# ### Learning curves
+#
+# The learning curves of the huge network tell the same story over time: the
+# training loss keeps falling towards 0, while the validation loss reaches a
+# minimum early and then climbs as the network starts memorizing noise ("from a
+# given number of epochs on, the model fits too much to the training set and starts
+# generalizing worse", seed 003). `viz.plot_learning_curves` marks the best epoch.
+
+# %%
+history_huge = histories["48×48×48 ReLUs (overfits)"]
+val = np.array(history_huge["val_loss"])
+best_epoch = int(val.argmin()) + 1
+print(f"best validation loss {val.min():.4f} at epoch {best_epoch}; at the end {val[-1]:.4f}")
+assert best_epoch < len(val) / 2 and val[-1] > 1.3 * val.min()
+assert history_huge["loss"][-1] < history_huge["loss"][best_epoch - 1]
+
+fig = viz.plot_learning_curves(history_huge, title="The huge network on 15 points")
+fig.axes[0].set_yscale("log")
+save_figure(fig, "07_learning_curves_overfitting.png")
+fig
+
+# %% [markdown]
+# ## Norm penalties: L1, L2 and elastic net
+#
+# Regularization adds a complexity term to the cost (seed 002, "Regularization in
+# NN"): J_λ(w) = J(w) + λR(w). With R(w) = Σᵢ |wᵢ|^q, q = 1 gives L1 and q = 2
+# gives L2; seed 002 also gives the **elastic net**, which mixes them with a
+# parameter β:
+#
+# - L1 (Lasso): λ Σⱼ |wⱼ|
+# - L2 (Ridge): λ Σⱼ wⱼ² = λ wᵀw
+# - elastic net: λ Σⱼ (β |wⱼ| + (1 − β)/2 · wⱼ²)
+#
+# `nn.regularizers` has them as `L1(l1)`, `L2(l2)` and `ElasticNet(lam, beta)`
+# (Keras' convention, as in the slides: no factor ½ in L2). We check their values
+# on a small weight vector.
+
+# %%
+w_values = np.array([1.5, -0.5, 0.0, 2.0])
+w = mg.tensor(w_values, dtype="float64", requires_grad=True)
+lam, beta = 0.1, 0.3
+
+l1, l2, elastic = regularizers.L1(lam)(w), regularizers.L2(lam)(w), regularizers.ElasticNet(lam, beta)(w)
+print(f"L1 {l1.item():.4f}   L2 {l2.item():.4f}   elastic net {elastic.item():.4f}")
+assert np.isclose(l1.item(), lam * np.abs(w_values).sum())                     # 0.1 · 4 = 0.4
+assert np.isclose(l2.item(), lam * w_values @ w_values)                        # 0.1 · 6.5 = 0.65
+assert np.isclose(elastic.item(), lam * np.sum(beta * np.abs(w_values) + (1 - beta) / 2 * w_values**2))
+assert np.isclose(l1.item(), 0.4) and np.isclose(l2.item(), 0.65) and np.isclose(elastic.item(), 0.3475)
+# β = 1 is L1, β = 0 is L2 with λ/2:
+assert np.isclose(regularizers.ElasticNet(lam, 1.0)(w).item(), l1.item())
+assert np.isclose(regularizers.ElasticNet(lam, 0.0)(w).item(), regularizers.L2(lam / 2)(w).item())
+
+# %% [markdown]
+# Their gradients explain their different effects. L2's gradient 2λw is
+# proportional to the weight: big weights shrink fast, small ones barely. L1's
+# gradient λ·sgn(w) has the same size for every weight, however small, so it can
+# push a weight all the way to zero.
+
+# %%
+(g_l2,) = mg.autograd.grad(l2, w)
+(g_l1,) = mg.autograd.grad(l1, w)
+print("∂L2/∂w =", g_l2.numpy().round(4), "  ∂L1/∂w =", g_l1.numpy().round(4))
+assert np.allclose(g_l2.numpy(), 2 * lam * w_values)
+assert np.allclose(g_l1.numpy(), lam * np.sign(w_values))
+
+# %% [markdown]
+# Seed 003 writes the resulting gradient-descent updates for a layer with deltas
+# δ and inputs a:
+#
+# - L2 ("weight decay"): W ← W(1 − 2ηλ) − η δ aᵀ
+# - L1: W ← W − ηλ sgn(W) − η δ aᵀ
+#
+# (seed 000's "Weight Decay" slide writes the first as w = (1 − λ)w − α∇C₀, with the
+# whole shrink factor called λ.)
+# We check one SGD step of a `Linear` layer with a `weight_regularizer` against
+# these formulas, where η δ aᵀ is the step of the unregularized loss.
+
+# %%
+rng = np.random.default_rng(0)
+x_batch, t_batch = rng.normal(size=(8, 3)), rng.normal(size=(8, 2))
+eta, lam = 0.1, 0.05
+
+
+def one_step(regularizer):
+    """W before and after one SGD step on MSE + penalty, and the data-loss gradient at W."""
+    mg.manual_seed(0)
+    layer = nn.Linear(3, 2, bias=False, weight_regularizer=regularizer).double()
+    W0 = layer.weight.numpy().copy()
+    (data_grad,) = mg.autograd.grad(nn.losses.mse(layer(x_batch), t_batch), layer.weight)
+    opt = optim.SGD(layer.parameters(), lr=eta)
+    opt.zero_grad()
+    (nn.losses.mse(layer(x_batch), t_batch) + layer.regularization_loss()).backward()
+    opt.step()
+    return W0, layer.weight.numpy(), data_grad.numpy()
+
+
+W0, W1, data_grad = one_step(regularizers.L2(lam))
+assert np.allclose(W1, W0 * (1 - 2 * eta * lam) - eta * data_grad, atol=1e-12)
+W0, W1, data_grad = one_step(regularizers.L1(lam))
+assert np.allclose(W1, W0 - eta * lam * np.sign(W0) - eta * data_grad, atol=1e-12)
+print("one SGD step = seed 003's weight-decay (L2) and sign (L1) updates")
+
+# %% [markdown]
+# ### L1 drives weights to zero
+#
+# Seed 002 ("L1 Regularization"): the L1 ball is a diamond, and the loss contours
+# usually touch it at a corner, where some weights are exactly zero; the L2 ball is
+# round, and "L2 regularization does not tend to produce zero weights". A linear
+# regression with 20 inputs of which only the first 3 matter shows it: we fit it
+# without penalty, with L2, with L1 and with the elastic net (same λ = 0.2).
+
+# %%
+n, d = 60, 20
+X_lin = rng.normal(size=(n, d))
+w_true = np.zeros(d)
+w_true[:3] = [3.0, -2.0, 1.5]
+y_lin = (X_lin @ w_true + rng.normal(0, 0.5, n))[:, None]
+
+penalties = {"no penalty": None, "L2(0.2)": regularizers.L2(0.2), "L1(0.2)": regularizers.L1(0.2),
+             "ElasticNet(0.2, β=0.5)": regularizers.ElasticNet(0.2, 0.5)}
+fitted = {}
+for name, penalty in penalties.items():
+    mg.manual_seed(0)
+    layer = nn.Linear(d, 1, weight_regularizer=penalty)
+    fit(layer, "mse", optim.SGD(layer.parameters(), lr=0.02), (X_lin, y_lin), epochs=500, batch_size=n,
+        progress=False)
+    fitted[name] = layer.weight.numpy().ravel()
+    print(f"{name:24s} irrelevant weights with |w| < 0.01: {(np.abs(fitted[name][3:]) < 0.01).sum():2d} of 17")
+
+near_zero = {name: int((np.abs(wts[3:]) < 0.01).sum()) for name, wts in fitted.items()}
+assert near_zero["L1(0.2)"] >= 12 and near_zero["L1(0.2)"] > near_zero["L2(0.2)"] + 8
+assert near_zero["L1(0.2)"] > near_zero["no penalty"] + 8
+
+# %%
+fig = Figure(figsize=(15, 3.4), layout="constrained")
+axes = fig.subplots(1, len(fitted), sharey=True)
+for ax, (name, wts) in zip(axes, fitted.items()):
+    ax.bar(np.arange(d), wts, color=["tab:green"] * 3 + ["tab:gray"] * (d - 3))
+    ax.scatter(np.arange(3), w_true[:3], marker="_", s=200, color="k", label="true weight")
+    ax.axhline(0, color="k", linewidth=0.6)
+    ax.set_title(f"{name}\n{near_zero[name]} of 17 irrelevant weights ≈ 0", fontsize=10)
+    ax.set_xlabel("input feature")
+axes[0].set_ylabel("learned weight")
+axes[0].legend(fontsize=8)
+fig.suptitle("L1 switches irrelevant inputs off (green: the 3 inputs that matter)")
+save_figure(fig, "07_l1_sparsity.png")
+fig
+
+# %% [markdown]
+# The L1 weights of useless features are not *exactly* zero: with plain
+# (sub)gradient descent they jump across zero by ηλ at every step. Proximal
+# methods (soft-thresholding, as in Lasso solvers) land on exact zeros.
+#
+# L2 on the huge network: a small penalty λ = 10⁻³ on every weight is enough to
+# keep the fit smoother.
+
+# %%
+mg.manual_seed(0)
+huge_l2 = huge_net(weight_regularizer=regularizers.L2(1e-3))
+train(huge_l2)
+regularized = {"L2 penalty (λ = 1e-3)": huge_l2}
+print(f"test MSE: no penalty {huge[1]:.4f}, L2 {test_mse(huge_l2):.4f}")
+assert test_mse(huge_l2) < huge[1]
+
+# %% [markdown]
+# ## Dropout
+#
+# Dropout "randomly deactivates neurons in each layer during training" (seed 002).
+# Each mini-batch trains a different thinned network; all of them share weights,
+# so dropout trains an ensemble, and at test time we want the ensemble's average,
+# y = E_z[f(x, z)] over the random masks z.
+#
+# ### Seed 002, "Dropout: Test Time"
+#
+# The slide's example: one unit a = w₁x + w₂y fed by two inputs, each dropped with
+# probability 0.5. The four masks are equally likely:
+#
+# E_train[a] = ¼(w₁x + w₂y) + ¼(w₁x + 0y) + ¼(0x + w₂y) + ¼(0x + 0y) = ½(w₁x + w₂y)
+#
+# while at test time, with nothing dropped, E_test[a] = w₁x + w₂y. So
+# E_train[a] = p · E_test[a], with p = 0.5 the *keep* probability. We enumerate
+# the masks with w₁ = 2, w₂ = −1, x = 3, y = 1.
+
+# %%
+w1, w2, x_in, y_in = 2.0, -1.0, 3.0, 1.0
+masks = [(1, 1), (1, 0), (0, 1), (0, 0)]
+E_train = sum(0.25 * (w1 * m1 * x_in + w2 * m2 * y_in) for m1, m2 in masks)
+E_test = w1 * x_in + w2 * y_in
+keep = 0.5
+print(f"E_train[a] = {E_train},  E_test[a] = {E_test}")
+assert E_train == 0.5 * (w1 * x_in + w2 * y_in) == keep * E_test == 2.5
+
+# %% [markdown]
+# Now with minigrad: a `Dropout` layer on the two inputs, then a `Linear` unit with
+# weights (w₁, w₂). Careful with the names: minigrad's `Dropout(p)` takes the
+# **drop** probability (like Keras' `rate`, and seed 001: "the rate p represents the
+# fraction of units to drop"), while seed 003's code uses p for the **keep**
+# probability. Here both are 0.5.
+#
+# **Vanilla dropout** (seed 003, "Vanilla Dropout"; `inverted=False`) leaves the
+# kept units unscaled while training and multiplies by the keep probability at
+# test time (`H1 = ... * p` in the slide's `predict`). Averaging many training
+# passes gives E_train; the eval pass gives exactly keep × E_test, the same number.
+
+# %%
+unit = nn.Linear(2, 1, bias=False).double()
+with mg.no_grad():
+    unit.weight.data[...] = [[w1, w2]]
+samples = 10000 if QUICK else 40000
+inputs = mg.tensor(np.tile([x_in, y_in], (samples, 1)), dtype="float64")
+
+vanilla = nn.Dropout(0.5, inverted=False)
+mg.manual_seed(0)
+train_mean = unit(vanilla(inputs)).numpy().mean()       # training mode: random masks
+vanilla.eval()
+test_output = unit(vanilla(mg.tensor([[x_in, y_in]], dtype="float64"))).item()
+print(f"vanilla:  mean over {samples} training passes {train_mean:.3f},  eval output {test_output}")
+assert test_output == E_train                            # eval = keep · E_test = 2.5 exactly
+assert abs(train_mean - E_train) < 0.15                  # the Monte Carlo mean agrees
+
+# %% [markdown]
+# **Inverted dropout** (seed 003, "Inverted Dropout"; minigrad's default) divides the
+# kept units by the keep probability while training (`U1 = (rand < p) / p`), so the
+# training expectation already equals the test output and "the forward pass at
+# test time does not change": in eval mode the layer is the identity. Seed 001
+# recommends it because testing costs nothing extra.
+
+# %%
+inverted = nn.Dropout(0.5)
+mg.manual_seed(0)
+train_mean = unit(inverted(inputs)).numpy().mean()
+inverted.eval()
+test_output = unit(inverted(mg.tensor([[x_in, y_in]], dtype="float64"))).item()
+print(f"inverted: mean over {samples} training passes {train_mean:.3f},  eval output {test_output}")
+assert test_output == E_test                             # eval: identity, w₁x + w₂y = 5
+assert abs(train_mean - E_test) < 0.3
+
+# %% [markdown]
+# Either way, training and test agree on average; they differ in which pass pays
+# for the scaling. Seed 002 states the vanilla rule for weights: "If a unit is
+# retained with probability p during training, the outgoing weights of that unit
+# are multiplied by p at test time."
+#
+# On the huge network, dropout after each hidden layer (p = 0.2) makes the fit
+# less wiggly: no unit can rely on a few others to carve out each noisy point.
+
+# %%
+mg.manual_seed(0)
+huge_dropout = huge_net(dropout=0.2)
+train(huge_dropout)
+regularized["dropout p = 0.2"] = huge_dropout
+print(f"test MSE: no dropout {huge[1]:.4f}, dropout {test_mse(huge_dropout):.4f}")
+assert test_mse(huge_dropout) < huge[1]
+
+# %% [markdown]
+# ## Data augmentation
+#
+# More data is the surest cure for overfitting. When there is none, seed 000 ("Data
+# Augmentation") suggests generating samples with the same distribution or adding
+# noise. `minigrad.data.gaussian_noise` returns the data plus noisy copies
+# x̃ = x + ε, ε ~ N(0, σ²), each with the label of its original. Asking for the same
+# answer near every training point smooths the learned function. (Augment the
+# training set only, after splitting.)
+
+# %%
+X_aug, y_aug = gaussian_noise(X_train, y_train, std=0.1, copies=10, seed=0)
+print("augmented training set:", X_aug.shape, y_aug.shape)
+assert len(X_aug) == 11 * len(X_train) and np.array_equal(X_aug[:15], X_train)
+
+mg.manual_seed(0)
+huge_augmented = huge_net()
+train(huge_augmented, data=(X_aug, y_aug), epochs=max(EPOCHS // 10, 40))   # 11 batches per epoch
+regularized["noise augmentation (10 copies)"] = huge_augmented
+print(f"test MSE: original data {huge[1]:.4f}, augmented {test_mse(huge_augmented):.4f}")
+assert test_mse(huge_augmented) < huge[1]
+
+# %% [markdown]
+# ## Early stopping
+#
+# "Stop the training procedure when the validation error is minimum" (seed 002,
+# "Solution 2: Early Stopping"). `EarlyStopping` watches `val_loss`, stops after
+# `patience` epochs without improvement and, with `restore_best_weights=True`,
+# gives the model back the weights of its best epoch. Passing the callback to
+# `viz.plot_learning_curves` marks both epochs.
+
+# %%
+mg.manual_seed(0)
+huge_early = huge_net()
+stopper = EarlyStopping("val_loss", patience=50, restore_best_weights=True)
+history = train(huge_early, callbacks=[stopper])
+regularized["early stopping"] = huge_early
+print(history.stop_reason)
+print(f"best epoch {stopper.best_epoch + 1}, stopped at epoch {stopper.stopped_epoch + 1};"
+      f" test MSE {test_mse(huge_early):.4f} (trained to the end: {huge[1]:.4f})")
+assert stopper.stopped_epoch is not None and len(history) < EPOCHS          # it did stop early
+assert np.isclose(evaluate(huge_early, "mse", X_val, y_val)["loss"], min(history["val_loss"]))  # best weights
+assert test_mse(huge_early) < huge[1]
+
+fig = viz.plot_learning_curves(history, early_stopping=stopper, title="Early stopping, patience 50")
+fig.axes[0].set_yscale("log")
+save_figure(fig, "07_early_stopping.png")
+fig
+
+# %% [markdown]
+# ## Everything side by side
+
+# %%
+names = ["no regularization"] + list(regularized)
+test_errors = [huge[1]] + [test_mse(m) for m in regularized.values()]
+for name, err in zip(names, test_errors):
+    print(f"{name:32s} test MSE {err:.4f}")
+
+fig = Figure(figsize=(14, 7), layout="constrained")
+grid = fig.add_gridspec(2, len(regularized))
+for k, (name, model) in enumerate(regularized.items()):
+    ax = fig.add_subplot(grid[0, k])
+    ax.plot(x_grid, np.sin(np.pi * x_grid), "k--", linewidth=1)
+    ax.plot(x_grid, predict(models["48×48×48 ReLUs (overfits)"], x_grid), color="tab:gray", linewidth=1,
+            label="no regularization")
+    ax.plot(x_grid, predict(model, x_grid), "tab:red", linewidth=2, label=name)
+    ax.scatter(X_train, y_train, s=18, zorder=3)
+    ax.set_ylim(-2, 2)
+    ax.set_title(name, fontsize=10)
+    ax.legend(fontsize=7, loc="lower right")
+ax = fig.add_subplot(grid[1, :])
+bars = ax.barh(names, test_errors, color=["tab:gray"] + ["tab:blue"] * len(regularized))
+ax.axvline(noise_floor, color="k", linestyle=":", label="noise floor 0.0625")
+ax.bar_label(bars, fmt="%.3f", fontsize=8)
+ax.set_xlabel("test MSE (300 new points)")
+ax.invert_yaxis()
+ax.legend(fontsize=8)
+fig.suptitle("The huge network on 15 points, with each remedy")
+save_figure(fig, "07_regularization_summary.png")
+fig
+
+# %% [markdown]
+# Every remedy brings the test error down, none reaches the noise floor: with 15
+# points there is only so much to learn. In practice they are combined, and their
+# strength (λ, the dropout rate, the noise σ, the patience) is a hyperparameter
+# chosen on the validation set (lesson 9).
+
+# %% [markdown]
+# ## Exercises
+#
+# 1. **The bias–variance trade-off.** Train `nn.MLP([1, h, 1], activation="tanh")`
+#    for h = 1, 2, 4, 8, 16, 64 and plot train and test MSE against h. Where does the
+#    test curve turn? *Hint:* loop over `train(...)` and `test_mse(...)`; use a log
+#    scale for h.
+# 2. **How strong?** Sweep the L2 coefficient of the huge network over 1e-5 … 1e-1.
+#    Which λ gives the lowest *validation* MSE, and is it also the best on the test
+#    set? *Hint:* too large a λ underfits — the fit flattens towards a constant.
+# 3. **The L1 diamond.** Repeat the 20-feature regression with L1 for λ = 0.05, 0.2
+#    and 1.0. How many weights survive? What happens to the three true weights?
+#    *Hint:* with standardized inputs the MSE's gradient is about 2(w − w_ls), where
+#    w_ls is the unpenalized solution; so L1 moves every weight towards 0 by λ/2
+#    and sets those with |w_ls| < λ/2 to zero.
+# 4. **Dropout at the wrong time.** Predict the test set with `huge_dropout` left in
+#    training mode (`huge_dropout.train()` then call it on `mg.tensor(X_test)`). How
+#    does the MSE compare with `test_mse(huge_dropout)`? *Hint:* each call draws new
+#    masks; average 100 calls and compare again (Monte Carlo dropout).
+# 5. **Vanilla vs inverted in a network.** Build `huge_net` twice, with
+#    `nn.Dropout(0.2, inverted=False)` and with the default, from the same seed, and
+#    train both. Do they give the same test predictions? Compare the norms of the
+#    weight matrices that come *after* a dropout layer. *Hint:* in eval mode vanilla
+#    dropout multiplies by 0.8 and inverted dropout by 1; the next layer can make up
+#    for a constant factor with weights 1/0.8 = 1.25 times larger.
