@@ -98,8 +98,8 @@ def parse_cells(path) -> list[Cell]:
 def _title(path):
     for cell in parse_cells(path):
         if cell.kind == "markdown":
-            heading = cell.source.strip().splitlines()[0]
-            return heading.lstrip("#").strip()
+            heading = cell.source.strip().splitlines()[0].lstrip("#").strip()
+            return re.sub(r"^\d+\.\s*", "", heading)  # "3. Activations" → "Activations"
     return _FILE.match(path.name).group(2).replace("_", " ").capitalize()
 
 

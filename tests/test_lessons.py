@@ -46,7 +46,7 @@ def test_parse_cells_splits_prose_and_code(folder):
 
 def test_list_and_find(folder):
     lessons = list_lessons(folder)
-    assert [(l.number, l.title) for l in lessons] == [(1, "1. Derivatives by hand"), (2, "Broken")]
+    assert [(l.number, l.title) for l in lessons] == [(1, "Derivatives by hand"), (2, "Broken")]
     assert find_lesson("1", folder).path.name == "01_derivatives.py"
     with pytest.raises(LessonError, match="no lesson '7'; lessons: 1, 2"):
         find_lesson("7", folder)
@@ -72,7 +72,7 @@ def test_step_runs_cells_on_enter_and_stops_on_q(folder):
     ran = step_lesson(1, read=lambda prompt: next(answers), write=shown.append, folder=folder)
     assert ran == 1
     text = "\n".join(shown)
-    assert "Lesson 1: 1. Derivatives by hand" in text and "x is 3" in text and "stopped." in text
+    assert "Lesson 1: Derivatives by hand" in text and "x is 3" in text and "stopped." in text
     shown.clear()
     assert step_lesson(1, read=lambda prompt: "", write=shown.append, folder=folder) == 2
     assert shown[-1] == "\nEnd of the lesson."
