@@ -67,13 +67,11 @@ def median_time(fn, warmup, repeat):
     return statistics.median(times)
 
 
-def numba_mode(enabled):
-    """Switch minigrad's Numba kernels on or off (no-op when the switch is unavailable)."""
-    try:
-        from minigrad.backend import kernels
-    except ImportError:
-        return
-    kernels.set_enabled(enabled)
+def numba_mode(flag):
+    """A context in which minigrad's Numba kernels are on or off (the setting is restored after)."""
+    from minigrad.backend import kernels
+
+    return kernels.enabled(flag)
 
 
 # --------------------------------------------------------------------------- W1: scalars
@@ -261,9 +259,8 @@ def bench_tensor(name, sizes, batch, act, task, opt_name, args, floor=False):
     label = f"{name} MLP {'-'.join(map(str, sizes))}, batch {batch}, {task}, {opt_name}"
     row = {"workload": label}
     for mode, key in ((True, "minigrad"), (False, "minigrad (Numba off)")):
-        numba_mode(mode)
-        row[key] = median_time(minigrad_step(sizes, act, task, opt_name, X, y, weights), args.warmup, args.repeat)
-    numba_mode(True)
+        with numba_mode(mode):
+            row[key] = median_time(minigrad_step(sizes, act, task, opt_name, X, y, weights), args.warmup, args.repeat)
     if torch is not None:
         row["PyTorch"] = median_time(torch_step(sizes, act, task, opt_name, X, y, weights), args.warmup, args.repeat)
     if floor:

@@ -5,6 +5,7 @@ written against NumPy's API; CuPy arrays flow through the same calls because CuP
 implements NumPy's dispatch protocols.
 """
 
+from minigrad.backend import kernels  # imports no Numba: that loads on first use
 from minigrad.backend.device import (
     DEVICES,
     array_module,
@@ -13,5 +14,9 @@ from minigrad.backend.device import (
     module_of,
     to_device,
 )
+from minigrad.backend.kernels import numba_enabled, set_enabled, warm_up
 
-__all__ = ["DEVICES", "array_module", "check_device", "device_of", "module_of", "to_device"]
+__all__ = [
+    "DEVICES", "array_module", "check_device", "device_of", "module_of", "to_device",
+    "kernels", "numba_enabled", "set_enabled", "warm_up",
+]

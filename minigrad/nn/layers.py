@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from minigrad.autograd import no_grad
+from minigrad.backend import kernels, to_device
 from minigrad.nn import init as initializers
 from minigrad.nn import regularizers
 from minigrad.nn.module import Module, Parameter
+from minigrad.ops.function import Function
 from minigrad.ops.linalg import affine as _affine
+from minigrad.ops.normalization import batch_norm_train
 from minigrad.ops.shape import flatten as _flatten
 from minigrad.rng import generator
 from minigrad.tensor import Tensor, as_tensor
@@ -55,9 +57,26 @@ def dropout(x, p=0.5, training=True, inverted=True):
         return x
     if p == 1:
         return x * 0.0
-    mask = generator().random(x.shape) < keep
+    mask = to_device(generator().random(x.shape) < keep, x.device)
     scale = 1.0 / keep if inverted else 1.0
-    return x * Tensor._from_op((mask * scale).astype(x.dtype), None)
+    return _Dropout.apply(x, mask=mask, scale=scale)
+
+
+class _Dropout(Function):
+    """x ⊙ m · s for a fixed boolean mask m: linear in x, so its backward is the same op on g.
+
+    The mask is drawn by NumPy from minigrad's generator (the same numbers with or
+    without Numba) and kept as booleans; the kernel applies mask and scale in one pass.
+    """
+
+    name = "dropout"
+
+    def forward(self, x, mask, scale):
+        self.mask, self.scale = mask, scale
+        return kernels.dropout(x, mask, scale)
+
+    def backward(self, g):
+        return (_Dropout.apply(g, mask=self.mask, scale=self.scale),)
 
 
 def _channel_shape(x, axis_len):
@@ -82,25 +101,18 @@ def batch_norm(x, running_mean=None, running_var=None, weight=None, bias=None,
     x = as_tensor(x)
     if x.ndim not in (2, 3):
         raise ValueError(f"batch_norm expects input of shape (N, C) or (N, C, L), got {x.shape}")
-    axes = (0,) if x.ndim == 2 else (0, 2)
-    shape = _channel_shape(x, x.shape[1])
     if training or running_mean is None:
         n = x.shape[0] * (x.shape[2] if x.ndim == 3 else 1)
         if n < 2:
             raise ValueError(
                 f"batch_norm in training needs more than one value per channel, got input of shape {x.shape}"
             )
-        mean = x.mean(axis=axes, keepdims=True)
-        var = x.var(axis=axes, keepdims=True)
-        if running_mean is not None:
-            with no_grad():
-                m = momentum
-                running_mean.data[...] = (1 - m) * running_mean.data + m * mean.data.reshape(-1)
-                running_var.data[...] = (1 - m) * running_var.data + m * var.data.reshape(-1) * (n / (n - 1))
-    else:
-        mean = running_mean.reshape(shape)
-        var = running_var.reshape(shape)
-    out = (x - mean) / (var + eps).sqrt()
+        # One fused op (statistics, normalization, affine; closed-form backward).
+        return batch_norm_train(x, weight, bias, eps,
+                                None if running_mean is None else running_mean.data,
+                                None if running_var is None else running_var.data, momentum)
+    shape = _channel_shape(x, x.shape[1])
+    out = (x - running_mean.reshape(shape)) / (running_var.reshape(shape) + eps).sqrt()
     if weight is not None:
         out = out * weight.reshape(shape)
     if bias is not None:

@@ -11,6 +11,7 @@ from minigrad.ops.conversion import astype, to_device
 from minigrad.ops.function import Function
 from minigrad.ops.indexing import concat, getitem, stack
 from minigrad.ops.linalg import matmul
+from minigrad.ops.normalization import batch_norm_train
 from minigrad.ops.reduction import argmax, argmin, max, mean, min, std, sum, var
 from minigrad.ops.selection import (
     equal, greater, greater_equal, less, less_equal, maximum, minimum, not_equal, where,
@@ -32,4 +33,5 @@ __all__ = [
     "reshape", "flatten", "transpose", "permute", "swapaxes", "broadcast_to", "squeeze", "unsqueeze",
     "getitem", "concat", "stack",
     "astype", "to_device",
+    "batch_norm_train",
 ]

@@ -12,7 +12,8 @@ closed-form gradients (seed 003, "Funciones de coste"):
 The backward passes are written in Tensor ops like every other op. When the
 backward pass is itself being recorded (``create_graph=True``) they recompute
 softmax / the difference from the input tensors so that second derivatives are
-exact; otherwise they reuse the arrays kept from the forward pass.
+exact; otherwise they reuse the arrays kept from the forward pass (softmax
+cross-entropy then runs as one kernel each way, :mod:`minigrad.backend.kernels`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad.autograd import _state
+from minigrad.backend import kernels
 from minigrad.ops.function import Function
 from minigrad.tensor import Tensor
 
@@ -55,16 +57,8 @@ class SoftmaxCrossEntropy(Function):
     name = "cross_entropy"
 
     def forward(self, z, indices, smoothing, reduction):
-        n, c = z.shape
-        shifted = z - z.max(axis=1, keepdims=True)
-        exp = np.exp(shifted)
-        sums = exp.sum(axis=1, keepdims=True)
-        self.probs = exp / sums
-        log_norm = np.log(sums)[:, 0]  # logsumexp(z) − max(z)
-        rows = np.arange(n)
-        loss = log_norm - shifted[rows, indices]
-        if smoothing:
-            loss = (1.0 - smoothing) * loss + smoothing * (log_norm - shifted.mean(axis=1))
+        # max, Σ exp, log-normalizer and the picked logit per row, in one pass
+        loss, self.probs = kernels.softmax_cross_entropy(z, indices, smoothing)
         self.indices, self.smoothing, self.reduction = indices, smoothing, reduction
         if reduction == "mean":
             return np.asarray(loss.mean(), dtype=z.dtype)
@@ -81,8 +75,11 @@ class SoftmaxCrossEntropy(Function):
 
     def backward(self, g):
         (z,) = self.inputs
-        probs = z.softmax(axis=1) if _state.grad_enabled else _constant(self.probs)
-        delta = probs - _constant(self.target(self.probs))
+        if not _state.grad_enabled:  # (probs − target) · scale from the saved probabilities, in one pass
+            scale = g.data * (1.0 / z.shape[0]) if self.reduction == "mean" else g.data  # per row for "none"
+            return (_constant(kernels.softmax_cross_entropy_backward(self.probs, self.indices, self.smoothing,
+                                                                     scale)),)
+        delta = z.softmax(axis=1) - _constant(self.target(self.probs))
         if self.reduction == "mean":
             return (delta * (g * (1.0 / z.shape[0])),)
         if self.reduction == "sum":

@@ -28,6 +28,7 @@ import math
 
 import numpy as np
 
+from minigrad.backend import kernels
 from minigrad.ops.function import Function
 from minigrad.tensor import Tensor, as_tensor
 
@@ -155,7 +156,7 @@ class TanhBackward(Function):
     name = "tanh_backward"
 
     def forward(self, g, y):
-        return g * (1 - y * y)
+        return kernels.tanh_backward(g, y)  # one fused pass for large arrays
 
     def backward(self, gg):
         g, y = self.inputs
@@ -184,7 +185,7 @@ class SigmoidBackward(Function):
     name = "sigmoid_backward"
 
     def forward(self, g, y):
-        return g * y * (1 - y)
+        return kernels.sigmoid_backward(g, y)  # one fused pass for large arrays
 
     def backward(self, gg):
         g, y = self.inputs
@@ -196,13 +197,29 @@ class SigmoidBackward(Function):
 
 class Relu(Function):
     name = "relu"
+    saves_output = True  # y > 0 exactly where x > 0: the output is the mask, nothing else is kept
 
     def forward(self, a):
-        self.positive = a > 0
-        return np.maximum(a, 0)
+        return kernels.relu(a)
 
     def backward(self, g):
-        return (g * _mask(g, self.positive),)
+        return (ReluBackward.apply(g, self.output()),)
+
+
+class ReluBackward(Function):
+    """g · [y > 0] for y = relu(x): relu's backward as one op (itself differentiable).
+
+    It is linear in g (the same mask again) and piecewise constant in y (no gradient).
+    """
+
+    name = "relu_backward"
+
+    def forward(self, g, y):
+        return kernels.relu_backward(g, y)
+
+    def backward(self, gg):
+        g, y = self.inputs
+        return (ReluBackward.apply(gg, y) if g.requires_grad else None, None)
 
 
 class Clip(Function):

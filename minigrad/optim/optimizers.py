@@ -2,10 +2,12 @@
 
 Each optimizer is a small class (hyperparameters, validation, state layout) plus
 one function that updates a single parameter in place -- ``sgd_update``,
-``adam_update``, ... -- written on plain arrays so a faster kernel can replace it
-without touching the class. The functions follow PyTorch's reference
-("single tensor") implementations operation by operation, so a trajectory
-matches ``torch.optim`` to rounding error; ``benchmarks/optim_vs_torch.py`` checks it.
+``adam_update``, ... -- on plain arrays. Those functions live in
+:mod:`minigrad.backend.kernels`: a NumPy twin (``adam_update_numpy``, the
+reference to read) and a fused Numba kernel for large parameters, equal bit for
+bit. They follow PyTorch's reference ("single tensor") implementations operation
+by operation, so a trajectory matches ``torch.optim`` to rounding error;
+``benchmarks/optim_vs_torch.py`` checks it.
 
 Notation in the docstrings: θ parameters, g gradient, γ learning rate, λ weight
 decay, t the step count (1 on the first update), ⊙ elementwise product; every
@@ -17,12 +19,13 @@ whose defaults differ; each docstring lists where.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from minigrad import autograd
 from minigrad.autograd import enable_grad
+from minigrad.backend.kernels import (
+    adadelta_update, adagrad_update, adam_update, adamax_update, nadam_update, rmsprop_update, sgd_update,
+)
 from minigrad.optim.optimizer import Optimizer, check_betas, check_nonnegative
 from minigrad.tensor import Tensor
 
@@ -38,22 +41,6 @@ def _zeros(param):
 
 
 # ============================================================================ SGD
-
-def sgd_update(param, grad, state, *, lr, momentum, dampening, weight_decay, nesterov, maximize):
-    """One SGD step on the array ``param`` (in place); ``state`` holds the momentum buffer."""
-    g = -grad if maximize else grad
-    if weight_decay != 0:
-        g = g + weight_decay * param
-    if momentum != 0:
-        buf = state.get("momentum_buffer")
-        if buf is None:
-            buf = state["momentum_buffer"] = g.copy()  # the first step starts the velocity at g
-        else:
-            buf *= momentum
-            buf += (1 - dampening) * g
-        g = g + momentum * buf if nesterov else buf
-    param -= lr * g
-
 
 class SGD(Optimizer):
     """Stochastic gradient descent, optionally with (Nesterov) momentum.
@@ -104,17 +91,6 @@ class SGD(Optimizer):
 
 # ============================================================================ Adagrad
 
-def adagrad_update(param, grad, state, *, lr, lr_decay, weight_decay, eps, maximize):
-    """One Adagrad step on ``param`` in place; ``state``: ``step``, ``sum``."""
-    g = -grad if maximize else grad
-    state["step"] += 1
-    if weight_decay != 0:
-        g = g + weight_decay * param
-    clr = lr / (1 + (state["step"] - 1) * lr_decay)
-    state["sum"] += g * g
-    param -= clr * g / (np.sqrt(state["sum"]) + eps)
-
-
 class Adagrad(Optimizer):
     """Adagrad: each weight's step shrinks with the sum of its squared gradients.
 
@@ -151,31 +127,6 @@ class Adagrad(Optimizer):
 
 
 # ============================================================================ RMSprop
-
-def rmsprop_update(param, grad, state, *, lr, alpha, eps, weight_decay, momentum, centered, maximize):
-    """One RMSprop step on ``param`` in place; ``state``: ``step``, ``square_avg``
-    (+ ``momentum_buffer``, ``grad_avg``)."""
-    g = -grad if maximize else grad
-    state["step"] += 1
-    if weight_decay != 0:
-        g = g + weight_decay * param
-    v = state["square_avg"]
-    v *= alpha
-    v += (1 - alpha) * g * g
-    if centered:
-        m = state["grad_avg"]
-        m += (1 - alpha) * (g - m)  # m ← α m + (1 − α) g, written as PyTorch's lerp
-        avg = np.sqrt(v - m * m) + eps
-    else:
-        avg = np.sqrt(v) + eps
-    if momentum > 0:
-        buf = state["momentum_buffer"]
-        buf *= momentum
-        buf += g / avg
-        param -= lr * buf
-    else:
-        param -= lr * g / avg
-
 
 class RMSprop(Optimizer):
     """RMSprop: divide the step by a moving root-mean-square of recent gradients.
@@ -227,21 +178,6 @@ class RMSprop(Optimizer):
 
 # ============================================================================ Adadelta
 
-def adadelta_update(param, grad, state, *, lr, rho, eps, weight_decay, maximize):
-    """One Adadelta step on ``param`` in place; ``state``: ``step``, ``square_avg``, ``acc_delta``."""
-    g = -grad if maximize else grad
-    state["step"] += 1
-    if weight_decay != 0:
-        g = g + weight_decay * param
-    v, u = state["square_avg"], state["acc_delta"]
-    v *= rho
-    v += (1 - rho) * g * g
-    delta = np.sqrt(u + eps) / np.sqrt(v + eps) * g
-    u *= rho
-    u += (1 - rho) * delta * delta
-    param -= lr * delta
-
-
 class Adadelta(Optimizer):
     """Adadelta: RMSprop whose step size is itself a running RMS of past steps.
 
@@ -279,31 +215,6 @@ class Adadelta(Optimizer):
 
 
 # ============================================================================ Adam, AdamW
-
-def adam_update(param, grad, state, *, lr, beta1, beta2, eps, weight_decay, amsgrad, maximize,
-                decoupled_weight_decay):
-    """One Adam/AdamW step on ``param`` in place; ``state``: ``step``, ``exp_avg``,
-    ``exp_avg_sq`` (+ ``max_exp_avg_sq``)."""
-    g = -grad if maximize else grad
-    state["step"] += 1
-    t = state["step"]
-    if weight_decay != 0:
-        if decoupled_weight_decay:
-            param *= 1 - lr * weight_decay  # AdamW: shrink θ directly
-        else:
-            g = g + weight_decay * param  # Adam: L2 penalty folded into the gradient
-    m, v = state["exp_avg"], state["exp_avg_sq"]
-    m += (1 - beta1) * (g - m)  # m ← β₁ m + (1 − β₁) g, written as PyTorch's lerp
-    v *= beta2
-    v += (1 - beta2) * g * g
-    if amsgrad:
-        np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-        v = state["max_exp_avg_sq"]
-    bias_correction1 = 1 - beta1**t
-    bias_correction2 = 1 - beta2**t
-    denom = np.sqrt(v) / math.sqrt(bias_correction2) + eps
-    param -= (lr / bias_correction1) * m / denom
-
 
 class Adam(Optimizer):
     """Adam: momentum on the gradient and RMSprop-style scaling, both bias-corrected.
@@ -374,19 +285,6 @@ class AdamW(Adam):
 
 # ============================================================================ Adamax
 
-def adamax_update(param, grad, state, *, lr, beta1, beta2, eps, weight_decay, maximize):
-    """One Adamax step on ``param`` in place; ``state``: ``step``, ``exp_avg``, ``exp_inf``."""
-    g = -grad if maximize else grad
-    state["step"] += 1
-    if weight_decay != 0:
-        g = g + weight_decay * param
-    m, u = state["exp_avg"], state["exp_inf"]
-    m += (1 - beta1) * (g - m)
-    u *= beta2
-    np.maximum(u, np.abs(g) + eps, out=u)
-    param -= (lr / (1 - beta1 ** state["step"])) * m / u
-
-
 class Adamax(Optimizer):
     """Adamax: Adam with the infinity norm in place of the root mean square.
 
@@ -421,33 +319,6 @@ class Adamax(Optimizer):
 
 
 # ============================================================================ NAdam
-
-def nadam_update(param, grad, state, *, lr, beta1, beta2, eps, weight_decay, momentum_decay,
-                 decoupled_weight_decay, maximize):
-    """One NAdam step on ``param`` in place; ``state``: ``step``, ``mu_product``,
-    ``exp_avg``, ``exp_avg_sq``."""
-    g = -grad if maximize else grad
-    state["step"] += 1
-    t = state["step"]
-    if weight_decay != 0:
-        if decoupled_weight_decay:
-            param *= 1 - lr * weight_decay
-        else:
-            g = g + weight_decay * param
-    # The momentum schedule μₜ of Dozat's paper; the product of all μ so far
-    # plays the role of Adam's β₁ᵗ in the bias correction.
-    mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * momentum_decay))
-    mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * momentum_decay))
-    state["mu_product"] *= mu
-    mu_product = state["mu_product"]
-    m, v = state["exp_avg"], state["exp_avg_sq"]
-    m += (1 - beta1) * (g - m)
-    v *= beta2
-    v += (1 - beta2) * g * g
-    denom = np.sqrt(v / (1 - beta2**t)) + eps
-    param -= (lr * (1.0 - mu) / (1.0 - mu_product)) * g / denom
-    param -= (lr * mu_next / (1.0 - mu_product * mu_next)) * m / denom
-
 
 class NAdam(Optimizer):
     """NAdam: Adam with Nesterov momentum (the look-ahead applied to m).
