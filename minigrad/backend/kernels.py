@@ -51,7 +51,7 @@ __all__ = [
     "softmax_cross_entropy", "softmax_cross_entropy_backward",
     "batch_norm_forward", "batch_norm_backward",
     "sgd_update", "adagrad_update", "rmsprop_update", "adadelta_update", "adam_update",
-    "adamax_update", "nadam_update",
+    "adamax_update", "nadam_update", "fake_quantize",
 ]
 
 # Fewest elements for which a Numba kernel runs: about where it starts to beat
@@ -210,6 +210,7 @@ def _warm_up(dtype):
     ones = np.ones(3, dtype=dtype)
     _, _, _, inv_std, xhat = batch_norm_forward(x, ones, ones, 1e-5)
     batch_norm_backward(x, xhat, inv_std, ones)
+    fake_quantize(x, np.float64(0.1), np.int64(0), -128, 127)
     for update, state, hyper in _warm_up_updates(x):
         update(x.copy(), x, state, **hyper)
 
@@ -306,6 +307,29 @@ def dropout(x, mask, scale):
 
 def dropout_numpy(x, mask, scale):
     return x * (mask * scale).astype(x.dtype)
+
+
+# ============================================================================ fake quantization
+
+def fake_quantize(x, scale, zero_point, qmin, qmax):
+    """``(x̂, inside)``: x̂ = (clamp(round(x/s) + z, qmin, qmax) − z)·s computed in
+    float64 and returned in x's dtype, and the mask qmin ≤ round(x/s) + z ≤ qmax
+    (the straight-through estimator's). The kernel runs for one float64 scale and
+    one zero point (per-tensor quantization); per-channel arrays use the twin."""
+    nb = _kernels("elementwise", x)
+    if (nb is None or np.ndim(scale) or np.ndim(zero_point) or np.asarray(scale).dtype != np.float64):
+        return fake_quantize_numpy(x, scale, zero_point, qmin, qmax)
+    out = np.empty_like(x)
+    inside = np.empty(x.shape, dtype=np.bool_)
+    _pick(nb, x.size).fake_quantize(x.reshape(-1), float(scale), float(zero_point), float(qmin), float(qmax),
+                                    out.reshape(-1), inside.reshape(-1))
+    return out, inside
+
+
+def fake_quantize_numpy(x, scale, zero_point, qmin, qmax):
+    q = np.rint(x / scale) + zero_point
+    inside = (q >= qmin) & (q <= qmax)
+    return ((np.clip(q, qmin, qmax) - zero_point) * scale).astype(x.dtype), inside
 
 
 # ============================================================================ softmax cross-entropy
@@ -468,10 +492,10 @@ def _as_ncl(x):
 
 def sgd_update(param, grad, state, *, lr, momentum, dampening, weight_decay, nesterov, maximize):
     """One SGD step on ``param`` in place; ``state`` holds the momentum buffer."""
-    lr, momentum, dampening, weight_decay = map(float, (lr, momentum, dampening, weight_decay))
+    lr, momentum, dampening, weight_decay = float(lr), float(momentum), float(dampening), float(weight_decay)
     buf = state.get("momentum_buffer")
     use_momentum = momentum != 0
-    nb = _kernels("sgd", param, grad, *([buf] if use_momentum and buf is not None else []))
+    nb = _kernels("sgd", param, grad, buf) if use_momentum and buf is not None else _kernels("sgd", param, grad)
     if nb is None:
         return sgd_update_numpy(param, grad, state, lr=lr, momentum=momentum, dampening=dampening,
                                 weight_decay=weight_decay, nesterov=nesterov, maximize=maximize)

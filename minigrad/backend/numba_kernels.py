@@ -429,6 +429,18 @@ def nadam_update(param, grad, exp_avg, exp_avg_sq, beta1_keep, beta2, beta2_keep
         param[i] = p - avg_coef * m / denom
 
 
+# ============================================================================ fake quantization
+
+@_jit
+def fake_quantize(x, scale, zero_point, qmin, qmax, out, inside):
+    """out = (clamp(rint(x/s) + z, qmin, qmax) − z)·s and the STE mask, in float64 as the twin."""
+    for i in prange(x.size):
+        q = np.rint(np.float64(x[i]) / scale) + zero_point
+        inside[i] = (q >= qmin) and (q <= qmax)
+        clamped = min(max(q, qmin), qmax) if q == q else q  # NaN stays NaN, as np.clip
+        out[i] = (clamped - zero_point) * scale
+
+
 # ============================================================================ serial versions
 
 def _serial(kernel):
@@ -445,6 +457,6 @@ KERNELS = (
     "relu", "relu_backward", "tanh_backward", "sigmoid_backward", "dropout",
     "softmax_shift", "softmax_finish", "softmax_cross_entropy_backward", "batch_norm_forward", "batch_norm_backward",
     "sgd_update", "adagrad_update", "rmsprop_update", "adadelta_update", "adam_update", "adamax_update",
-    "nadam_update",
+    "nadam_update", "fake_quantize",
 )
 serial = types.SimpleNamespace(**{name: _serial(globals()[name]) for name in KERNELS})

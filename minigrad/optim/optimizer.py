@@ -135,9 +135,12 @@ class Optimizer:
                 loss = closure()
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is None:
+                g = p.grad
+                if g is None:
                     continue  # not used by this loss (or frozen): leave it alone
-                grad = _grad_array(p)
+                grad = g.data
+                if grad.__class__ is not np.ndarray or grad.shape != p.data.shape or grad.dtype != p.data.dtype:
+                    grad = _grad_array(p)  # the checks and conversions of the uncommon cases
                 state = self.state.get(p)
                 if state is None:
                     state = self.state[p] = self._init_state(p.data, group)

@@ -211,6 +211,9 @@ def test_ops_and_optimizers_reach_every_kernel(forced, monkeypatch):
         loss = cross_entropy(model(mg.randn(10, 5)), np.arange(10) % 3, label_smoothing=0.1)
         loss.backward()
         opt.step()
+    from minigrad.quant import fake_quantize
+
+    fake_quantize(mg.randn(4, 3), 0.1)
     assert set(calls) == set(nb.KERNELS), set(nb.KERNELS) - set(calls)
 
 
@@ -514,3 +517,27 @@ def test_training_step_matches_with_numba_on_and_off(monkeypatch):
                 history.append(loss.item())
         losses.append(history)
     np.testing.assert_allclose(losses[0], losses[1], rtol=1e-5)
+
+
+@pytest.mark.parametrize("size", [1, 17, 1001])
+def test_fake_quantize_kernel_equals_the_twin(dtype, size):
+    rng = np.random.default_rng(size)
+    x = (rng.normal(size=size) * 3).astype(dtype)
+    x[0] = np.nan if size > 1 else x[0]
+    scale, zero = np.float64(0.037), np.int64(3)
+    out, inside = kernels.fake_quantize(x, scale, zero, -8, 7)
+    ref_out, ref_inside = kernels.fake_quantize_numpy(x, scale, zero, -8, 7)
+    assert out.dtype == x.dtype
+    np.testing.assert_array_equal(out, ref_out)
+    np.testing.assert_array_equal(inside, ref_inside)
+
+
+def test_fake_quantize_gradient_mask_with_numba_on_and_off(numba_mode):
+    from minigrad.quant import fake_quantize
+
+    x = mg.tensor(np.linspace(-6, 6, 25), requires_grad=True)
+    out = fake_quantize(x, 0.5, 0, -8, 7)
+    out.sum().backward()
+    codes = np.rint(np.linspace(-6, 6, 25) / 0.5)
+    np.testing.assert_array_equal(x.grad.numpy(), ((codes >= -8) & (codes <= 7)).astype(np.float32))
+    np.testing.assert_allclose(out.numpy(), np.clip(codes, -8, 7) * 0.5, rtol=1e-6)
