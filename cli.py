@@ -6,6 +6,7 @@ and exits with status 2 (never a traceback); ``gradcheck`` exits 1 when an op fa
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 from pathlib import Path
@@ -40,15 +41,9 @@ def _output_path(path, suffixes=None):
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         _fail(f"cannot write to {folder}: {exc.strerror or exc}")
-    if not _writable(folder):
+    if not os.access(folder, os.W_OK):
         _fail(f"cannot write to {folder}: permission denied")
     return path
-
-
-def _writable(folder):
-    import os
-
-    return os.access(folder, os.W_OK)
 
 
 def _int_list(text, what):

@@ -24,14 +24,14 @@ from minigrad.gradcheck import gradcheck
 from minigrad.scalar import Value
 from minigrad.tensor import tensor
 
-__all__ = ["neuron_walkthrough", "network_walkthrough", "SEED_W1", "SEED_W2"]
+__all__ = ["neuron", "neuron_walkthrough", "network_walkthrough", "SEED_W1", "SEED_W2"]
 
 SEED_W1 = [[1.0, -2.0], [0.0, 1.0], [3.0, 4.0]]
 SEED_W2 = [[6.0, -2.0, 1.0], [5.0, -3.0, 2.0]]
 
 
-def neuron_walkthrough() -> str:
-    """Forward and backward through o = tanh(x1·w1 + x2·w2 + b), node by node."""
+def neuron():
+    """The worked neuron o = tanh(x1·w1 + x2·w2 + b) as a labelled ``Value`` graph (not yet backpropagated)."""
     x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
     w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
     b = Value(6.8813735870195432, label="b")
@@ -43,7 +43,14 @@ def neuron_walkthrough() -> str:
     n.label = "n"
     o = n.tanh()
     o.label = "o"
+    return o
+
+
+def neuron_walkthrough() -> str:
+    """Forward and backward through the worked :func:`neuron`, node by node."""
+    o = neuron()
     o.backward()
+    w1 = next(v for v in topological_order(o) if v.label == "w1")
     lines = [
         "A single neuron on scalars: o = tanh(x1*w1 + x2*w2 + b)",
         f"{'node':<8} {'op':<6} {'data':>10} {'grad':>10}",

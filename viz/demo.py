@@ -22,11 +22,11 @@ from pathlib import Path
 import numpy as np
 
 import minigrad as mg
-from minigrad import nn, optim
+from minigrad import nn
 from minigrad.nn import losses
-from minigrad.train import EarlyStopping, GradientRecorder
+from minigrad.train import GradientRecorder
 from minigrad.train.recipe import train_on_dataset
-from minigrad.walkthrough import network_walkthrough, neuron_walkthrough
+from minigrad.walkthrough import network_walkthrough, neuron, neuron_walkthrough
 from viz.diagnosis import diagnose, plot_diagnosis
 from viz.flow import plot_grad_flow, plot_grad_heatmap
 from viz.frames import backprop_frames, save_frames
@@ -98,17 +98,6 @@ class _Gallery:
         return index
 
 
-def _neuron():
-    x1, x2 = mg.Value(2.0, label="x1"), mg.Value(0.0, label="x2")
-    w1, w2 = mg.Value(-3.0, label="w1"), mg.Value(1.0, label="w2")
-    b = mg.Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
-
-
 def _deep_net(activation, init, depth=12, width=64, seed=0):
     mg.manual_seed(seed)
     return nn.MLP([width] * (depth + 1) + [10], activation=activation, weight_init=init)
@@ -123,7 +112,7 @@ def build_demo(out="demo", log=print, quick=False):
     g.section("1. A neuron, backpropagated by hand and by minigrad",
               "Each box shows a value and dL/d(value); op nodes sit between them.")
     g.pre(neuron_walkthrough() + "\n\n" + network_walkthrough())
-    o = _neuron()
+    o = neuron()
     frames = backprop_frames(o)
     try:
         save_frames(frames, g.out / "backprop.html")

@@ -11,7 +11,6 @@ extra axis is dropped again; batch axes broadcast and are summed back with
 
 from __future__ import annotations
 
-import numpy as np
 
 from minigrad.ops.broadcast import unbroadcast
 from minigrad.ops.function import Function
