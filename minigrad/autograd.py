@@ -1,23 +1,29 @@
-"""The graph core shared by the scalar (`Value`) and tensor (`Tensor`) engines.
+"""The autodiff core shared by the scalar (`Value`) and tensor (`Tensor`) engines.
 
 Reverse-mode automatic differentiation is the chain rule applied from the output
-back to the inputs (seed 003, "Retropropagación del error"): every node receives
-dC/d(node) from the nodes that used it, multiplies by its local derivative and
-passes the product on to its parents. For that, nodes must be visited in
+back to the inputs (backpropagation; Rumelhart, Hinton & Williams 1986): every node
+receives dC/d(node) from the nodes that used it, multiplies by its local derivative
+and passes the product on to its parents. For that, nodes must be visited in
 *reverse topological order*: a node is processed only after every node that
 consumed it has delivered its contribution.
 
-This module holds what both engines need:
+This module holds everything both engines share, and imports neither of them:
 
 * :func:`topological_order` -- an iterative depth-first search (no recursion, so a
   100,000-op chain is fine) that lists each reachable node exactly once, parents
   before children. A node used twice (``b = a + a``) is visited once and simply
   receives two contributions.
+* :func:`backward_steps` -- **the** backward driver: a generator of steps
+  ``(node, gradient, parents, contributions)`` in reverse topological order. Tensor
+  ``backward()``, :func:`grad`, ``Value.backward()`` and the visualizer's
+  step-through all consume it, so they cannot disagree.
+* :class:`Function` -- the base class of every differentiable tensor op: forward on
+  arrays, backward in Tensor ops. It is public: subclass it to write your own op.
 * grad mode -- :func:`no_grad`, :func:`enable_grad`, :func:`set_grad_enabled`,
-  :func:`is_grad_enabled`: whether tensor ops record a graph.
-* :func:`scope` -- the module path ("layers.2") stamped on tensors created inside
-  a module, so a graph can be clustered by layer.
-* :func:`backward` / :func:`grad` -- the backward driver for tensors.
+  :func:`is_grad_enabled`: whether tensor ops record a graph; and :func:`scope`, the
+  module path ("layers.2") stamped on tensors created inside a module. Both are
+  **thread-local**, as in PyTorch: a ``no_grad`` block in one thread does not
+  switch recording off in another.
 
 Every node of either engine exposes the graph protocol read by ``viz``:
 ``parents`` (tuple of nodes), ``op`` (str, "" for a leaf), ``label``, ``data``
@@ -27,9 +33,18 @@ and ``grad``.
 from __future__ import annotations
 
 import contextlib
+import threading
+import weakref
+
+import numpy as np
+
+from minigrad import backend
+from minigrad.dtypes import SAME, promote
 
 __all__ = [
+    "Function",
     "topological_order",
+    "backward_steps",
     "no_grad",
     "enable_grad",
     "set_grad_enabled",
@@ -77,8 +92,8 @@ def topological_order(root, parents=_all_parents):
 
 # --------------------------------------------------------------------------- grad mode
 
-class _State:
-    """Process-wide switches read by every tensor op (kept in one place)."""
+class _State(threading.local):
+    """The switches every tensor op reads, one set per thread (class values are the defaults)."""
 
     grad_enabled = True
     scope = ""
@@ -88,23 +103,28 @@ _state = _State()
 
 
 def is_grad_enabled() -> bool:
-    """True when tensor ops record the graph needed for ``backward``."""
+    """True when tensor ops record the graph needed for ``backward`` (in this thread)."""
     return _state.grad_enabled
 
 
-class set_grad_enabled(contextlib.ContextDecorator):
-    """Turn graph recording on or off, as a context manager or a decorator.
+class _GradMode(contextlib.ContextDecorator):
+    """Shared machinery: enter sets the mode, exit restores what was there before.
 
-    Outside a ``with`` block the call takes effect at once (like PyTorch):
-    ``set_grad_enabled(False)`` disables recording until re-enabled.
+    Each ``with`` (and each call of a decorated function) works on its own copy, so
+    nested, recursive and concurrent uses each restore exactly their own previous
+    state -- a shared instance would let one block overwrite another's memory and
+    leave grad mode off for good.
     """
 
-    def __init__(self, mode: bool):
-        self.prev = _state.grad_enabled
-        _state.grad_enabled = bool(mode)
-        self.mode = bool(mode)
+    mode = True
+
+    def _recreate_cm(self):
+        fresh = object.__new__(type(self))
+        fresh.mode = self.mode
+        return fresh
 
     def __enter__(self):
+        self.prev = _state.grad_enabled
         _state.grad_enabled = self.mode
         return self
 
@@ -113,36 +133,43 @@ class set_grad_enabled(contextlib.ContextDecorator):
         return False
 
 
-class no_grad(contextlib.ContextDecorator):
+class no_grad(_GradMode):
     """Record nothing inside the block: results have no graph and ``requires_grad=False``.
 
     Use it for evaluation and for parameter updates::
 
         with mg.no_grad():
             prediction = model(x_test)
+            p -= lr * p.grad          # an in-place update of a parameter
     """
 
-    def __enter__(self):
-        self.prev = _state.grad_enabled
-        _state.grad_enabled = False
-        return self
-
-    def __exit__(self, *exc):
-        _state.grad_enabled = self.prev
-        return False
+    mode = False
 
 
-class enable_grad(contextlib.ContextDecorator):
+class enable_grad(_GradMode):
     """Record the graph inside the block even within an enclosing ``no_grad``."""
 
-    def __enter__(self):
-        self.prev = _state.grad_enabled
-        _state.grad_enabled = True
-        return self
+    mode = True
 
-    def __exit__(self, *exc):
-        _state.grad_enabled = self.prev
-        return False
+
+class set_grad_enabled(_GradMode):
+    """Turn graph recording on or off, as a context manager or a decorator.
+
+    Outside a ``with`` block the call takes effect at once (like PyTorch):
+    ``set_grad_enabled(False)`` disables recording in this thread until re-enabled.
+    """
+
+    def __init__(self, mode: bool):
+        self.mode = bool(mode)
+        self._before = _state.grad_enabled
+        _state.grad_enabled = self.mode
+
+    def __enter__(self):
+        # ``with set_grad_enabled(m):`` switched already in __init__: the block must
+        # restore what was there before that (a decorator's fresh copy has no _before).
+        self.prev = self.__dict__.pop("_before", _state.grad_enabled)
+        _state.grad_enabled = self.mode
+        return self
 
 
 @contextlib.contextmanager
@@ -170,7 +197,181 @@ def current_scope() -> str:
     return _state.scope
 
 
-# --------------------------------------------------------------------------- backward
+# --------------------------------------------------------------------------- Function
+
+class Function:
+    """One application of a differentiable op: the node that created a Tensor.
+
+    An op is one small class with its two halves side by side:
+
+    * ``forward(self, *arrays, **params)`` computes on raw arrays (NumPy or CuPy) and
+      may keep on ``self`` whatever the backward pass needs (masks, shapes, ...);
+    * ``backward(self, g)`` receives dC/d(output) as a ``Tensor`` and returns one
+      gradient per input (a ``Tensor``, or ``None`` for an input that gets none),
+      written with Tensor ops -- so it is itself differentiable: under
+      ``backward(create_graph=True)`` those ops record a graph and gradients of
+      gradients (Hessian-vector products, ``gradgradcheck``, Newton's method) come
+      for free. An op whose backward is a fused kernel makes that backward its own
+      Function (see ``TanhBackward``), so there is exactly one formula per derivative.
+
+    ``MyOp.apply(*tensors, **params)`` runs forward and, when grad mode is on and
+    some input requires a gradient, links the output to this node. Writing an op::
+
+        class Cube(mg.autograd.Function):
+            name = "cube"
+
+            def forward(self, x):          # x: a NumPy array
+                return x ** 3
+
+            def backward(self, g):         # g: a Tensor, dC/d(x³)
+                (x,) = self.inputs         # the input tensors
+                return (g * 3 * x * x,)
+
+        y = Cube.apply(mg.tensor([2.0], requires_grad=True))
+        mg.gradcheck(lambda x: Cube.apply(x), mg.randn(3, requires_grad=True))
+
+    Class attributes a subclass may set:
+
+    ``name``
+        what graphs, errors and ``Tensor.op`` call the op;
+    ``saves_output``
+        True when ``backward`` uses the output tensor (``self.output()``), e.g.
+        d/dx e^x = e^x. The output is held by a weak reference: the graph owns its
+        tensors, and a Function never keeps its own result alive;
+    ``needs_inputs``
+        False when ``backward`` uses only the inputs' shapes, not their values
+        (addition, sums, reshapes): changing such an input in place afterwards is
+        then harmless (True, the safe default, makes backward refuse);
+    ``dtype_rule``
+        how integer inputs are treated: ``dtypes.SAME`` (as they are), ``PROMOTE``
+        (joined to a floating operand's dtype) or ``FLOAT`` (always computed as
+        floats: e^x of an integer is not an integer).
+    """
+
+    name = "function"
+    saves_output = False
+    needs_inputs = True
+    dtype_rule = SAME
+    # Bumped by every in-place change of a tensor: a node born at clock t must not
+    # read a tensor changed after t (see Tensor._version and _check_unchanged).
+    _clock = 0
+    # inputs: the parent tensors; everything an op saves lives in __dict__ and is
+    # dropped by release() once backward has used it.
+    __slots__ = ("inputs", "released", "_out", "_born", "__dict__")
+
+    @classmethod
+    def apply(cls, *inputs, **params):
+        fn = cls.__new__(cls)
+        arrays = [t.data for t in inputs]
+        if cls.dtype_rule is not SAME:
+            arrays = promote(arrays, cls.dtype_rule)
+        try:
+            out = fn.forward(*arrays, **params)
+        except (ValueError, IndexError, TypeError) as exc:
+            shapes = ", ".join(str(t.shape) for t in inputs)
+            raise type(exc)(f"{cls.name}: {exc} (input shapes: {shapes})") from None
+        if out.__class__ is not np.ndarray and isinstance(out, np.generic):
+            out = np.asarray(out)  # NumPy reductions return scalars; keep arrays
+        # The result is a plain Tensor whatever the inputs' class (a Parameter's
+        # product is not a Parameter): every tensor offers the same constructor.
+        make = inputs[0]._make
+        if _state.grad_enabled:
+            for t in inputs:
+                if t.requires_grad:
+                    fn.inputs = inputs
+                    fn.released = False
+                    fn._born = Function._clock
+                    result = make(out, fn)
+                    if cls.saves_output:
+                        fn._out = weakref.ref(result)
+                    return result
+        return make(out, None)
+
+    def forward(self, *arrays, **params):  # pragma: no cover - abstract
+        raise NotImplementedError(f"{type(self).__name__}.forward")
+
+    def backward(self, g):  # pragma: no cover - abstract
+        raise NotImplementedError(f"{type(self).__name__}.backward")
+
+    def output(self):
+        """The Tensor this Function produced (only for ops with ``saves_output``)."""
+        return self._out()
+
+    def release(self):
+        """Free what forward saved; a later backward through this node is an error."""
+        self.__dict__.clear()
+        self.released = True
+
+    def __repr__(self):
+        return f"<{self.name}>"
+
+
+def _check_unchanged(ctx):
+    """Refuse to differentiate ``ctx`` if a tensor it reads was changed in place after it ran.
+
+    Tensors record the clock of their last in-place change (``_changed_at``) and of
+    their last *re-recording* (``_rebased_at``: an in-place op on a tensor in a graph
+    makes it the output of a new node, so gradients sent to it would take a new path).
+    """
+    born = ctx._born
+    for position, t in enumerate(ctx.inputs):
+        if t._rebased_at > born or (ctx.needs_inputs and t._changed_at > born):
+            _modified_error(ctx, f"input {position} (shape {t.shape})", t)
+    if ctx.saves_output:
+        out = ctx._out()
+        if out is not None and out._changed_at > born:
+            _modified_error(ctx, f"its output (shape {out.shape})", out)
+
+
+def _modified_error(ctx, what, t):
+    raise RuntimeError(
+        f"backward through '{ctx.name}': {what} was modified by an in-place operation after "
+        f"'{ctx.name}' used it (it is now at version {t._version}); its gradient would be wrong. "
+        "Use an out-of-place op (y = y + x instead of y += x), or .clone() the tensor before changing it."
+    )
+
+
+# --------------------------------------------------------------------------- the backward driver
+
+def backward_steps(roots, grads, parents, vjp):
+    """The chain rule, one node at a time: yield ``(node, g, node_parents, contributions)``.
+
+    ``roots`` are the outputs and ``grads`` the gradients they start with (dL/dL = 1
+    for a loss). Nodes come in reverse topological order of ``parents(node)``; each
+    is yielded once, when ``g`` -- the sum of what its consumers sent -- is complete.
+    ``vjp(node, g)`` returns the node's parents and what it sends each of them
+    (local derivative × g; None for a parent that gets nothing); a leaf returns
+    ``((), ())``. Nodes that receive no gradient are skipped.
+
+    The consumer decides what to do with each step: ``Tensor.backward`` stores leaf
+    gradients and frees the graph, ``grad`` keeps the requested inputs',
+    ``Value.backward`` writes every node's ``.grad``, and the visualizer draws one
+    frame per step.
+    """
+    if len(roots) == 1:
+        order = topological_order(roots[0], parents)
+    else:
+        # A virtual root whose parents are all the roots gives one consistent order.
+        join = object()
+        order = topological_order(join, lambda node: roots if node is join else parents(node))[:-1]
+    pending = {}
+    for r, g in zip(roots, grads):
+        key = id(r)
+        pending[key] = pending[key] + g if key in pending else g
+    for node in reversed(order):
+        g = pending.pop(id(node), None)
+        if g is None:
+            continue
+        node_parents, contributions = vjp(node, g)
+        yield node, g, node_parents, contributions
+        for parent, c in zip(node_parents, contributions):
+            if c is not None:
+                key = id(parent)
+                prev = pending.get(key)
+                pending[key] = c if prev is None else prev + c
+
+
+# --------------------------------------------------------------------------- tensors
 
 def _grad_parents(node):
     """The parents of a tensor that take part in backward (those requiring grad)."""
@@ -180,72 +381,35 @@ def _grad_parents(node):
     return [p for p in ctx.inputs if p.requires_grad]
 
 
-def _run_backward(roots, root_grads, retain_graph, create_graph, targets=None, retained=None):
-    """Propagate ``root_grads`` from ``roots`` back through the recorded graph.
+def tensor_vjp(node, g):
+    """A tensor's step: its Function's backward (after checking the graph is intact)."""
+    ctx = node._ctx
+    if ctx is None:
+        return (), ()
+    if ctx.released:
+        raise RuntimeError(
+            f"backward through '{ctx.name}' a second time: its saved values were "
+            "freed after the first backward. Pass retain_graph=True to the first "
+            "backward() call if you need to backpropagate through the graph again."
+        )
+    if Function._clock > ctx._born:  # something was changed in place since this node ran
+        _check_unchanged(ctx)
+    # Contributions to inputs that do not require grad are dropped by the consumer
+    # (such inputs are never visited: they are not in the traversal order).
+    return ctx.inputs, ctx.backward(g)
 
-    Returns ``{id(node): (node, gradient)}`` for every leaf reached -- or, when
-    ``targets`` is given, for those nodes only. The backward ops themselves are
-    recorded only when ``create_graph`` is set.
-    """
-    if len(roots) == 1:
-        order = topological_order(roots[0], parents=_grad_parents)
-    else:
-        # A virtual root whose parents are all the roots gives one consistent order.
-        class _Join:
-            _ctx = None
 
-        def _join_parents(node):
-            return roots if node.__class__ is _Join else _grad_parents(node)
-
-        order = topological_order(_Join(), parents=_join_parents)[:-1]
-
-    target_ids = None if targets is None else {id(t) for t in targets}
-    pending = {}
-    for r, g in zip(roots, root_grads):
-        pending[id(r)] = pending[id(r)] + g if id(r) in pending else g
-    found = {}
+def _tensor_steps(roots, seeds, retain_graph, create_graph):
+    """Tensor backward steps, freeing each node's saved values unless ``retain_graph``."""
     with set_grad_enabled(create_graph):
-        for node in reversed(order):
-            key = id(node)
-            g = pending.pop(key, None)
-            if g is None:
-                continue
-            ctx = node._ctx
-            if target_ids is None:
-                if ctx is None:
-                    found[key] = (node, g)
-                elif node._retains_grad:
-                    node.grad = g if create_graph else g.detach()
-                    if retained is not None:
-                        retained.add(id(g.data))
-            elif key in target_ids:
-                found[key] = (node, g)
-            if ctx is None:
-                continue
-            if ctx.released:
-                raise RuntimeError(
-                    f"backward through '{ctx.name}' a second time: its saved values were "
-                    "freed after the first backward. Pass retain_graph=True to the first "
-                    "backward() call if you need to backpropagate through the graph again."
-                )
-            parent_grads = ctx.backward(g)
-            if not retain_graph:
-                ctx.release()
-            for parent, pg in zip(ctx.inputs, parent_grads):
-                if pg is None or not parent.requires_grad:
-                    continue
-                pkey = id(parent)
-                prev = pending.get(pkey)
-                pending[pkey] = pg if prev is None else prev + pg
-    return found
+        for step in backward_steps(roots, seeds, _grad_parents, tensor_vjp):
+            yield step
+            if not retain_graph and step[0]._ctx is not None:
+                step[0]._ctx.release()
 
 
 def _seed_gradient(root, grad):
     """The gradient that starts backward: 1 for a single-element output, else ``grad``."""
-    import numpy as np
-
-    from minigrad.tensor import Tensor, as_tensor
-
     if grad is None:
         if root.data.size != 1:
             raise RuntimeError(
@@ -253,8 +417,9 @@ def _seed_gradient(root, grad):
                 "gradient of 1 exists only for single-element outputs (reduce first, e.g. "
                 "loss.sum() or loss.mean())"
             )
-        return Tensor._from_op(np.ones_like(root.data), None)
-    grad = as_tensor(grad, like=root)
+        return root._make(backend.module_of(root.data).ones_like(root.data), None)
+    if not hasattr(grad, "_ctx"):  # a number, list or array
+        grad = root._make(backend.to_device(np.asarray(grad, dtype=root.dtype), root.device), None)
     if grad.shape != root.shape:
         raise ValueError(f"backward(): grad has shape {grad.shape} but the tensor has shape {root.shape}")
     return grad
@@ -280,8 +445,14 @@ def backward(root, grad=None, retain_graph=None, create_graph=False):
     # Arrays already handed out: the seed (it may be the caller's), retained
     # intermediate gradients, and every leaf gradient assigned below.
     handed = {id(seed.data)}
-    found = _run_backward([root], [seed], retain_graph, create_graph, retained=handed)
-    for leaf, g in found.values():
+    leaves = []
+    for node, g, _, _ in _tensor_steps([root], [seed], retain_graph, create_graph):
+        if node._ctx is None:
+            leaves.append((node, g))
+        elif node._retains_grad:
+            node.grad = g if create_graph else g.detach()
+            handed.add(id(g.data))
+    for leaf, g in leaves:
         if g.dtype != leaf.dtype:  # e.g. a float32 weight used in a float64 expression
             g = g.astype(leaf.dtype)
         if create_graph:
@@ -311,13 +482,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     the returned gradients are themselves differentiable -- the way to Hessian-vector
     products and Newton's method.
     """
-    from minigrad.tensor import Tensor
-
-    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
-    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+    inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
-    elif isinstance(grad_outputs, Tensor):
+    elif not isinstance(grad_outputs, (list, tuple)):
         grad_outputs = [grad_outputs]
     for i, x in enumerate(inputs):
         if not x.requires_grad:
@@ -328,14 +497,17 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if retain_graph is None:
         retain_graph = create_graph
     seeds = [_seed_gradient(o, g) for o, g in zip(outputs, grad_outputs)]
-    found = _run_backward(outputs, seeds, retain_graph, create_graph, targets=inputs)
+    wanted = {id(x) for x in inputs}
+    found = {}
+    for node, g, _, _ in _tensor_steps(outputs, seeds, retain_graph, create_graph):
+        if id(node) in wanted:
+            found[id(node)] = g
     result = []
     for i, x in enumerate(inputs):
-        g = found.get(id(x), (None, None))[1]
+        g = found.get(id(x))
         if g is None and not allow_unused:
             raise RuntimeError(f"grad(): input {i} was not used to compute the outputs")
         if g is not None and not create_graph:
             g = g.detach()
         result.append(g)
     return tuple(result)
-

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 
-from minigrad.autograd import topological_order
+from minigrad.autograd import backward_steps
 
 __all__ = ["Value"]
 
@@ -197,17 +197,29 @@ class Value:
 
     # ------------------------------------------------------------------ backward
     def backward(self):
-        """Fill ``.grad`` of every node with d(self)/d(node).
+        """Fill ``.grad`` with d(self)/d(node): set on every computed node, accumulated on inputs.
 
-        Gradients accumulate across calls, as in micrograd and PyTorch: set
-        ``.grad = 0`` on the inputs (or build a fresh graph) before a new pass.
+        The chain rule runs through :func:`minigrad.autograd.backward_steps`, the
+        driver the tensor engine uses too. As in PyTorch, the gradients of the
+        *inputs* (leaves) accumulate: calling ``backward()`` twice doubles them, so
+        reset them with ``v.grad = 0.0`` between passes (as an optimizer's
+        ``zero_grad`` does). Every computed node's ``.grad`` is recomputed on each
+        call, so it always holds d(self)/d(node) for this pass.
         """
-        order = topological_order(self)
-        self.grad = 1.0
-        for node in reversed(order):
-            g = node.grad
-            for parent, local in zip(node._parents, node._local):
-                parent.grad += local * g
+        for node, g, _, _ in backward_steps([self], [1.0], _parents, _local_products):
+            if node._parents:
+                node.grad = g
+            else:
+                node.grad += g
 
     def __repr__(self):
         return f"Value(data={self.data}, grad={self.grad})"
+
+
+def _parents(node):
+    return node._parents
+
+
+def _local_products(node, g):
+    """What a Value sends each parent: local derivative × g (a leaf sends nothing)."""
+    return node._parents, [local * g for local in node._local]

@@ -26,32 +26,19 @@ Example::
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from minigrad import backend
-from minigrad.autograd import _state
+from minigrad.autograd import Function, _state, no_grad
+from minigrad.autograd import backward as _backward
+from minigrad.dtypes import DEFAULT_DTYPE, FLOAT_DTYPES, bool_, float32, float64, int64, resolve_dtype
 
 __all__ = ["Tensor", "tensor", "as_tensor", "DEFAULT_DTYPE", "float32", "float64", "int64", "bool_"]
 
-float32 = np.dtype("float32")
-float64 = np.dtype("float64")
-int64 = np.dtype("int64")
-bool_ = np.dtype("bool")
-DEFAULT_DTYPE = float32
-FLOAT_DTYPES = (float32, float64)
-
-
-def _resolve_dtype(dtype):
-    """Turn a dtype spec ("float64", np.float64, mg.float64) into a supported np.dtype."""
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"unsupported dtype {dtype!r}: use float32, float64, an integer type or bool") from None
-    if dt.kind == "f" and dt not in FLOAT_DTYPES:
-        raise TypeError(f"unsupported dtype {dt}: minigrad computes in float32 (default) or float64")
-    if dt.kind not in "fiub":
-        raise TypeError(f"unsupported dtype {dt}: use float32, float64, an integer type or bool")
-    return dt
+# The dtype rules live in minigrad.dtypes; these names stay importable from here.
+_resolve_dtype = resolve_dtype
 
 
 def _to_array(data, dtype=None, device="cpu"):
@@ -90,12 +77,14 @@ class Tensor:
     # The attributes every tensor sets live in slots; the rarely set ones (label,
     # scope inside a module, retain_grad) fall back to class defaults and land in
     # a per-instance dict only when assigned, which keeps creating a tensor cheap.
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "__dict__", "__weakref__")
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_version", "__dict__", "__weakref__")
     label = ""
     scope = ""
     _retains_grad = False
-    # NumPy must hand `ndarray + tensor` to Tensor.__radd__ instead of looping itself.
-    __array_ufunc__ = None
+    # The Function clock at this tensor's last in-place change and last re-recording
+    # (see Tensor._inplace); 0 = never. Kept off the slots: most tensors never change.
+    _changed_at = 0
+    _rebased_at = 0
     # `==` is elementwise, so hashing falls back to identity (tensors go in sets/dicts).
     __hash__ = object.__hash__
 
@@ -104,6 +93,7 @@ class Tensor:
         self.data = _to_array(data, dtype, device)
         self.grad = None
         self._ctx = None
+        self._version = 0
         if _state.scope:
             self.scope = _state.scope
         self.requires_grad = False
@@ -117,6 +107,7 @@ class Tensor:
         t.data = data
         t.grad = None
         t._ctx = ctx
+        t._version = 0
         t.requires_grad = ctx is not None
         if _state.scope:
             t.scope = _state.scope
@@ -239,9 +230,7 @@ class Tensor:
 
     def backward(self, grad=None, retain_graph=None, create_graph=False):
         """Backpropagate from this tensor; see :func:`minigrad.autograd.backward`."""
-        from minigrad.autograd import backward
-
-        backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
+        _backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
 
     def zero_grad(self):
         """Reset the accumulated gradient (``self.grad = None``)."""
@@ -331,6 +320,128 @@ class Tensor:
 
     def __getitem__(self, index):
         return _ops.getitem(self, index)
+
+    # ------------------------------------------------------------------ in place
+    # As in PyTorch: ``t += x`` and the methods ending in "_" change ``t.data`` in place
+    # and return ``t``. The usual use is a parameter update under ``mg.no_grad()``.
+    def __iadd__(self, other):
+        return self._inplace("add_", _ops.add, other)
+
+    def __isub__(self, other):
+        return self._inplace("sub_", _ops.sub, other)
+
+    def __imul__(self, other):
+        return self._inplace("mul_", _ops.mul, other)
+
+    def __itruediv__(self, other):
+        return self._inplace("div_", _ops.div, other)
+
+    def add_(self, other):
+        """self ← self + other, in place; returns self."""
+        return self._inplace("add_", _ops.add, other)
+
+    def sub_(self, other):
+        """self ← self − other, in place; returns self."""
+        return self._inplace("sub_", _ops.sub, other)
+
+    def mul_(self, other):
+        """self ← self · other, in place; returns self."""
+        return self._inplace("mul_", _ops.mul, other)
+
+    def div_(self, other):
+        """self ← self / other, in place; returns self."""
+        return self._inplace("div_", _ops.div, other)
+
+    def clamp_(self, min=None, max=None):
+        """self ← clip(self, min, max), in place; returns self."""
+        return self._inplace("clamp_", _ops.clip, min, max)
+
+    def fill_(self, value):
+        """Set every element to ``value`` (a number or a tensor broadcast to this shape); returns self."""
+        return self._inplace("fill_", _replace, value)
+
+    def zero_(self):
+        """Set every element to 0; returns self."""
+        return self._inplace("zero_", _replace, 0)
+
+    def copy_(self, src):
+        """Copy ``src``'s values (broadcast to this shape, cast to this dtype) into self; returns self."""
+        return self._inplace("copy_", _replace, src)
+
+    def _inplace(self, name, op, *args):
+        """Change this tensor to ``op(self, *args)`` in place, keeping the graph honest.
+
+        * Not recording (``no_grad``, or nothing requires grad): the values are
+          written into ``self.data`` and the version counter goes up.
+        * A leaf that requires grad cannot change while gradients are recorded:
+          its gradient would describe a value it no longer has.
+        * A tensor in a recorded graph is *re-recorded*: the op is applied to a copy
+          of its old value, the result written into ``self.data``, and ``self``
+          becomes that op's output -- so gradients sent to it from now on also flow
+          through the in-place op. Nodes that used the old value and need it (or
+          would now route their gradient through the new op) refuse to run backward.
+        """
+        recording = _state.grad_enabled and (
+            self.requires_grad or any(getattr(a, "requires_grad", False) for a in args))
+        if not recording:
+            with no_grad():
+                result = op(self, *args)
+            self._write(name, result.data)
+            return self
+        if self._ctx is None and self.requires_grad:
+            raise RuntimeError(
+                f"{name}: a leaf tensor that requires grad cannot be changed in place while gradients are "
+                "recorded. Update parameters inside `with mg.no_grad():`, e.g. "
+                "`with mg.no_grad(): p -= lr * p.grad`."
+            )
+        if self.data.base is not None:
+            raise RuntimeError(
+                f"{name}: this tensor shares its data with another tensor (it is a view, e.g. from reshape, "
+                "a slice or a transpose); changing it in place while gradients are recorded is not "
+                "supported. Write the out-of-place form instead (y = y + x)."
+            )
+        old = Tensor._from_op(self.data.copy(), self._ctx)
+        if old._ctx is not None and old._ctx.saves_output:
+            old._ctx._out = weakref.ref(old)
+        result = op(old, *args)
+        self._write(name, result.data)
+        ctx = result._ctx
+        self._ctx, self.requires_grad = ctx, True
+        if ctx.saves_output:
+            ctx._out = weakref.ref(self)
+        self._rebased_at = Function._clock
+        return self
+
+    def _write(self, name, values):
+        """Store ``values`` in ``self.data`` in place and record the change."""
+        if values.shape != self.shape:
+            raise RuntimeError(
+                f"{name}: the result has shape {values.shape} but this tensor has shape {self.shape}; "
+                "an in-place op cannot change a tensor's shape"
+            )
+        if values.dtype.kind == "f" and self.dtype.kind != "f":
+            raise RuntimeError(
+                f"{name}: the result is {values.dtype} but this tensor is {self.dtype}: an in-place op cannot "
+                "store floats in an integer tensor (use the out-of-place op, or convert with .float() first)"
+            )
+        self.data[...] = values
+        Function._clock += 1
+        self._changed_at = Function._clock
+        self._version += 1
+
+    def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
+        """NumPy meeting a Tensor: ``array -= tensor`` updates the array in place
+        (so ``p.data -= lr * p.grad`` works), and ``array + tensor``, ``np.exp(tensor)``
+        ... give the Tensor op's result."""
+        if method != "__call__" or kwargs:
+            return NotImplemented
+        if out is not None:
+            if any(isinstance(o, Tensor) for o in out):
+                return NotImplemented
+            arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
+            return ufunc(*arrays, out=out[0] if len(out) == 1 else out)
+        op = _UFUNC_OPS.get(ufunc)
+        return NotImplemented if op is None else getattr(_ops, op)(*inputs)
 
     # Comparisons are not differentiable: they return boolean tensors.
     def __lt__(self, other):
@@ -505,7 +616,22 @@ def as_tensor(x, like=None):
     return Tensor(arr, device=device)
 
 
-from minigrad import ops as _ops  # noqa: E402  (the ops need Tensor defined first)
-from minigrad.ops import function as _function  # noqa: E402
+def _replace(t, value):
+    """``value`` broadcast to ``t``'s shape, as a differentiable op (fill_ and copy_)."""
+    return _ops.where(backend.module_of(t.data).zeros(t.shape, dtype=bool), t, value)
 
-_function._from_op = Tensor._from_op
+
+# The NumPy ufuncs that have a Tensor op of the same meaning (see Tensor.__array_ufunc__).
+_UFUNC_OPS = {
+    np.add: "add", np.subtract: "sub", np.multiply: "mul", np.true_divide: "div", np.power: "pow",
+    np.matmul: "matmul", np.negative: "neg", np.absolute: "abs", np.exp: "exp", np.log: "log",
+    np.sqrt: "sqrt", np.sin: "sin", np.cos: "cos", np.tanh: "tanh", np.maximum: "maximum",
+    np.minimum: "minimum", np.less: "less", np.less_equal: "less_equal", np.greater: "greater",
+    np.greater_equal: "greater_equal", np.equal: "equal", np.not_equal: "not_equal",
+}
+
+# What Function.apply calls to wrap a result: always a plain Tensor (a Parameter's
+# product is not a Parameter), whatever subclass the inputs are.
+Tensor._make = staticmethod(Tensor._from_op)
+
+from minigrad import ops as _ops  # noqa: E402  (the ops need Tensor defined first)

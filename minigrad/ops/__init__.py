@@ -35,3 +35,40 @@ __all__ = [
     "astype", "to_device",
     "batch_norm_train",
 ]
+
+
+def _tables():
+    """Two properties of the ops, one table each (read by Function.apply and backward)."""
+    from minigrad.dtypes import FLOAT, PROMOTE
+    from minigrad.ops import arithmetic, conversion, indexing, linalg, reduction, selection, shape, unary
+    from minigrad.ops.softmax import LogSoftmax, LogSumExp, Softmax
+
+    # Integer inputs: FLOAT ops compute on floats (e^3 is not an integer); PROMOTE ops
+    # compute an integer operand in its floating partner's dtype (int + float32 → float32).
+    float_ops = (
+        arithmetic.Div, arithmetic.DivScalar, arithmetic.RDivScalar,
+        unary.Exp, unary.Log, unary.Log1p, unary.Expm1, unary.Erf, unary.Sqrt, unary.Sin, unary.Cos,
+        unary.Tanh, unary.Sigmoid, reduction.Mean, LogSumExp, Softmax, LogSoftmax,
+    )
+    promoting_ops = (
+        arithmetic.Add, arithmetic.Sub, arithmetic.Mul, arithmetic.Pow, linalg.MatMul, linalg.Affine,
+        selection.Where, selection.Maximum, selection.Minimum, indexing.Concat, indexing.Stack,
+    )
+    for op in float_ops:
+        op.dtype_rule = FLOAT
+    for op in promoting_ops:
+        op.dtype_rule = PROMOTE
+
+    # Backward passes that read only their inputs' shapes: changing such an input in
+    # place after the op ran does not make its gradient wrong.
+    shape_only = (
+        arithmetic.Add, arithmetic.Sub, arithmetic.Neg, arithmetic.AddScalar, arithmetic.RSubScalar,
+        arithmetic.MulScalar, arithmetic.DivScalar, reduction.Sum, reduction.Mean, shape.Reshape,
+        shape.Transpose, shape.BroadcastTo, indexing.GetItem, indexing.ScatterAdd, indexing.Concat,
+        indexing.Stack, conversion.AsType, conversion.ToDevice,
+    )
+    for op in shape_only:
+        op.needs_inputs = False
+
+
+_tables()

@@ -24,7 +24,7 @@ import numpy as np
 
 from minigrad.ops.broadcast import unbroadcast
 from minigrad.ops.function import Function
-from minigrad.tensor import Tensor, as_tensor
+from minigrad.tensor import DEFAULT_DTYPE, Tensor, as_tensor
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow"]
 
@@ -220,36 +220,36 @@ def _plain(x):
 def add(a, b):
     """a + b (broadcasting)."""
     if isinstance(a, Tensor) and _is_number(b):
-        return AddScalar.apply(a, c=_plain(b))
+        return AddScalar.apply(_floating_for(a, b), c=_plain(b))
     if isinstance(b, Tensor) and _is_number(a):
-        return AddScalar.apply(b, c=_plain(a))
+        return AddScalar.apply(_floating_for(b, a), c=_plain(a))
     return Add.apply(*_operands(a, b))
 
 
 def sub(a, b):
     """a - b (broadcasting)."""
     if isinstance(a, Tensor) and _is_number(b):
-        return AddScalar.apply(a, c=-_plain(b))
+        return AddScalar.apply(_floating_for(a, b), c=-_plain(b))
     if isinstance(b, Tensor) and _is_number(a):
-        return RSubScalar.apply(b, c=_plain(a))
+        return RSubScalar.apply(_floating_for(b, a), c=_plain(a))
     return Sub.apply(*_operands(a, b))
 
 
 def mul(a, b):
     """a * b elementwise (broadcasting)."""
     if isinstance(a, Tensor) and _is_number(b):
-        return MulScalar.apply(a, c=_plain(b))
+        return MulScalar.apply(_floating_for(a, b), c=_plain(b))
     if isinstance(b, Tensor) and _is_number(a):
-        return MulScalar.apply(b, c=_plain(a))
+        return MulScalar.apply(_floating_for(b, a), c=_plain(a))
     return Mul.apply(*_operands(a, b))
 
 
 def div(a, b):
-    """a / b elementwise (broadcasting)."""
+    """a / b elementwise (broadcasting); true division: integers give floats."""
     if isinstance(a, Tensor) and _is_number(b):
-        return DivScalar.apply(a, c=_plain(b))
+        return DivScalar.apply(_floating_for(a, 0.5), c=_plain(b))
     if isinstance(b, Tensor) and _is_number(a):
-        return RDivScalar.apply(b, c=_plain(a))
+        return RDivScalar.apply(_floating_for(b, 0.5), c=_plain(a))
     return Div.apply(*_operands(a, b))
 
 
@@ -261,8 +261,17 @@ def neg(a):
 def pow(a, b):
     """a ** b: a number exponent uses the cheaper rule d/da = p·a^(p-1)."""
     if isinstance(a, Tensor) and _is_number(b):
-        return PowScalar.apply(a, p=_plain(b))
+        return PowScalar.apply(_floating_for(a, b), p=_plain(b))
     return Pow.apply(*_operands(a, b))
+
+
+def _floating_for(t, number):
+    """``t`` itself, or -- for an integer tensor meeting a fractional number -- its values
+    in the default float dtype (``int_tensor * 0.5`` is float32, as in PyTorch, not
+    NumPy's float64). Integer tensors never require grad, so nothing is lost."""
+    if t.data.dtype.kind == "f" or not isinstance(number, (float, np.floating)):
+        return t
+    return Tensor._constant(t.data.astype(DEFAULT_DTYPE))
 
 
 def _operands(a, b):
