@@ -27,7 +27,8 @@
 # 3. take one gradient-descent step, by hand and with `optim.SGD`;
 # 4. move to mini-batches, where broadcasting the bias forward means **summing its
 #    gradient** backward (`unbroadcast`);
-# 5. check gradients numerically with `mg.gradcheck`, and watch it catch a bug.
+# 5. check gradients numerically with `mg.gradcheck`, and watch it catch a bug;
+# 6. write an op of our own and let `mg.gradcheck` vouch for its backward pass.
 
 # %%
 import os
@@ -412,6 +413,89 @@ assert "differ" in report
 # `gradcheck` promotes its inputs to float64.
 
 # %% [markdown]
+# ## 2.7 Write your own op
+#
+# Every op in minigrad is a subclass of `mg.autograd.Function` (the same class lives
+# in `minigrad.ops.function`, which is where the code below imports it from) with
+# two halves:
+#
+# * `forward(self, *arrays)` computes the result from plain NumPy arrays;
+# * `backward(self, g)` receives g = ∂C/∂(output) as a Tensor and returns one
+#   gradient per input, ∂C/∂(input) = g · (local derivative), written with Tensor ops.
+#
+# `MyOp.apply(tensor)` runs `forward` and links the result into the graph, so
+# `backward()` will find it. Let us write **softsign**, s(x) = x / (1 + |x|), a
+# gentler cousin of tanh. Its derivative is s′(x) = 1 / (1 + |x|)². The backward
+# pass needs the input x, which every Function keeps in `self.inputs`.
+
+# %%
+from minigrad.ops.function import Function
+
+
+class Softsign(Function):
+    """softsign(x) = x / (1 + |x|), with derivative 1 / (1 + |x|)²."""
+
+    name = "softsign"
+
+    def forward(self, a):
+        return a / (1.0 + np.abs(a))
+
+    def backward(self, g):
+        x = self.inputs[0]  # the input Tensor
+        return (g / (1.0 + x.abs()) ** 2,)
+
+
+mg.manual_seed(1)
+u = mg.randn(3, 4, dtype="float64", requires_grad=True)
+assert np.allclose(Softsign.apply(u).numpy(), mg.nn.functional.softsign(u).numpy())
+assert mg.gradcheck(lambda t: Softsign.apply(t), u)
+print("Softsign passes gradcheck")
+
+# %% [markdown]
+# Forgetting the square is exactly the kind of slip `gradcheck` exists for. The
+# error it raises carries the mismatches in `.rows` as (input, index, analytic,
+# numeric, error): here every analytic value is 1 + |x| times the numeric one --
+# the missing factor, element by element.
+
+# %%
+class SloppySoftsign(Softsign):
+    name = "sloppy_softsign"
+
+    def backward(self, g):
+        x = self.inputs[0]
+        return (g / (1.0 + x.abs()),)  # WRONG: the square is missing
+
+
+try:
+    mg.gradcheck(lambda t: SloppySoftsign.apply(t), u)
+    raise AssertionError("gradcheck should have caught the missing square")
+except mg.GradcheckError as err:
+    caught = err
+assert caught.rows
+for _, index, analytic, numeric, _ in caught.rows:
+    assert np.isclose(analytic / numeric, 1.0 + abs(u.numpy()[index]))
+
+# %% [markdown]
+# Two more things `Softsign` gets for free because its backward is made of Tensor
+# ops on the input Tensor:
+#
+# * it can be differentiated again, and `mg.gradgradcheck` checks those second
+#   derivatives (had `backward` used a NumPy copy of x saved in `forward`, the
+#   gradient would be a constant to the engine and the second derivatives wrong);
+# * the check scales: checking element by element costs two forward passes per
+#   element, while `fast_mode=True` compares one random directional derivative per
+#   input -- a handful of forward passes even for a model with 10⁵ weights.
+
+# %%
+assert mg.gradgradcheck(lambda t: Softsign.apply(t), u)
+assert mg.gradcheck(lambda t: Softsign.apply(t), u, fast_mode=True)
+try:
+    mg.gradcheck(lambda t: SloppySoftsign.apply(t), u, fast_mode=True)
+    raise AssertionError("fast_mode should have caught the missing square")
+except mg.GradcheckError as err:
+    assert [row[1] for row in err.rows] == ["direction"]
+
+# %% [markdown]
 # ## What we learned
 #
 # * Seed 003's delta rule is the chain rule of lesson 1, one layer at a time:
@@ -422,6 +506,8 @@ assert "differ" in report
 #   deltas over the batch (`mg.unbroadcast`).
 # * `mg.gradcheck` compares every gradient with central differences in float64 and
 #   catches a wrong backward immediately.
+# * An op of your own is a `Function` with a `forward` on arrays and a `backward` in
+#   Tensor ops; `mg.gradcheck` (and `mg.gradgradcheck`) tells you whether it is right.
 #
 # ## Exercises
 #
@@ -439,8 +525,8 @@ assert "differ" in report
 #    bias gradient. *Hint:* `mg.concat([X, mg.ones(m, 1)], axis=1)`.
 # 4. **Your own op.** Write a `Function` for softplus(x) = log(1 + eˣ) whose
 #    backward is σ(x), and check it with `mg.gradcheck`. Then break it (use eˣ
-#    instead) and read the table. *Hint:* copy `FixedSigmoid`; you need the input,
-#    not the output: keep it on `self` in `forward`.
+#    instead) and read the table. *Hint:* copy `Softsign` from section 2.7; its
+#    backward reads the input from `self.inputs[0]`.
 # 5. **float32 gradcheck.** Run `mg.gradcheck(..., dtype="float32")` on
 #    `network_cost`. What happens with the default `eps`? Which `eps` and
 #    tolerances make it pass? *Hint:* try eps=1e-3, atol=rtol=1e-2.
