@@ -371,7 +371,7 @@ print("the whole network passes gradcheck")
 # remember "the derivative of the sigmoid is σ·something".
 
 # %%
-class BuggySigmoid(mg.ops.Function):
+class BuggySigmoid(mg.autograd.Function):
     name = "buggy_sigmoid"
     saves_output = True  # backward needs y = sigmoid(x)
 
@@ -415,9 +415,7 @@ assert "differ" in report
 # %% [markdown]
 # ## 2.7 Write your own op
 #
-# Every op in minigrad is a subclass of `mg.autograd.Function` (the same class lives
-# in `minigrad.ops.function`, which is where the code below imports it from) with
-# two halves:
+# Every op in minigrad is a subclass of `mg.autograd.Function` with two halves:
 #
 # * `forward(self, *arrays)` computes the result from plain NumPy arrays;
 # * `backward(self, g)` receives g = ∂C/∂(output) as a Tensor and returns one
@@ -429,10 +427,7 @@ assert "differ" in report
 # pass needs the input x, which every Function keeps in `self.inputs`.
 
 # %%
-from minigrad.ops.function import Function
-
-
-class Softsign(Function):
+class Softsign(mg.autograd.Function):
     """softsign(x) = x / (1 + |x|), with derivative 1 / (1 + |x|)²."""
 
     name = "softsign"
