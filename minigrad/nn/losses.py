@@ -156,6 +156,14 @@ def _pick(x, indices, axis):
     return x[tuple(backend.to_device(g, x.device) for g in grids)]
 
 
+def _check_unit_interval(values, what, name, hint=""):
+    """Raise a ValueError naming the first value of ``values`` outside [0, 1] (NaN included)."""
+    data = values.numpy()
+    bad = ~((data >= 0) & (data <= 1))  # NaN compares false both ways, so it is caught too
+    if bad.any():
+        raise ValueError(f"{name}: {what} must lie in [0, 1], got {data[bad].ravel()[0]}{hint}")
+
+
 # --------------------------------------------------------------------------- regression
 
 def mse(input, target, reduction="mean"):
@@ -223,12 +231,20 @@ def binary_cross_entropy(input, target, from_logits=False, reduction="mean"):
     i.e. softplus(z) − z·y with the softplus op: it never overflows (finite at
     z = ±1000), is exact where σ(z) rounds to 0 or 1, and its second derivative
     σ'(z) is exact everywhere, z = 0 included.
+
+    Targets outside [0, 1] (or NaN) raise a ValueError, and so do probabilities
+    outside [0, 1] when ``from_logits=False`` (logits passed by mistake would
+    otherwise be silently clipped).
     """
     x = _input(input)
     y = _target(target, x, "binary_cross_entropy")
+    _check_unit_interval(y, "targets", "binary_cross_entropy")
     if from_logits:
         loss = softplus(x) - x * y
     else:
+        _check_unit_interval(
+            x, "probabilities", "binary_cross_entropy", " (pass from_logits=True for logits)"
+        )
         p = x.clip(EPSILON, 1.0 - EPSILON)
         loss = -(y * p.log() + (1.0 - y) * (1.0 - p).log())
     return _reduce(loss, reduction, "binary_cross_entropy")

@@ -183,6 +183,32 @@ def test_bce_from_logits_second_derivative_is_sigma_prime(dtype):
     assert h.numpy()[0] == 0.25 and np.all(np.isfinite(h.numpy()))
 
 
+@pytest.mark.parametrize("bad", [1.5, -0.25, float("nan"), float("inf")])
+def test_bce_rejects_probabilities_outside_the_unit_interval(bad):
+    with pytest.raises(ValueError) as info:
+        binary_cross_entropy(f64([0.2, bad, 0.7]), [0.0, 1.0, 1.0])
+    message = str(info.value)
+    assert message.startswith("binary_cross_entropy: probabilities must lie in [0, 1], got ")
+    assert str(bad) in message and "from_logits=True" in message
+    # the same numbers are fine as logits
+    assert np.isfinite(binary_cross_entropy(f64([0.2, 1.5, -0.25]), [0.0, 1.0, 1.0], from_logits=True).item())
+
+
+@pytest.mark.parametrize("from_logits", [False, True])
+@pytest.mark.parametrize("bad", [2.0, -1.0, float("nan")])
+def test_bce_rejects_targets_outside_the_unit_interval(bad, from_logits):
+    with pytest.raises(ValueError, match=rf"binary_cross_entropy: targets must lie in \[0, 1\], got {bad}"):
+        binary_cross_entropy(f64([0.2, 0.4]), [bad, 1.0], from_logits=from_logits)
+    with pytest.raises(ValueError, match="targets must lie in"):
+        binary_cross_entropy(f64([0.2, 0.4]), mg.tensor([0.0, bad]), from_logits=from_logits)
+
+
+def test_bce_accepts_the_ends_of_the_unit_interval():
+    out = binary_cross_entropy(f64([0.0, 1.0, 0.5]), [0.0, 1.0, 0.5], reduction="none")
+    np.testing.assert_allclose(out.numpy()[:2], -np.log(1 - losses.EPSILON), rtol=1e-6)
+    assert out.numpy()[2] == pytest.approx(np.log(2))
+
+
 @given(shape=NONEMPTY_SHAPES, seed=seeds, reduction=reductions, zero_one=st.booleans())
 def test_hinge_matches_keras_formula_and_gradchecks(shape, seed, reduction, zero_one):
     rng = np.random.default_rng(seed)
