@@ -20,6 +20,14 @@ gradients -- at z = ±1000, in float32 as in float64.
 
 Kinks: where a function has a corner, the gradient there follows the op that
 makes the corner (relu: 0 at 0 as in seed 003; clip: 1 on the closed interval).
+Between kinks the piecewise-linear ones (relu, leaky_relu, hard_tanh, relu6,
+threshold, hard_shrink, soft_shrink, hard_sigmoid, sparsemax) have second derivative 0,
+returned as a zero gradient rather than an error (see :mod:`minigrad.ops.mask`).
+
+Integer and boolean inputs: an activation whose values are not integers
+(everything except relu, linear and maxout, which only pick input values)
+computes in the default float dtype (float32), so ``silu(tensor([0, 1, 3]))``
+is never truncated to integers.
 
 ``get(name)`` looks an activation up by name (with Keras/PyTorch aliases such as
 ``"swish"`` or ``"hardtanh"``); ``ACTIVATIONS`` maps each name to its function.
@@ -34,8 +42,10 @@ import numpy as np
 from minigrad import backend
 from minigrad.nn.layers import affine, batch_norm, dropout, layer_norm
 from minigrad.ops.function import Function
+from minigrad.ops.mask import mask_grad
 from minigrad.ops.reduction import normalize_axis
-from minigrad.tensor import Tensor, as_tensor
+from minigrad.ops.unary import softplus as _softplus
+from minigrad.tensor import DEFAULT_DTYPE, Tensor, as_tensor
 
 __all__ = [
     "relu", "leaky_relu", "elu", "selu", "celu", "gelu", "sigmoid", "tanh", "softmax", "log_softmax",
@@ -60,13 +70,15 @@ def _one_axis(op, axis, x):
     return axis
 
 
-def _softplus(z):
-    """ln(1 + e^z) = ln(1 + e^-|z|) + max(z, 0): never exponentiates a positive number.
+def _floating(x):
+    """``x`` as a Tensor, integer and boolean data converted to the default float dtype.
 
-    At z = 0 the two kinks cancel: |z|' = 0 there and ``maximum`` gives the tie ½,
-    so the gradient is σ(0) = ½ exactly.
+    For the activations whose values are not integers: e.g. silu on int64 would
+    otherwise multiply by a float and keep (or truncate to) the wrong type. Float
+    tensors pass through untouched (float64 stays float64).
     """
-    return (-z.abs()).exp().log1p() + z.maximum(0.0)
+    x = as_tensor(x)
+    return x if x.dtype.kind == "f" else x.astype(DEFAULT_DTYPE)
 
 
 # --------------------------------------------------------------------------- the ReLU family
@@ -84,7 +96,7 @@ def leaky_relu(x, negative_slope=0.01):
 
     Seed 001, "Leaky ReLUs never die"; seed 003, "Other activation functions" (Maas et al. 2013).
     """
-    x = as_tensor(x)
+    x = _floating(x)
     return x.where(x > 0, x * negative_slope)
 
 
@@ -94,7 +106,7 @@ def elu(x, alpha=1.0):
     Seed 001, "Exponential Linear Unit (ELU)" (Clevert et al. 2015). Computed as
     relu(z) + α·expm1(min(z, 0)), so e^z is never taken of a large positive z.
     """
-    x = as_tensor(x)
+    x = _floating(x)
     return x.relu() + x.clip(max=0.0).expm1() * alpha
 
 
@@ -110,7 +122,7 @@ def celu(x, alpha=1.0):
     """CELU g(z) = max(0, z) + min(0, α(e^(z/α) − 1)); g' is continuous for every α (Barron 2017)."""
     if alpha == 0:
         raise ValueError("celu: alpha must be nonzero (it divides z)")
-    x = as_tensor(x)
+    x = _floating(x)
     return x.relu() + (x.clip(max=0.0) * (1.0 / alpha)).expm1() * alpha
 
 
@@ -124,7 +136,7 @@ def threshold(x, threshold, value):
 
     ``threshold(z, 0, 0)`` is ReLU. Seed 001, "Activation functions in Keras".
     """
-    x = as_tensor(x)
+    x = _floating(x)
     return x.where(x > threshold, value)
 
 
@@ -135,7 +147,7 @@ def gelu(x, approximate="none"):
 
     ``approximate="tanh"``: ½z(1 + tanh(√(2/π)(z + 0.044715z³))).
     """
-    x = as_tensor(x)
+    x = _floating(x)
     if approximate == "none":
         return x * ((x * (1.0 / math.sqrt(2.0))).erf() + 1.0) * 0.5
     if approximate == "tanh":
@@ -147,25 +159,27 @@ def gelu(x, approximate="none"):
 def softplus(x, beta=1.0, threshold=20.0):
     """Softplus g(z) = (1/β)·ln(1 + e^(βz)); g'(z) = σ(βz) (Dugas et al. 2001).
 
-    A smooth ReLU. Computed as (1/β)(ln(1 + e^-|βz|) + max(βz, 0)); where βz >
-    ``threshold`` it returns z itself, as PyTorch does.
+    A smooth ReLU, computed by the softplus op (ln(1 + e^-|βz|) + max(βz, 0), whose
+    backward uses the sigmoid op, so g''(z) = β·σ'(βz) -- ¼ at 0 for β = 1 -- and
+    every higher derivative is exact). Where βz > ``threshold`` it returns z itself,
+    as PyTorch does.
     """
     if beta == 0:
         raise ValueError("softplus: beta must be nonzero (it divides the result)")
-    x = as_tensor(x)
+    x = _floating(x)
     bx = x * beta
     return x.where(bx > threshold, _softplus(bx) * (1.0 / beta))
 
 
 def silu(x):
     """SiLU / swish g(z) = z·σ(z); g' = σ(z)(1 + z(1 − σ(z))) (Ramachandran et al. 2017; Elfwing et al. 2018)."""
-    x = as_tensor(x)
+    x = _floating(x)
     return x * x.sigmoid()
 
 
 def mish(x):
-    """Mish g(z) = z·tanh(softplus(z)) (Misra 2019)."""
-    x = as_tensor(x)
+    """Mish g(z) = z·tanh(softplus(z)) (Misra 2019); g''(0) = 2·(1 − tanh²(ln 2))·½ = 0.64."""
+    x = _floating(x)
     return x * _softplus(x).tanh()
 
 
@@ -173,7 +187,7 @@ def squareplus(x, b=4.0):
     """Squareplus g(z) = (z + √(z² + b))/2: an algebraic softplus (Barron 2021); b = 0 gives ReLU."""
     if b < 0:
         raise ValueError(f"squareplus: b must be ≥ 0, got {b}")
-    x = as_tensor(x)
+    x = _floating(x)
     root = (x * x + b).sqrt()
     if b == 0:
         return (x + root) * 0.5
@@ -186,7 +200,7 @@ def sparse_plus(x):
 
     A softplus that is exactly 0 and exactly linear outside [−1, 1]; g' = (z + 1)/2 inside.
     """
-    x = as_tensor(x)
+    x = _floating(x)
     return x.where(x >= 1.0, (x + 1.0).relu() ** 2 * 0.25)
 
 
@@ -198,7 +212,7 @@ def sigmoid(x):
     Seed 001, "Hidden layers activation functions"; seed 003, "Recordando la función
     de activación sigmoidal".
     """
-    return as_tensor(x).sigmoid()
+    return _floating(x).sigmoid()
 
 
 def tanh(x):
@@ -206,7 +220,7 @@ def tanh(x):
 
     Seed 001, "Hidden layers activation functions"; seed 003, "Activations in the hidden layers".
     """
-    return as_tensor(x).tanh()
+    return _floating(x).tanh()
 
 
 def softsign(x):
@@ -214,18 +228,18 @@ def softsign(x):
 
     Like tanh, but it saturates polynomially, not exponentially (studied by Glorot & Bengio 2010).
     """
-    x = as_tensor(x)
+    x = _floating(x)
     return x / (x.abs() + 1.0)
 
 
 def hard_sigmoid(x):
     """Hard sigmoid g(z) = relu6(z + 3)/6: 0 below −3, 1 above 3, z/6 + ½ between (Howard et al. 2019)."""
-    return relu6(as_tensor(x) + 3.0) * (1.0 / 6.0)
+    return relu6(_floating(x) + 3.0) * (1.0 / 6.0)
 
 
 def hard_silu(x):
     """Hard SiLU / hard swish g(z) = z·hard_sigmoid(z) (Howard et al. 2019, MobileNetV3)."""
-    x = as_tensor(x)
+    x = _floating(x)
     return x * hard_sigmoid(x)
 
 
@@ -233,12 +247,12 @@ def hard_tanh(x, min_val=-1.0, max_val=1.0):
     """Hard tanh g(z) = min(max(z, min_val), max_val); g' = 1 inside, 0 outside."""
     if min_val > max_val:
         raise ValueError(f"hard_tanh: min_val ({min_val}) is greater than max_val ({max_val})")
-    return as_tensor(x).clip(min_val, max_val)
+    return _floating(x).clip(min_val, max_val)
 
 
 def log_sigmoid(x):
-    """Log-sigmoid g(z) = ln σ(z) = −softplus(−z); g'(z) = σ(−z) = 1 − σ(z). Stable for z ≪ 0."""
-    return -_softplus(-as_tensor(x))
+    """Log-sigmoid g(z) = ln σ(z) = −softplus(−z); g'(z) = σ(−z) = 1 − σ(z), g''(0) = −¼. Stable for z ≪ 0."""
+    return -_softplus(-_floating(x))
 
 
 # --------------------------------------------------------------------------- shrinkage
@@ -247,7 +261,7 @@ def hard_shrink(x, lambd=0.5):
     """Hard shrinkage g(z) = z if |z| > λ else 0: small values are zeroed, large kept."""
     if lambd < 0:
         raise ValueError(f"hard_shrink: lambd must be ≥ 0, got {lambd}")
-    x = as_tensor(x)
+    x = _floating(x)
     return x.where(x.abs() > lambd, 0.0)
 
 
@@ -258,13 +272,13 @@ def soft_shrink(x, lambd=0.5):
     """
     if lambd < 0:
         raise ValueError(f"soft_shrink: lambd must be ≥ 0, got {lambd}")
-    x = as_tensor(x)
+    x = _floating(x)
     return x - x.clip(-lambd, lambd)
 
 
 def tanh_shrink(x):
     """Tanh shrinkage g(z) = z − tanh z; g'(z) = tanh² z."""
-    x = as_tensor(x)
+    x = _floating(x)
     return x - x.tanh()
 
 
@@ -275,12 +289,12 @@ def softmax(x, axis=-1):
 
     Seed 001, "Output layer activation functions"; seed 003, "Multiclass problem (softmax function)".
     """
-    return as_tensor(x).softmax(axis=axis)
+    return _floating(x).softmax(axis=axis)
 
 
 def log_softmax(x, axis=-1):
     """ln softmax(z)_i = z_i − ln Σ_j e^(z_j) (pairs with the negative log-likelihood loss)."""
-    return as_tensor(x).log_softmax(axis=axis)
+    return _floating(x).log_softmax(axis=axis)
 
 
 def linear(x):
@@ -293,7 +307,7 @@ def linear(x):
 
 def exponential(x):
     """Exponential g(z) = e^z = g'(z) (Keras). Unbounded: overflows for z ≳ 88 in float32."""
-    return as_tensor(x).exp()
+    return _floating(x).exp()
 
 
 class Sparsemax(Function):
@@ -322,9 +336,12 @@ class Sparsemax(Function):
         return out
 
     def backward(self, g):
+        # h = s ⊙ g, recorded with x so that the (piecewise zero) second derivative
+        # exists; since s ⊙ s = s, s ⊙ (g − Σ s g/|S|) = h − s ⊙ Σ h/|S|.
+        h = mask_grad(g, self.inputs[0], self.support)
         s = Tensor._from_op(self.support.astype(g.dtype), None)
         size = Tensor._from_op(self.support.sum(axis=self.axis, keepdims=True).astype(g.dtype), None)
-        return (s * (g - (g * s).sum(axis=self.axis, keepdims=True) / size),)
+        return (h - s * (h.sum(axis=self.axis, keepdims=True) / size),)
 
 
 def sparsemax(x, axis=-1):
@@ -333,7 +350,7 @@ def sparsemax(x, axis=-1):
     Like softmax it outputs a probability vector, but the projection onto the
     simplex Δ sets low scores to exactly 0. τ and the Jacobian: :class:`Sparsemax`.
     """
-    x = as_tensor(x)
+    x = _floating(x)
     return Sparsemax.apply(x, axis=_one_axis("sparsemax", axis, x))
 
 
@@ -342,7 +359,7 @@ def glu(x, axis=-1):
 
     The result is half as long along ``axis``; that axis must have even length.
     """
-    x = as_tensor(x)
+    x = _floating(x)
     axis = _one_axis("glu", axis, x)
     n = x.shape[axis]
     if n % 2:

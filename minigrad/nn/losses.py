@@ -44,6 +44,7 @@ import numpy as np
 from minigrad import backend
 from minigrad.ops import where
 from minigrad.ops.loss import softmax_cross_entropy, squared_error
+from minigrad.ops.unary import softplus
 from minigrad.tensor import FLOAT_DTYPES, Tensor, as_tensor, float32
 
 __all__ = [
@@ -155,17 +156,12 @@ def _pick(x, indices, axis):
     return x[tuple(backend.to_device(g, x.device) for g in grids)]
 
 
-def _softplus(z):
-    """ln(1 + e^z) = max(z, 0) + ln(1 + e^{−|z|}), evaluated per sign.
-
-    Writing each sign's branch without max/|·| (whose derivatives are undefined at
-    0) keeps the first *and* second derivatives exact at z = 0, where a
-    zero-initialised model starts; clipping each branch's argument keeps the
-    branch that ``where`` discards finite, so its zero gradient is never 0·∞.
-    """
-    pos = z.clip(min=0.0)
-    neg = z.clip(max=0.0)
-    return where(z > 0, pos + (-pos).exp().log1p(), neg.exp().log1p())
+def _check_unit_interval(values, what, name, hint=""):
+    """Raise a ValueError naming the first value of ``values`` outside [0, 1] (NaN included)."""
+    data = values.numpy()
+    bad = ~((data >= 0) & (data <= 1))  # NaN compares false both ways, so it is caught too
+    if bad.any():
+        raise ValueError(f"{name}: {what} must lie in [0, 1], got {data[bad].ravel()[0]}{hint}")
 
 
 # --------------------------------------------------------------------------- regression
@@ -232,13 +228,23 @@ def binary_cross_entropy(input, target, from_logits=False, reduction="mean"):
 
         ℓᵢ = max(zᵢ, 0) − zᵢ yᵢ + ln(1 + e^{−|zᵢ|})
 
-    which never overflows (finite at z = ±1000) and is exact where σ(z) rounds to 0 or 1.
+    i.e. softplus(z) − z·y with the softplus op: it never overflows (finite at
+    z = ±1000), is exact where σ(z) rounds to 0 or 1, and its second derivative
+    σ'(z) is exact everywhere, z = 0 included.
+
+    Targets outside [0, 1] (or NaN) raise a ValueError, and so do probabilities
+    outside [0, 1] when ``from_logits=False`` (logits passed by mistake would
+    otherwise be silently clipped).
     """
     x = _input(input)
     y = _target(target, x, "binary_cross_entropy")
+    _check_unit_interval(y, "targets", "binary_cross_entropy")
     if from_logits:
-        loss = _softplus(x) - x * y
+        loss = softplus(x) - x * y
     else:
+        _check_unit_interval(
+            x, "probabilities", "binary_cross_entropy", " (pass from_logits=True for logits)"
+        )
         p = x.clip(EPSILON, 1.0 - EPSILON)
         loss = -(y * p.log() + (1.0 - y) * (1.0 - p).log())
     return _reduce(loss, reduction, "binary_cross_entropy")

@@ -282,34 +282,40 @@ class Module:
     def load_state_dict(self, state, strict=True):
         """Copy values from ``state`` into the parameters and buffers, in place.
 
-        Everything is checked before anything is written: missing or unexpected keys
-        (when ``strict``) and shape mismatches raise a ValueError that lists them by
-        name, and leave the module unchanged. Values keep each tensor's dtype and device.
+        Every entry is checked before anything is written, so a bad checkpoint leaves
+        the module bitwise unchanged: missing or unexpected keys (when ``strict``), a
+        value that is not an array or Tensor, a dtype that is not real numeric (bool,
+        integer or float: complex, strings and objects are refused), a shape mismatch
+        and non-finite values (NaN, ±inf) all raise one ValueError that names each
+        offending key and its problem. Values keep each tensor's dtype and device.
         Returns ``(missing, unexpected)`` key lists.
         """
         targets = OrderedDict(list(self.named_parameters()) + list(self.named_buffers()))
-        given = {k: (v.numpy() if isinstance(v, Tensor) else np.asarray(v)) for k, v in state.items()}
-        missing = [k for k in targets if k not in given]
-        unexpected = [k for k in given if k not in targets]
-        mismatched = [
-            f"{k}: checkpoint {tuple(given[k].shape)} vs model {targets[k].shape}"
-            for k in targets
-            if k in given and tuple(given[k].shape) != targets[k].shape
-        ]
+        missing = [k for k in targets if k not in state]
+        unexpected = [k for k in state if k not in targets]
+        given, bad = {}, []
+        for k, t in targets.items():
+            if k not in state:
+                continue
+            value, problem = _checked_entry(state[k], t.shape)
+            if problem:
+                bad.append(f"{k}: {problem}")
+            else:
+                given[k] = value
         problems = []
         if strict and missing:
             problems.append("missing keys: " + ", ".join(missing))
         if strict and unexpected:
-            problems.append("unexpected keys: " + ", ".join(unexpected))
-        if mismatched:
-            problems.append("shape mismatches: " + "; ".join(mismatched))
+            problems.append("unexpected keys: " + ", ".join(map(str, unexpected)))
+        if bad:
+            problems.append("bad values: " + "; ".join(bad))
         if problems:
             raise ValueError(f"load_state_dict for {type(self).__name__}: " + " | ".join(problems))
         from minigrad.backend import to_device
 
-        for k, t in targets.items():
-            if k in given:
-                t.data[...] = to_device(given[k].astype(t.dtype, copy=False), t.device)
+        for k, value in given.items():
+            t = targets[k]
+            t.data[...] = to_device(value.astype(t.dtype, copy=False), t.device)
         return missing, unexpected
 
     # ------------------------------------------------------------------ display
@@ -343,6 +349,26 @@ class _HookHandle:
     def __exit__(self, *exc):
         self.remove()
         return False
+
+
+def _checked_entry(value, shape):
+    """``(array, None)`` for a loadable state-dict value of ``shape``, else ``(None, problem)``."""
+    if isinstance(value, Tensor):
+        array = value.numpy()
+    elif isinstance(value, (np.ndarray, np.generic)):
+        array = np.asarray(value)
+    elif type(value).__module__.split(".")[0] == "cupy" and hasattr(value, "get"):
+        array = value.get()  # a CuPy array, copied to the host for checking
+    else:
+        return None, f"expected an array or Tensor, got {type(value).__name__}"
+    if array.dtype.kind not in "biuf":
+        return None, f"dtype {array.dtype} is not real numeric (use bool, integer or float)"
+    if tuple(array.shape) != tuple(shape):
+        return None, f"checkpoint {tuple(array.shape)} vs model {tuple(shape)}"
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        count = int(array.size - np.isfinite(array).sum())
+        return None, f"{count} non-finite value(s) (NaN or inf)"
+    return array, None
 
 
 def _join(prefix, name):

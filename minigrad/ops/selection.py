@@ -4,6 +4,10 @@ The gradient follows the choice: in ``where(c, a, b)`` it flows to ``a`` where
 ``c`` holds and to ``b`` elsewhere. ``maximum``/``minimum`` split it equally
 between the two operands where they are equal (as PyTorch does). Comparisons
 (``< <= > >= == !=``) are not differentiable and return boolean tensors.
+
+The choice is constant on each piece, so second derivatives through these ops
+are 0; their backward (:func:`minigrad.ops.mask.mask_grad`) records each operand,
+so that 0 comes out as a gradient and not as a "does not require grad" error.
 """
 
 from __future__ import annotations
@@ -13,16 +17,13 @@ import numpy as np
 from minigrad.ops.arithmetic import _operands
 from minigrad.ops.broadcast import unbroadcast
 from minigrad.ops.function import Function
+from minigrad.ops.mask import mask_grad
 from minigrad.tensor import Tensor
 
 __all__ = [
     "where", "maximum", "minimum",
     "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
 ]
-
-
-def _const(array, dtype):
-    return Tensor._from_op(array.astype(dtype, copy=False), None)
 
 
 class Where(Function):
@@ -34,10 +35,9 @@ class Where(Function):
 
     def backward(self, g):
         a, b = self.inputs
-        take_a = _const(np.broadcast_to(self.cond, g.shape), g.dtype)
         return (
-            unbroadcast(g * take_a, a.shape) if a.requires_grad else None,
-            unbroadcast(g * (1.0 - take_a), b.shape) if b.requires_grad else None,
+            unbroadcast(mask_grad(g, a, self.cond), a.shape) if a.requires_grad else None,
+            unbroadcast(mask_grad(g, b, ~self.cond), b.shape) if b.requires_grad else None,
         )
 
 
@@ -53,10 +53,10 @@ class Maximum(Function):
 
     def backward(self, g):
         a, b = self.inputs
-        wa = _const(np.broadcast_to(self.weight_a, g.shape), g.dtype)
+        wa = self.weight_a
         return (
-            unbroadcast(g * wa, a.shape) if a.requires_grad else None,
-            unbroadcast(g * (1.0 - wa), b.shape) if b.requires_grad else None,
+            unbroadcast(mask_grad(g, a, wa), a.shape) if a.requires_grad else None,
+            unbroadcast(mask_grad(g, b, 1.0 - wa), b.shape) if b.requires_grad else None,
         )
 
 

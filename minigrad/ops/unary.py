@@ -16,10 +16,13 @@ tanh       tanh x                 1 - tanh²x
 sigmoid    σ(x) = 1/(1+e^-x)      σ(x)(1 - σ(x))          (seed 003)
 relu       max(0, x)              1 if x > 0 else 0       (seed 003: left derivative at 0)
 clip       min(max(x, lo), hi)    1 inside [lo, hi], else 0
+softplus   ln(1 + e^x)            σ(x)        (the sigmoid op, so every order is exact)
 =========  =====================  =============================================
 
-Masks (relu, clip, abs) are constants of the backward pass, so gradients of
-gradients through them are zero almost everywhere -- which is the truth.
+Masks (relu, clip, abs) are constant on each piece, so gradients of gradients
+through them are 0 away from the kinks -- which is the truth. Their backward
+ops still record x (:mod:`minigrad.ops.mask`), so a second derivative is an
+exact 0, not an error.
 """
 
 from __future__ import annotations
@@ -28,16 +31,16 @@ import math
 
 import numpy as np
 
+from minigrad import backend
 from minigrad.backend import kernels
 from minigrad.ops.function import Function
-from minigrad.tensor import Tensor, as_tensor
+from minigrad.ops.mask import mask_grad, zero_gradient
+from minigrad.tensor import as_tensor
 
-__all__ = ["abs", "exp", "log", "log1p", "expm1", "erf", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "clip"]
-
-
-def _mask(like, values):
-    """A boolean or sign array as a constant Tensor (multiplying by it keeps ``like``'s dtype)."""
-    return Tensor._from_op(values, None)
+__all__ = [
+    "abs", "exp", "log", "log1p", "expm1", "erf", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "clip",
+    "softplus",
+]
 
 
 class Abs(Function):
@@ -48,7 +51,7 @@ class Abs(Function):
         return np.abs(a)
 
     def backward(self, g):
-        return (g * _mask(g, self.sign),)
+        return (mask_grad(g, self.inputs[0], self.sign),)
 
 
 class Exp(Function):
@@ -209,7 +212,9 @@ class Relu(Function):
 class ReluBackward(Function):
     """g · [y > 0] for y = relu(x): relu's backward as one op (itself differentiable).
 
-    It is linear in g (the same mask again) and piecewise constant in y (no gradient).
+    It is linear in g (the same mask again) and piecewise constant in y: its
+    derivative there is an explicit 0 (PyTorch's threshold_backward does the same),
+    so relu''(x) comes out as 0, connected to x, rather than as no gradient at all.
     """
 
     name = "relu_backward"
@@ -219,7 +224,10 @@ class ReluBackward(Function):
 
     def backward(self, gg):
         g, y = self.inputs
-        return (ReluBackward.apply(gg, y) if g.requires_grad else None, None)
+        return (
+            ReluBackward.apply(gg, y) if g.requires_grad else None,
+            zero_gradient(y) if y.requires_grad else None,
+        )
 
 
 class Clip(Function):
@@ -233,7 +241,26 @@ class Clip(Function):
         return np.clip(a, lo, hi)
 
     def backward(self, g):
-        return (g * _mask(g, self.inside),)
+        return (mask_grad(g, self.inputs[0], self.inside),)
+
+
+class Softplus(Function):
+    """softplus(x) = ln(1 + e^x), computed as ln(1 + e^-|x|) + max(x, 0) (Dugas et al. 2001).
+
+    The rewritten form never exponentiates a positive number, so it is finite at
+    x = ±1000 in float32 and float64, and exact where e^x would round ln(1 + e^x)
+    to x. Its derivative is σ(x); backward multiplies by the sigmoid *op*, so the
+    second derivative is σ'(x) = σ(x)(1 − σ(x)) (¼ at 0), and so on to any order.
+    """
+
+    name = "softplus"
+
+    def forward(self, a):
+        xp = backend.module_of(a)
+        return (xp.log1p(xp.exp(-xp.abs(a))) + xp.maximum(a, 0)).astype(a.dtype, copy=False)
+
+    def backward(self, g):
+        return (g * self.inputs[0].sigmoid(),)
 
 
 def abs(x):
@@ -294,6 +321,11 @@ def sigmoid(x):
 def relu(x):
     """Rectified linear unit max(0, x)."""
     return Relu.apply(as_tensor(x))
+
+
+def softplus(x):
+    """ln(1 + e^x) elementwise, stable for any x; its derivative is σ(x)."""
+    return Softplus.apply(as_tensor(x))
 
 
 def clip(x, min=None, max=None):

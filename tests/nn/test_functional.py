@@ -55,51 +55,52 @@ def np_sparsemax(x, axis=-1):
     return np.apply_along_axis(np_sparsemax_1d, axis, x)
 
 
-# id: (function, NumPy reference, input range, kinks to keep away from, smooth between kinks)
+# id: (function, NumPy reference, input range, kinks to keep away from); second derivatives are
+# checked for all of them: between kinks the piecewise-linear ones have an exact zero one
 ELEMENTWISE = {
-    "relu": (F.relu, lambda x: np.maximum(x, 0), (-3, 3), [0], False),
-    "leaky_relu": (F.leaky_relu, lambda x: np.where(x > 0, x, 0.01 * x), (-3, 3), [0], False),
-    "leaky_relu_0.2": (lambda t: F.leaky_relu(t, 0.2), lambda x: np.where(x > 0, x, 0.2 * x), (-3, 3), [0], False),
-    "elu": (F.elu, np_elu, (-3, 3), [0], True),
-    "elu_0.5": (lambda t: F.elu(t, alpha=0.5), lambda x: np_elu(x, 0.5), (-3, 3), [0], True),
-    "selu": (F.selu, lambda x: SELU_SCALE * np_elu(x, SELU_ALPHA), (-3, 3), [0], True),
-    "celu": (F.celu, lambda x: np_elu(x, 1.0), (-3, 3), [0], True),
+    "relu": (F.relu, lambda x: np.maximum(x, 0), (-3, 3), [0]),
+    "leaky_relu": (F.leaky_relu, lambda x: np.where(x > 0, x, 0.01 * x), (-3, 3), [0]),
+    "leaky_relu_0.2": (lambda t: F.leaky_relu(t, 0.2), lambda x: np.where(x > 0, x, 0.2 * x), (-3, 3), [0]),
+    "elu": (F.elu, np_elu, (-3, 3), [0]),
+    "elu_0.5": (lambda t: F.elu(t, alpha=0.5), lambda x: np_elu(x, 0.5), (-3, 3), [0]),
+    "selu": (F.selu, lambda x: SELU_SCALE * np_elu(x, SELU_ALPHA), (-3, 3), [0]),
+    "celu": (F.celu, lambda x: np_elu(x, 1.0), (-3, 3), [0]),
     "celu_2": (
         lambda t: F.celu(t, alpha=2.0),
-        lambda x: np.maximum(x, 0) + np.minimum(0, 2 * (np.exp(x / 2) - 1)), (-3, 3), [0], True,
+        lambda x: np.maximum(x, 0) + np.minimum(0, 2 * (np.exp(x / 2) - 1)), (-3, 3), [0],
     ),
-    "gelu": (F.gelu, lambda x: 0.5 * x * (1 + np_erf(x / np.sqrt(2))), (-4, 4), [], True),
+    "gelu": (F.gelu, lambda x: 0.5 * x * (1 + np_erf(x / np.sqrt(2))), (-4, 4), []),
     "gelu_tanh": (
         lambda t: F.gelu(t, approximate="tanh"),
-        lambda x: 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3))), (-4, 4), [], True,
+        lambda x: 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3))), (-4, 4), [],
     ),
-    "sigmoid": (F.sigmoid, np_sigmoid, (-5, 5), [], True),
-    "tanh": (F.tanh, np.tanh, (-3, 3), [], True),
-    "softplus": (F.softplus, np_softplus, (-5, 5), [], True),
+    "sigmoid": (F.sigmoid, np_sigmoid, (-5, 5), []),
+    "tanh": (F.tanh, np.tanh, (-3, 3), []),
+    "softplus": (F.softplus, np_softplus, (-5, 5), []),
     "softplus_beta2_thr5": (
-        lambda t: F.softplus(t, beta=2.0, threshold=5.0), lambda x: np_softplus(x, 2.0, 5.0), (-4, 4), [2.5], True,
+        lambda t: F.softplus(t, beta=2.0, threshold=5.0), lambda x: np_softplus(x, 2.0, 5.0), (-4, 4), [2.5],
     ),
-    "softsign": (F.softsign, lambda x: x / (1 + np.abs(x)), (-3, 3), [0], True),
-    "silu": (F.silu, lambda x: x * np_sigmoid(x), (-5, 5), [], True),
-    "mish": (F.mish, lambda x: x * np.tanh(np.log1p(np.exp(x))), (-5, 5), [], True),
-    "hard_sigmoid": (F.hard_sigmoid, np_hard_sigmoid, (-5, 5), [-3, 3], False),
-    "hard_tanh": (F.hard_tanh, lambda x: np.clip(x, -1, 1), (-3, 3), [-1, 1], False),
-    "hard_tanh_-2_0.5": (lambda t: F.hard_tanh(t, -2.0, 0.5), lambda x: np.clip(x, -2, 0.5), (-3, 3), [-2, 0.5], False),
-    "hard_silu": (F.hard_silu, lambda x: x * np_hard_sigmoid(x), (-5, 5), [-3, 3], False),
-    "relu6": (F.relu6, lambda x: np.minimum(np.maximum(x, 0), 6), (-2, 8), [0, 6], False),
-    "hard_shrink": (F.hard_shrink, lambda x: np.where(np.abs(x) > 0.5, x, 0), (-2, 2), [-0.5, 0.5], False),
-    "hard_shrink_1": (lambda t: F.hard_shrink(t, 1.0), lambda x: np.where(np.abs(x) > 1, x, 0), (-3, 3), [-1, 1], False),
+    "softsign": (F.softsign, lambda x: x / (1 + np.abs(x)), (-3, 3), [0]),
+    "silu": (F.silu, lambda x: x * np_sigmoid(x), (-5, 5), []),
+    "mish": (F.mish, lambda x: x * np.tanh(np.log1p(np.exp(x))), (-5, 5), []),
+    "hard_sigmoid": (F.hard_sigmoid, np_hard_sigmoid, (-5, 5), [-3, 3]),
+    "hard_tanh": (F.hard_tanh, lambda x: np.clip(x, -1, 1), (-3, 3), [-1, 1]),
+    "hard_tanh_-2_0.5": (lambda t: F.hard_tanh(t, -2.0, 0.5), lambda x: np.clip(x, -2, 0.5), (-3, 3), [-2, 0.5]),
+    "hard_silu": (F.hard_silu, lambda x: x * np_hard_sigmoid(x), (-5, 5), [-3, 3]),
+    "relu6": (F.relu6, lambda x: np.minimum(np.maximum(x, 0), 6), (-2, 8), [0, 6]),
+    "hard_shrink": (F.hard_shrink, lambda x: np.where(np.abs(x) > 0.5, x, 0), (-2, 2), [-0.5, 0.5]),
+    "hard_shrink_1": (lambda t: F.hard_shrink(t, 1.0), lambda x: np.where(np.abs(x) > 1, x, 0), (-3, 3), [-1, 1]),
     "soft_shrink": (
-        F.soft_shrink, lambda x: np.sign(x) * np.maximum(np.abs(x) - 0.5, 0), (-2, 2), [-0.5, 0.5], False,
+        F.soft_shrink, lambda x: np.sign(x) * np.maximum(np.abs(x) - 0.5, 0), (-2, 2), [-0.5, 0.5],
     ),
-    "tanh_shrink": (F.tanh_shrink, lambda x: x - np.tanh(x), (-3, 3), [], True),
-    "threshold": (lambda t: F.threshold(t, 0.5, -2.0), lambda x: np.where(x > 0.5, x, -2.0), (-2, 2), [0.5], False),
-    "log_sigmoid": (F.log_sigmoid, lambda x: np.log(np_sigmoid(x)), (-6, 6), [], True),
-    "exponential": (F.exponential, np.exp, (-3, 3), [], True),
-    "linear": (F.linear, lambda x: x, (-3, 3), [], True),
-    "squareplus": (F.squareplus, lambda x: (x + np.sqrt(x * x + 4)) / 2, (-4, 4), [], True),
-    "squareplus_1": (lambda t: F.squareplus(t, b=1.0), lambda x: (x + np.sqrt(x * x + 1)) / 2, (-4, 4), [], True),
-    "sparse_plus": (F.sparse_plus, np_sparse_plus, (-3, 3), [-1, 1], True),
+    "tanh_shrink": (F.tanh_shrink, lambda x: x - np.tanh(x), (-3, 3), []),
+    "threshold": (lambda t: F.threshold(t, 0.5, -2.0), lambda x: np.where(x > 0.5, x, -2.0), (-2, 2), [0.5]),
+    "log_sigmoid": (F.log_sigmoid, lambda x: np.log(np_sigmoid(x)), (-6, 6), []),
+    "exponential": (F.exponential, np.exp, (-3, 3), []),
+    "linear": (F.linear, lambda x: x, (-3, 3), []),
+    "squareplus": (F.squareplus, lambda x: (x + np.sqrt(x * x + 4)) / 2, (-4, 4), []),
+    "squareplus_1": (lambda t: F.squareplus(t, b=1.0), lambda x: (x + np.sqrt(x * x + 1)) / 2, (-4, 4), []),
+    "sparse_plus": (F.sparse_plus, np_sparse_plus, (-3, 3), [-1, 1]),
 }
 
 
@@ -114,17 +115,17 @@ def away_from(x, kinks, margin=0.05):
 @pytest.mark.parametrize("name", list(ELEMENTWISE))
 @given(seed=seeds, shape=SHAPES)
 def test_elementwise_values_and_gradients(name, seed, shape):
-    fn, ref, (low, high), kinks, smooth = ELEMENTWISE[name]
+    fn, ref, (low, high), kinks = ELEMENTWISE[name]
     x = away_from(values(seed, shape, low, high), kinks)
     out = fn(mg.tensor(x, dtype="float64"))
     assert out.shape == x.shape and out.dtype == np.float64
     np.testing.assert_allclose(out.numpy(), ref(x), rtol=1e-10, atol=1e-12)
-    check_gradients(fn, [x], second_order=smooth)
+    check_gradients(fn, [x], second_order=True)
 
 
 @pytest.mark.parametrize("name", list(ELEMENTWISE))
 def test_elementwise_keeps_float32_and_accepts_array_likes(name):
-    fn, ref, (low, high), kinks, _ = ELEMENTWISE[name]
+    fn, ref, (low, high), kinks = ELEMENTWISE[name]
     x = away_from(np.linspace(low, high, 7), kinks)
     out = fn(x.astype(np.float32))  # a plain array is converted
     assert isinstance(out, mg.Tensor) and out.dtype == np.float32
@@ -213,7 +214,7 @@ def test_identities_from_the_slides(x):
         (F.relu, 0.0),  # seed 003: the derivative at 0 is taken from the left
         (F.leaky_relu, 0.01),
         (lambda t: F.elu(t, alpha=0.5), 0.5),  # PyTorch: α·e^0 at 0
-        (F.softplus, 0.5),  # σ(0): the two kinks of the stable form cancel
+        (F.softplus, 0.5),  # σ(0)
         (F.log_sigmoid, 0.5),
         (F.mish, math.tanh(math.log(2))),
         (F.softsign, 1.0),
@@ -227,6 +228,58 @@ def test_derivative_at_zero(fn, expected):
     x = mg.tensor([0.0], dtype="float64", requires_grad=True)
     fn(x).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [expected], rtol=1e-12)
+
+
+def second_derivative_at(fn, points, dtype):
+    """(f'(x), f''(x)) elementwise, f'' differentiated from the create_graph=True gradient."""
+    x = mg.tensor(points, dtype=dtype, requires_grad=True)
+    (g,) = mg.autograd.grad(fn(x).sum(), x, create_graph=True)
+    (h,) = mg.autograd.grad(g.sum(), x)
+    return g, h
+
+
+# mish'' = 2t' + z·t'' for t = tanh(softplus(z)); at 0: t' = (1 − tanh²(ln 2))·σ(0) = 0.64·½
+MISH_SECOND_AT_0 = 2 * (1 - math.tanh(math.log(2)) ** 2) * 0.5
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_softplus_family_second_derivatives_at_zero(dtype):
+    _, h = second_derivative_at(F.softplus, [0.0], dtype)
+    assert h.dtype == np.dtype(dtype) and h.tolist() == [0.25]  # σ'(0), exactly
+    _, h = second_derivative_at(F.log_sigmoid, [0.0], dtype)
+    assert h.tolist() == [-0.25]  # −σ'(0)
+    _, h = second_derivative_at(lambda t: F.softplus(t, beta=2.0), [0.0], dtype)
+    assert h.tolist() == [0.5]  # β·σ'(0)
+    _, h = second_derivative_at(F.mish, [0.0], dtype)
+    np.testing.assert_allclose(h.numpy(), [MISH_SECOND_AT_0], rtol=1e-6)
+
+
+def test_softplus_family_second_derivatives_match_finite_differences():
+    # gradgradcheck compares the create_graph gradient and its derivative with central
+    # differences; at 0 itself, f'' is also estimated from f' at ±h
+    x = np.array([-2.0, -0.3, 0.0, 0.4, 1.7])
+    h = 1e-5
+    for fn, exact in [(F.softplus, 0.25), (F.log_sigmoid, -0.25), (F.mish, MISH_SECOND_AT_0)]:
+        check_gradients(fn, [x], second_order=True)
+        g, second = second_derivative_at(fn, [-h, 0.0, h], "float64")
+        numeric = (g.numpy()[2] - g.numpy()[0]) / (2 * h)
+        assert second.numpy()[1] == pytest.approx(numeric, abs=1e-8)
+        assert second.numpy()[1] == pytest.approx(exact, rel=1e-12)
+    check_gradients(lambda t: F.softplus(t, beta=0.5), [x], second_order=True)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize(
+    "fn, second",
+    [(F.softplus, [0.0, 0.0]), (F.log_sigmoid, [0.0, 0.0]), (F.mish, [0.0, 0.0])],
+    ids=["softplus", "log_sigmoid", "mish"],
+)
+def test_softplus_family_second_derivatives_are_finite_at_plus_minus_1000(fn, second, dtype):
+    with warnings.catch_warnings(), np.errstate(over="raise", invalid="raise", divide="raise"):
+        warnings.simplefilter("error")
+        g, h = second_derivative_at(fn, [-1000.0, 1000.0], dtype)
+    assert np.all(np.isfinite(g.numpy())) and np.all(np.isfinite(h.numpy()))
+    np.testing.assert_allclose(h.numpy(), second, atol=1e-6)
 
 
 def test_softplus_threshold_switches_to_identity():
@@ -426,3 +479,71 @@ def test_squareplus_is_accurate_for_large_negative_inputs(dtype):
     expected = 4.0 / (np.sqrt(x * x + 4.0) - x) / 2.0  # the cancellation-free form, in float64
     out = F.squareplus(mg.tensor(x, dtype=dtype)).numpy()
     np.testing.assert_allclose(out, expected, rtol=1e-6)
+
+
+# --------------------------------------------------------------------------- every registered activation
+
+# settings for the activations that need them, and points at least 0.1 away from every kink
+# (0, ±0.5, ±1, ±3, 6, the threshold 0.2, the sparsemax support and maxout ties)
+REGISTRY_KWARGS = {"threshold": {"threshold": 0.2, "value": -0.7}, "maxout": {"pieces": 2}}
+POINTS = np.array([[-3.4, -1.6, -0.7, -0.25, 0.35, 0.8, 1.3, 7.2], [2.4, -2.1, 0.6, -0.35, 4.5, -1.2, 0.15, -0.1]])
+
+
+def registered(name):
+    fn, kwargs = F.ACTIVATIONS[name], REGISTRY_KWARGS.get(name, {})
+    return lambda t: fn(t, **kwargs)
+
+
+@pytest.mark.parametrize("name", sorted(F.ACTIVATIONS))
+def test_every_activation_passes_gradcheck_and_gradgradcheck(name):
+    check_gradients(registered(name), [POINTS], second_order=True)
+
+
+PIECEWISE_LINEAR = [
+    "relu", "leaky_relu", "hard_tanh", "relu6", "threshold", "hard_shrink", "soft_shrink",
+    "hard_sigmoid", "sparsemax", "linear",
+]
+
+
+@pytest.mark.parametrize("name", PIECEWISE_LINEAR)
+def test_piecewise_linear_activations_have_an_exact_zero_second_derivative(name):
+    fn = registered(name)
+    x = mg.tensor(POINTS, dtype="float64", requires_grad=True)
+    w = np.linspace(-1.0, 2.0, POINTS.size).reshape(POINTS.shape)
+    (g,) = mg.autograd.grad((fn(x) * w).sum(), x, create_graph=True)
+    if name == "linear":
+        assert not g.requires_grad  # the identity's gradient is the seed itself
+        return
+    (h,) = mg.autograd.grad((g * w).sum(), x)  # an error before the fix: "does not require grad"
+    assert h is not None and h.shape == POINTS.shape
+    np.testing.assert_array_equal(h.numpy(), np.zeros_like(POINTS))
+
+
+@pytest.mark.parametrize("name", sorted(F.ACTIVATIONS))
+def test_integer_and_boolean_inputs_compute_in_float32(name):
+    fn = registered(name)
+    ints = np.array([[-3, -1, 0, 1], [2, 3, 5, 7]])
+    out = fn(mg.tensor(ints))
+    reference = fn(mg.tensor(ints.astype(np.float32)))
+    if name in ("relu", "linear", "maxout"):  # they only pick input values: integers stay integers
+        assert out.dtype == np.int64
+    else:
+        assert out.dtype == np.float32, f"{name} returned {out.dtype}"
+    np.testing.assert_allclose(out.numpy(), reference.numpy(), rtol=1e-6, atol=1e-7)
+    flags = np.array([[True, False, True, True]])
+    np.testing.assert_allclose(
+        fn(mg.tensor(flags)).numpy().astype(np.float32), fn(mg.tensor(flags.astype(np.float32))).numpy(), rtol=1e-6
+    )
+    assert fn(mg.tensor(ints, dtype="float64")).dtype == np.float64  # float64 is kept as it is
+
+
+def test_integer_inputs_are_not_truncated():
+    silu = F.silu(mg.tensor([0, 1, 3]))
+    assert silu.dtype == np.float32
+    np.testing.assert_allclose(silu.numpy(), [0.0, 1 / (1 + math.exp(-1)), 3 / (1 + math.exp(-3))], rtol=1e-6)
+    np.testing.assert_allclose(F.softsign([0, 1, 3]).numpy(), [0.0, 0.5, 0.75])
+    np.testing.assert_allclose(F.log_sigmoid(mg.tensor([0])).numpy(), [-math.log(2)], rtol=1e-6)
+    np.testing.assert_allclose(F.softplus(mg.tensor([0, 30])).numpy(), [math.log(2), 30.0], rtol=1e-6)
+    np.testing.assert_allclose(F.elu(mg.tensor([-1, 2])).numpy(), [math.expm1(-1), 2.0], rtol=1e-6)
+    np.testing.assert_allclose(F.gelu(mg.tensor([1])).numpy(), [0.8413447460685429], rtol=1e-6)
+    np.testing.assert_allclose(F.mish(mg.tensor([1])).numpy(), [math.tanh(math.log1p(math.e))], rtol=1e-6)

@@ -160,6 +160,55 @@ def test_bce_from_logits_derivatives_are_exact_at_zero():
     np.testing.assert_allclose(z.grad.numpy(), [0.25, 0.25])
 
 
+def test_bce_from_logits_gradgradchecks_through_zero():
+    z = np.array([[0.0, -0.0, 2.5], [-3.0, 0.0, 0.7]])
+    y = np.array([[1.0, 0.0, 0.3], [0.0, 0.5, 1.0]])  # hard and soft targets
+    for reduction in ("mean", "sum", "none"):
+        check_gradients(lambda a: binary_cross_entropy(a, y, from_logits=True, reduction=reduction), [z],
+                        second_order=True)
+    # a learned target is differentiated as well (∂²ℓ/∂z∂y = −1)
+    soft = np.array([[0.9, 0.1, 0.3], [0.2, 0.5, 0.8]])  # inside (0, 1): central differences step ±1e-6
+    check_gradients(lambda a, t: binary_cross_entropy(a, t, from_logits=True, reduction="sum"), [z, soft],
+                    second_order=True)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_bce_from_logits_second_derivative_is_sigma_prime(dtype):
+    z = mg.tensor([0.0, -1000.0, 1000.0, 2.0], dtype=dtype, requires_grad=True)
+    (g,) = mg.autograd.grad(binary_cross_entropy(z, [1.0, 0.0, 1.0, 0.5], from_logits=True, reduction="sum"), z,
+                            create_graph=True)
+    (h,) = mg.autograd.grad(g.sum(), z)
+    s = 1 / (1 + np.exp(-2.0))
+    np.testing.assert_allclose(h.numpy(), [0.25, 0.0, 0.0, s * (1 - s)], rtol=1e-6)
+    assert h.numpy()[0] == 0.25 and np.all(np.isfinite(h.numpy()))
+
+
+@pytest.mark.parametrize("bad", [1.5, -0.25, float("nan"), float("inf")])
+def test_bce_rejects_probabilities_outside_the_unit_interval(bad):
+    with pytest.raises(ValueError) as info:
+        binary_cross_entropy(f64([0.2, bad, 0.7]), [0.0, 1.0, 1.0])
+    message = str(info.value)
+    assert message.startswith("binary_cross_entropy: probabilities must lie in [0, 1], got ")
+    assert str(bad) in message and "from_logits=True" in message
+    # the same numbers are fine as logits
+    assert np.isfinite(binary_cross_entropy(f64([0.2, 1.5, -0.25]), [0.0, 1.0, 1.0], from_logits=True).item())
+
+
+@pytest.mark.parametrize("from_logits", [False, True])
+@pytest.mark.parametrize("bad", [2.0, -1.0, float("nan")])
+def test_bce_rejects_targets_outside_the_unit_interval(bad, from_logits):
+    with pytest.raises(ValueError, match=rf"binary_cross_entropy: targets must lie in \[0, 1\], got {bad}"):
+        binary_cross_entropy(f64([0.2, 0.4]), [bad, 1.0], from_logits=from_logits)
+    with pytest.raises(ValueError, match="targets must lie in"):
+        binary_cross_entropy(f64([0.2, 0.4]), mg.tensor([0.0, bad]), from_logits=from_logits)
+
+
+def test_bce_accepts_the_ends_of_the_unit_interval():
+    out = binary_cross_entropy(f64([0.0, 1.0, 0.5]), [0.0, 1.0, 0.5], reduction="none")
+    np.testing.assert_allclose(out.numpy()[:2], -np.log(1 - losses.EPSILON), rtol=1e-6)
+    assert out.numpy()[2] == pytest.approx(np.log(2))
+
+
 @given(shape=NONEMPTY_SHAPES, seed=seeds, reduction=reductions, zero_one=st.booleans())
 def test_hinge_matches_keras_formula_and_gradchecks(shape, seed, reduction, zero_one):
     rng = np.random.default_rng(seed)

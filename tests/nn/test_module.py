@@ -156,6 +156,86 @@ def test_load_state_dict_reports_problems_by_name_and_changes_nothing():
     np.testing.assert_array_equal(net.layers[1].b.numpy(), [7, 7, 7])
 
 
+def snapshot(net):
+    """Every parameter and buffer as raw bytes (bitwise comparison, NaN-safe)."""
+    return {n: (t.dtype, t.numpy().tobytes()) for n, t in list(net.named_parameters()) + list(net.named_buffers())}
+
+
+@pytest.mark.parametrize(
+    "bad, problem",
+    [
+        (np.array("a"), "dtype <U1 is not real numeric"),
+        (np.array(1 + 2j), "dtype complex128 is not real numeric"),
+        (np.array(None, dtype=object), "dtype object is not real numeric"),
+        (np.array(np.nan), "1 non-finite value(s)"),
+        (np.array(-np.inf, dtype=np.float32), "1 non-finite value(s)"),
+        (np.zeros(3), "checkpoint (3,) vs model ()"),
+        ([0.0], "expected an array or Tensor, got list"),
+        (3.0, "expected an array or Tensor, got float"),
+        ("weights", "expected an array or Tensor, got str"),
+    ],
+    ids=["string", "complex", "object", "nan", "inf", "shape", "list", "float", "str"],
+)
+def test_load_state_dict_with_a_bad_last_entry_changes_nothing(bad, problem):
+    net = Net()
+    for i, p in enumerate(net.parameters()):
+        p.data[...] = np.arange(p.data.size).reshape(p.shape) + 10.0 * i  # not the defaults
+    before = snapshot(net)
+    state = {k: v + 0.5 for k, v in net.state_dict().items()}  # every entry valid and different ...
+    last = list(state)[-1]
+    assert last == "head.calls"
+    state[last] = bad  # ... except the very last one
+    with pytest.raises(ValueError) as info:
+        net.load_state_dict(state)
+    assert f"{last}: {problem}" in str(info.value)
+    assert snapshot(net) == before  # bitwise: nothing was written before the bad entry was found
+    state[last] = np.array(4.0)
+    net.load_state_dict(state)
+    assert net.head.calls.item() == 4.0
+    np.testing.assert_array_equal(net.head.w.numpy(), np.arange(3) + 40.5)
+
+
+def test_load_state_dict_names_every_bad_key_at_once():
+    net = Net()
+    before = snapshot(net)
+    state = net.state_dict()
+    state["layers.0.w"] = np.array([1.0, np.nan, 2.0])
+    state["layers.1.b"] = np.array(["x", "y", "z"])
+    state["head.w"] = np.zeros((3, 1))
+    with pytest.raises(ValueError) as info:
+        net.load_state_dict(state)
+    message = str(info.value)
+    assert "layers.0.w: 1 non-finite value(s)" in message
+    assert "layers.1.b: dtype <U1 is not real numeric" in message
+    assert "head.w: checkpoint (3, 1) vs model (3,)" in message
+    assert snapshot(net) == before
+
+
+def test_load_state_dict_accepts_real_numeric_arrays_tensors_and_numpy_scalars():
+    net = Net()
+    state = net.state_dict()
+    state["layers.0.w"] = np.array([1, 2, 3], dtype=np.int32)  # cast to the parameter's dtype
+    state["layers.0.b"] = np.array([True, False, True])
+    state["layers.1.w"] = mg.tensor([4.0, 5.0, 6.0], dtype="float64")
+    state["layers.1.calls"] = np.float64(7.0)  # a NumPy scalar, as io.load returns 0-d entries
+    net.load_state_dict(state)
+    assert net.layers[0].w.dtype == np.float32
+    np.testing.assert_array_equal(net.layers[0].w.numpy(), [1, 2, 3])
+    np.testing.assert_array_equal(net.layers[0].b.numpy(), [1, 0, 1])
+    np.testing.assert_array_equal(net.layers[1].w.numpy(), [4, 5, 6])
+    assert net.layers[1].calls.item() == 7.0
+
+
+def test_load_state_dict_non_strict_skips_unexpected_entries_without_checking_them():
+    net = Net()
+    state = net.state_dict()
+    state["extra"] = np.array(["not", "a", "weight"])
+    missing, unexpected = net.load_state_dict(state, strict=False)
+    assert missing == [] and unexpected == ["extra"]
+    with pytest.raises(ValueError, match="unexpected keys: extra"):
+        net.load_state_dict(state)
+
+
 def test_regularization_loss_sums_terms_of_all_modules():
     class Penalized(Affine):
         def regularization_terms(self):

@@ -62,3 +62,42 @@ def test_where_method_keeps_self_where_condition_holds():
     x = mg.tensor([-1.0, 2.0, -3.0], requires_grad=True)
     out = x.where(x > 0, 0.0)
     np.testing.assert_array_equal(out.numpy(), [0, 2, 0])
+
+
+# --------------------------------------------------------------------------- second derivatives
+
+def hessian_vector(fn, *arrays):
+    """Second derivatives of (w · fn) wrt every input, the gradient built with create_graph=True."""
+    xs = [mg.tensor(a, dtype="float64", requires_grad=True) for a in arrays]
+    out = fn(*xs)
+    w = np.linspace(0.5, 1.5, out.data.size).reshape(out.shape)
+    grads = mg.autograd.grad((out * w).sum(), xs, create_graph=True)
+    total = sum((g * np.linspace(1.0, 2.0, g.data.size).reshape(g.shape)).sum() for g in grads)
+    assert total.requires_grad  # the gradients still depend on the inputs in the graph
+    return mg.autograd.grad(total, xs)
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda a, b: mg.where(a.data > b.data, a, b * 2.0),
+        lambda a, b: mg.maximum(a, b) * 3.0,
+        lambda a, b: mg.minimum(a, b),
+    ],
+    ids=["where", "maximum", "minimum"],
+)
+def test_selection_second_derivatives_are_exact_zeros_with_broadcasting(fn):
+    a = np.array([[-1.2, 0.3, 2.0], [0.7, -0.4, 1.5]])
+    b = np.array([0.1, -0.9, 1.0])  # broadcasts along the rows
+    ha, hb = hessian_vector(fn, a, b)
+    assert ha.shape == a.shape and hb.shape == b.shape
+    np.testing.assert_array_equal(ha.numpy(), np.zeros_like(a))
+    np.testing.assert_array_equal(hb.numpy(), np.zeros_like(b))
+    check_gradients(fn, [a, b], second_order=True)
+
+
+def test_where_second_derivative_with_one_constant_branch():
+    # leaky-ReLU-like: x where x > 0, else a constant, each gradient tied to x
+    (h,) = hessian_vector(lambda x: x.where(x > 0, -0.5) * x, np.array([-1.0, 2.0, 0.5]))
+    # d²(x²)/dx² = 2 where x > 0, else 0; times the weights w = (0.5, 1, 1.5), v = (1, 1.5, 2)
+    np.testing.assert_array_equal(h.numpy(), [0.0, 2.0 * 1.0 * 1.5, 2.0 * 1.5 * 2.0])
