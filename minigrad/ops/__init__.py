@@ -41,6 +41,7 @@ def _tables():
     """Two properties of the ops, one table each (read by Function.apply and backward)."""
     from minigrad.dtypes import FLOAT, PROMOTE
     from minigrad.ops import arithmetic, conversion, indexing, linalg, reduction, selection, shape, unary
+    from minigrad.ops.mask import MaskedGrad
     from minigrad.ops.softmax import LogSoftmax, LogSumExp, Softmax
 
     # Integer inputs: FLOAT ops compute on floats (e^3 is not an integer); PROMOTE ops
@@ -48,7 +49,7 @@ def _tables():
     float_ops = (
         arithmetic.Div, arithmetic.DivScalar, arithmetic.RDivScalar,
         unary.Exp, unary.Log, unary.Log1p, unary.Expm1, unary.Erf, unary.Sqrt, unary.Sin, unary.Cos,
-        unary.Tanh, unary.Sigmoid, reduction.Mean, LogSumExp, Softmax, LogSoftmax,
+        unary.Tanh, unary.Sigmoid, unary.Softplus, reduction.Mean, LogSumExp, Softmax, LogSoftmax,
     )
     promoting_ops = (
         arithmetic.Add, arithmetic.Sub, arithmetic.Mul, arithmetic.Pow, linalg.MatMul, linalg.Affine,
@@ -65,7 +66,7 @@ def _tables():
         arithmetic.Add, arithmetic.Sub, arithmetic.Neg, arithmetic.AddScalar, arithmetic.RSubScalar,
         arithmetic.MulScalar, arithmetic.DivScalar, reduction.Sum, reduction.Mean, shape.Reshape,
         shape.Transpose, shape.BroadcastTo, indexing.GetItem, indexing.ScatterAdd, indexing.Concat,
-        indexing.Stack, conversion.AsType, conversion.ToDevice,
+        indexing.Stack, conversion.AsType, conversion.ToDevice, MaskedGrad,
     )
     for op in shape_only:
         op.needs_inputs = False
