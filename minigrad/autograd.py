@@ -373,7 +373,7 @@ def backward_steps(roots, grads, parents, vjp):
 
 # --------------------------------------------------------------------------- tensors
 
-def _grad_parents(node):
+def tensor_parents(node):
     """The parents of a tensor that take part in backward (those requiring grad)."""
     ctx = node._ctx
     if ctx is None:
@@ -402,7 +402,7 @@ def tensor_vjp(node, g):
 def _tensor_steps(roots, seeds, retain_graph, create_graph):
     """Tensor backward steps, freeing each node's saved values unless ``retain_graph``."""
     with set_grad_enabled(create_graph):
-        for step in backward_steps(roots, seeds, _grad_parents, tensor_vjp):
+        for step in backward_steps(roots, seeds, tensor_parents, tensor_vjp):
             yield step
             if not retain_graph and step[0]._ctx is not None:
                 step[0]._ctx.release()

@@ -206,7 +206,7 @@ class Value:
         ``zero_grad`` does). Every computed node's ``.grad`` is recomputed on each
         call, so it always holds d(self)/d(node) for this pass.
         """
-        for node, g, _, _ in backward_steps([self], [1.0], _parents, _local_products):
+        for node, g, _, _ in backward_steps([self], [1.0], value_parents, value_vjp):
             if node._parents:
                 node.grad = g
             else:
@@ -216,10 +216,11 @@ class Value:
         return f"Value(data={self.data}, grad={self.grad})"
 
 
-def _parents(node):
+def value_parents(node):
+    """The nodes a Value was computed from (what the backward driver follows)."""
     return node._parents
 
 
-def _local_products(node, g):
-    """What a Value sends each parent: local derivative × g (a leaf sends nothing)."""
+def value_vjp(node, g):
+    """A Value's backward step: it sends each parent local derivative × g (a leaf sends nothing)."""
     return node._parents, [local * g for local in node._local]

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from minigrad.autograd import no_grad
+from minigrad.autograd import backward_steps, no_grad, tensor_parents, tensor_vjp
+from minigrad.scalar import value_parents, value_vjp
 from minigrad.backend import array_module
 from minigrad.tensor import Tensor
 from viz.graph import _draw, _Graph, _host, render_bytes
@@ -46,8 +47,9 @@ def backprop_frames(root, rankdir="LR"):
     * the caption (graph attribute ``label``) reads
       "Step k/N: node 'c' (op '*'): dL/dc = …; sends …".
 
-    After the last frame every gradient equals what ``backward()`` computes. The
-    gradients are computed here, in a dictionary: no ``.grad`` is read or changed.
+    The steps come from :func:`minigrad.autograd.backward_steps`, the very driver
+    that ``backward()`` runs, so after the last frame every gradient equals what
+    ``backward()`` computes. No ``.grad`` is read or changed.
 
     A non-scalar ``Tensor`` root starts from a gradient of ones (the gradient of
     ``root.sum()``). Tensor contributions come from each op's own backward, so
@@ -58,53 +60,66 @@ def backprop_frames(root, rankdir="LR"):
     """
     graph = _Graph(root, who="backprop_frames")
     n = len(graph.nodes)
-    steps = [i for i in reversed(range(n)) if graph.parents[i]]
+    index = {id(node): i for i, node in enumerate(graph.nodes)}
     if graph.is_tensor:
-        _check_not_released(graph, steps)
+        _check_not_released(graph)
+    # The backward driver itself, as backward() runs it (without freeing the graph
+    # and without writing any .grad): every frame shows a step it really takes.
+    with no_grad():
+        steps = [(index[id(node)], g, contributions)
+                 for node, g, _, contributions in _steps(root, graph.is_tensor)]
+    steps = [(v, g, contributions) for v, g, contributions in steps if graph.parents[v]]
     total = len(steps)
     rootname = graph.name(graph.root_index)
 
-    grads = {graph.root_index: _seed(root, graph.is_tensor)}
+    grads = {graph.root_index: _value(steps[0][1] if steps else _seed(root, graph.is_tensor), graph.is_tensor)}
     received = [0] * n  # consumers that have sent their share
     frames = [_frame(graph, grads, received, None, {}, rankdir,
                      f"Step 0/{total}: forward pass done; backpropagation starts at the output "
                      f"'{rootname}' with dL/d{rootname} = 1 (L is '{rootname}')")]
-    for k, v in enumerate(steps, 1):
+    for k, (v, g, contributions) in enumerate(steps, 1):
         node = graph.nodes[v]
         name = graph.name(v)
-        g = grads.get(v)
+        g = _value(g, graph.is_tensor)
         labels, sends = {}, []
-        if g is None:
-            sends.append("nothing (it received no gradient)")
-        elif graph.is_tensor:
-            with no_grad():
-                contributions = node._ctx.backward(Tensor._from_op(g, None))
-            for j, (p, c) in enumerate(zip(graph.parents[v], contributions)):
-                if c is None or not graph.nodes[p].requires_grad:
-                    continue
+        for j, (p, c) in enumerate(zip(graph.parents[v], contributions)):
+            if c is None or (graph.is_tensor and not graph.nodes[p].requires_grad):
+                continue
+            if graph.is_tensor:
                 c = c.data  # kept on the graph's device; copied to the host only to print
                 labels[(v, j)] = f"sends norm {_norm(_host(c)):.4g}\\n{tuple(c.shape)}"
                 sends.append(f"{_tensor_text(_host(c))} to '{graph.name(p)}'")
-                grads[p] = c if p not in grads else grads[p] + c
-        else:
-            for j, (p, local) in enumerate(zip(graph.parents[v], node.local_grads)):
-                c = local * g
+            else:
+                local = node.local_grads[j]
                 labels[(v, j)] = f"local {local:.4f}\\nsends {c:.4f}"
                 sends.append(f"{local:.4f} × {g:.4f} = {c:.4f} to '{graph.name(p)}'")
-                grads[p] = grads.get(p, 0.0) + c
+            grads[p] = c if p not in grads else grads[p] + c
         for p in dict.fromkeys(graph.parents[v]):
             received[p] += 1
-        grad_text = "no gradient" if g is None else (_tensor_text(_host(g)) if graph.is_tensor else f"{g:.4f}")
+        grad_text = _tensor_text(_host(g)) if graph.is_tensor else f"{g:.4f}"
         caption = (f"Step {k}/{total}: node '{name}' (op '{node.op}'): dL/d{name} = {grad_text}; "
                    f"sends {'; '.join(sends) or 'nothing'}")
         frames.append(_frame(graph, grads, received, v, labels, rankdir, caption))
     return frames
 
 
-def _check_not_released(graph, steps):
-    for v in steps:
-        ctx = graph.nodes[v]._ctx
-        if ctx.released:
+def _steps(root, is_tensor):
+    """The backward steps from ``root``: the shared driver with each engine's local rule."""
+    if is_tensor:
+        seed = Tensor._from_op(_seed(root, True), None)
+        return backward_steps([root], [seed], tensor_parents, tensor_vjp)
+    return backward_steps([root], [1.0], value_parents, value_vjp)
+
+
+def _value(g, is_tensor):
+    """A gradient as the frames keep it: an array for tensors, a float for Values."""
+    return g.data if is_tensor and isinstance(g, Tensor) else g
+
+
+def _check_not_released(graph):
+    for v, node in enumerate(graph.nodes):
+        ctx = node._ctx
+        if ctx is not None and ctx.released:
             raise RuntimeError(
                 f"backprop_frames: the graph was freed by an earlier backward() (op '{ctx.name}' of node "
                 f"'{graph.name(v)}' no longer holds the values its backward needs). Run the forward pass "
