@@ -403,7 +403,8 @@ class Tensor:
         old = Tensor._from_op(self.data.copy(), self._ctx)
         if old._ctx is not None and old._ctx.saves_output:
             old._ctx._out = weakref.ref(old)
-        result = op(old, *args)
+        # ``y *= y`` multiplies by the old y: the operand must not be the re-recorded self.
+        result = op(old, *(old if a is self else a for a in args))
         self._write(name, result.data)
         ctx = result._ctx
         self._ctx, self.requires_grad = ctx, True
@@ -425,6 +426,12 @@ class Tensor:
                 "store floats in an integer tensor (use the out-of-place op, or convert with .float() first)"
             )
         self.data[...] = values
+        self._mark_changed()
+
+    def _mark_changed(self):
+        """Record that ``self.data`` was changed in place (by an in-place op, an optimizer
+        step, an initializer, ``load_state_dict``): bump the version counter, so a graph
+        that saved the old values refuses to backpropagate through them."""
         Function._clock += 1
         self._changed_at = Function._clock
         self._version += 1

@@ -252,3 +252,98 @@ def test_leaf_gradients_never_share_memory_with_retained_or_seed_gradients():
     leaf.backward(user_grad)
     leaf.grad.data *= 0
     assert user_grad.tolist() == [2.0, 3.0]
+
+
+# --------------------------------------------------------------------------- grad mode per thread
+
+def test_no_grad_in_one_thread_does_not_switch_recording_off_in_another():
+    import threading
+
+    inside, release = threading.Event(), threading.Event()
+    seen = {}
+
+    def evaluate():
+        with mg.no_grad():
+            inside.set()
+            release.wait(5)
+            seen["worker"] = mg.is_grad_enabled()
+
+    worker = threading.Thread(target=evaluate)
+    worker.start()
+    assert inside.wait(5)
+    x = mg.tensor([1.0], requires_grad=True)
+    y = x * 2.0                      # recorded here while the worker is inside no_grad
+    seen["main"] = mg.is_grad_enabled()
+    release.set()
+    worker.join(5)
+    assert seen == {"worker": False, "main": True}
+    assert y.requires_grad
+
+
+def test_overlapping_and_reused_grad_mode_blocks_restore_their_own_state():
+    outer = mg.no_grad()
+    with outer:
+        with mg.enable_grad():
+            assert mg.is_grad_enabled()
+        assert not mg.is_grad_enabled()
+    assert mg.is_grad_enabled()
+
+    @mg.no_grad()
+    def recursive(n):
+        assert not mg.is_grad_enabled()
+        return 0 if n == 0 else recursive(n - 1) + 1
+
+    assert recursive(3) == 3
+    assert mg.is_grad_enabled()
+    with mg.set_grad_enabled(False):
+        assert not mg.is_grad_enabled()
+    assert mg.is_grad_enabled()
+
+
+def test_module_scope_is_per_thread():
+    import threading
+
+    from minigrad.autograd import current_scope, scope
+
+    seen = []
+    with scope("layers.0"):
+        t = threading.Thread(target=lambda: seen.append(current_scope()))
+        t.start()
+        t.join(5)
+        assert current_scope() == "layers.0"
+    assert seen == [""]
+
+
+# --------------------------------------------------------------------------- the one driver
+
+def test_backward_steps_yield_each_node_once_in_reverse_topological_order():
+    from minigrad.autograd import backward_steps, tensor_parents, tensor_vjp
+
+    x = mg.tensor([1.0, 2.0], dtype="float64", requires_grad=True)
+    a = x * 3.0
+    y = (a + a).sum()
+    seed = mg.tensor(1.0, dtype="float64")
+    with mg.no_grad():
+        steps = list(backward_steps([y], [seed], tensor_parents, tensor_vjp))
+    assert [node.op for node, *_ in steps] == ["sum", "add", "mul", ""]
+    node, g, parents, contributions = steps[1]
+    assert parents == (a, a) and len(contributions) == 2
+    np.testing.assert_array_equal(steps[-1][1].numpy(), [6.0, 6.0])  # x's complete gradient
+
+
+def test_integer_inputs_give_float32_results_never_truncated():
+    i = mg.tensor([0, 1, 3])
+    for result, expected in [
+        (i.sigmoid(), 1 / (1 + np.exp(-np.array([0.0, 1.0, 3.0])))),
+        (i.exp(), np.exp([0.0, 1.0, 3.0])),
+        (i / 2, [0.0, 0.5, 1.5]),
+        (i * 0.5, [0.0, 0.5, 1.5]),
+        (i ** 0.5, np.sqrt([0.0, 1.0, 3.0])),
+        (i.mean(), 4 / 3),
+        (i.softmax(), np.exp([0.0, 1.0, 3.0]) / np.exp([0.0, 1.0, 3.0]).sum()),
+        (i + mg.tensor([0.5]), [0.5, 1.5, 3.5]),
+        (mg.nn.functional.silu(i), np.array([0.0, 1.0, 3.0]) / (1 + np.exp(-np.array([0.0, 1.0, 3.0])))),
+    ]:
+        assert result.dtype == np.float32
+        np.testing.assert_allclose(result.numpy(), expected, rtol=1e-6)
+    assert (i + 1).dtype == np.int64 and (i * 2).tolist() == [0, 2, 6] and i.sum().dtype == np.int64

@@ -163,3 +163,14 @@ def test_clear_errors_for_bad_input():
         Value(-2.0) ** 0.5
     with pytest.raises(TypeError, match="exponent"):
         Value(2.0) ** "x"
+
+
+def test_backward_twice_accumulates_into_inputs_and_recomputes_intermediates():
+    a, b = Value(2.0), Value(-3.0)
+    c = a * b
+    d = c + a
+    d.backward()
+    assert (a.grad, b.grad, c.grad, d.grad) == (-2.0, 2.0, 1.0, 1.0)
+    d.backward()
+    # inputs accumulate like PyTorch leaves; every computed node holds this pass's derivative
+    assert (a.grad, b.grad, c.grad, d.grad) == (-4.0, 4.0, 1.0, 1.0)

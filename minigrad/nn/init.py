@@ -435,8 +435,10 @@ def _in_place(init):
         with no_grad():
             if getattr(tensor.data, "flags", None) is not None and tensor.data.flags.writeable:
                 tensor.data[...] = values
+                tensor._mark_changed()
             else:
                 tensor.data = values
+                tensor._mark_changed()
         return tensor
 
     fill_.__name__ = fill_.__qualname__ = name + "_"

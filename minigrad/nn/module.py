@@ -316,6 +316,7 @@ class Module:
         for k, value in given.items():
             t = targets[k]
             t.data[...] = to_device(value.astype(t.dtype, copy=False), t.device)
+            t._mark_changed()
         return missing, unexpected
 
     # ------------------------------------------------------------------ display

@@ -145,6 +145,7 @@ class Optimizer:
                 if state is None:
                     state = self.state[p] = self._init_state(p.data, group)
                 self._update(p.data, grad, state, group)
+                p._mark_changed()  # an in-place change like p -= lr * g: bump p's version
         return loss
 
     def _init_state(self, param, group):

@@ -486,6 +486,7 @@ class Newton(Optimizer):
             for p in group["params"]:
                 n = p.data.size
                 p.data -= (group["lr"] * delta[offset:offset + n]).reshape(p.shape).astype(p.dtype)
+                p._mark_changed()
                 offset += n
         return loss
 
