@@ -33,13 +33,15 @@ and ``grad``.
 from __future__ import annotations
 
 import contextlib
+import functools
+import operator
 import threading
 import weakref
 
 import numpy as np
 
 from minigrad import backend
-from minigrad.dtypes import SAME, promote
+from minigrad.dtypes import SAME, float32 as _FLOAT32, float64 as _FLOAT64, promote
 
 __all__ = [
     "Function",
@@ -199,6 +201,27 @@ def current_scope() -> str:
 
 # --------------------------------------------------------------------------- Function
 
+class _Clock:
+    """Counts in-place changes of tensors: a node born at time t must not read a tensor
+    changed after t (see ``Tensor._version`` and :func:`_check_unchanged`). A module-level
+    object rather than a class attribute: changing a class attribute would flush
+    Python's attribute caches for every op class at each optimizer step."""
+
+    __slots__ = ("now",)
+
+    def __init__(self):
+        self.now = 0
+
+    def tick(self):
+        self.now += 1
+        return self.now
+
+
+clock = _Clock()
+_ndarray = np.ndarray
+_data_of = operator.attrgetter("data")
+
+
 class Function:
     """One application of a differentiable op: the node that created a Tensor.
 
@@ -252,9 +275,6 @@ class Function:
     saves_output = False
     needs_inputs = True
     dtype_rule = SAME
-    # Bumped by every in-place change of a tensor: a node born at clock t must not
-    # read a tensor changed after t (see Tensor._version and _check_unchanged).
-    _clock = 0
     # inputs: the parent tensors; everything an op saves lives in __dict__ and is
     # dropped by release() once backward has used it.
     __slots__ = ("inputs", "released", "_out", "_born", "__dict__")
@@ -262,30 +282,34 @@ class Function:
     @classmethod
     def apply(cls, *inputs, **params):
         fn = cls.__new__(cls)
-        arrays = [t.data for t in inputs]
+        arrays = list(map(_data_of, inputs))  # no comprehension frame: this runs for every op
         if cls.dtype_rule is not SAME:
-            arrays = promote(arrays, cls.dtype_rule)
+            # Nothing to do when every input has one floating dtype (the common case,
+            # tested by identity: NumPy's dtypes are singletons).
+            first = arrays[0].dtype
+            for a in arrays:
+                if a.dtype is not first or (first is not _FLOAT32 and first is not _FLOAT64):
+                    arrays = promote(arrays, cls.dtype_rule)
+                    break
         try:
             out = fn.forward(*arrays, **params)
         except (ValueError, IndexError, TypeError) as exc:
             shapes = ", ".join(str(t.shape) for t in inputs)
             raise type(exc)(f"{cls.name}: {exc} (input shapes: {shapes})") from None
-        if out.__class__ is not np.ndarray and isinstance(out, np.generic):
+        if out.__class__ is not _ndarray and isinstance(out, np.generic):
             out = np.asarray(out)  # NumPy reductions return scalars; keep arrays
-        # The result is a plain Tensor whatever the inputs' class (a Parameter's
-        # product is not a Parameter): every tensor offers the same constructor.
-        make = inputs[0]._make
+        # Tensors build their own results (so this module needs no import of them).
         if _state.grad_enabled:
             for t in inputs:
                 if t.requires_grad:
                     fn.inputs = inputs
                     fn.released = False
-                    fn._born = Function._clock
-                    result = make(out, fn)
+                    fn._born = clock.now
+                    result = t._from_op(out, fn)
                     if cls.saves_output:
                         fn._out = weakref.ref(result)
                     return result
-        return make(out, None)
+        return inputs[0]._from_op(out, None)
 
     def forward(self, *arrays, **params):  # pragma: no cover - abstract
         raise NotImplementedError(f"{type(self).__name__}.forward")
@@ -358,8 +382,9 @@ def backward_steps(roots, grads, parents, vjp):
     for r, g in zip(roots, grads):
         key = id(r)
         pending[key] = pending[key] + g if key in pending else g
+    take, peek = pending.pop, pending.get
     for node in reversed(order):
-        g = pending.pop(id(node), None)
+        g = take(id(node), None)
         if g is None:
             continue
         node_parents, contributions = vjp(node, g)
@@ -367,7 +392,7 @@ def backward_steps(roots, grads, parents, vjp):
         for parent, c in zip(node_parents, contributions):
             if c is not None:
                 key = id(parent)
-                prev = pending.get(key)
+                prev = peek(key)
                 pending[key] = c if prev is None else prev + c
 
 
@@ -381,8 +406,12 @@ def tensor_parents(node):
     return [p for p in ctx.inputs if p.requires_grad]
 
 
-def tensor_vjp(node, g):
-    """A tensor's step: its Function's backward (after checking the graph is intact)."""
+def tensor_vjp(node, g, free=False):
+    """A tensor's step: its Function's backward (after checking the graph is intact).
+
+    With ``free=True`` the node's saved values are released right after (backward
+    without ``retain_graph``): a second pass through it is then an error.
+    """
     ctx = node._ctx
     if ctx is None:
         return (), ()
@@ -392,20 +421,22 @@ def tensor_vjp(node, g):
             "freed after the first backward. Pass retain_graph=True to the first "
             "backward() call if you need to backpropagate through the graph again."
         )
-    if Function._clock > ctx._born:  # something was changed in place since this node ran
+    if clock.now > ctx._born:  # something was changed in place since this node ran
         _check_unchanged(ctx)
     # Contributions to inputs that do not require grad are dropped by the consumer
     # (such inputs are never visited: they are not in the traversal order).
-    return ctx.inputs, ctx.backward(g)
+    grads = ctx.backward(g)
+    if free:
+        ctx.release()
+    return ctx.inputs, grads
 
 
-def _tensor_steps(roots, seeds, retain_graph, create_graph):
-    """Tensor backward steps, freeing each node's saved values unless ``retain_graph``."""
-    with set_grad_enabled(create_graph):
-        for step in backward_steps(roots, seeds, tensor_parents, tensor_vjp):
-            yield step
-            if not retain_graph and step[0]._ctx is not None:
-                step[0]._ctx.release()
+_tensor_vjp_and_free = functools.partial(tensor_vjp, free=True)
+
+
+def _tensor_steps(roots, seeds, retain_graph):
+    """The backward steps of a tensor graph (to be run under the wanted grad mode)."""
+    return backward_steps(roots, seeds, tensor_parents, tensor_vjp if retain_graph else _tensor_vjp_and_free)
 
 
 def _seed_gradient(root, grad):
@@ -417,9 +448,9 @@ def _seed_gradient(root, grad):
                 "gradient of 1 exists only for single-element outputs (reduce first, e.g. "
                 "loss.sum() or loss.mean())"
             )
-        return root._make(backend.module_of(root.data).ones_like(root.data), None)
+        return root._from_op(backend.module_of(root.data).ones_like(root.data), None)
     if not hasattr(grad, "_ctx"):  # a number, list or array
-        grad = root._make(backend.to_device(np.asarray(grad, dtype=root.dtype), root.device), None)
+        grad = root._from_op(backend.to_device(np.asarray(grad, dtype=root.dtype), root.device), None)
     if grad.shape != root.shape:
         raise ValueError(f"backward(): grad has shape {grad.shape} but the tensor has shape {root.shape}")
     return grad
@@ -446,12 +477,13 @@ def backward(root, grad=None, retain_graph=None, create_graph=False):
     # intermediate gradients, and every leaf gradient assigned below.
     handed = {id(seed.data)}
     leaves = []
-    for node, g, _, _ in _tensor_steps([root], [seed], retain_graph, create_graph):
-        if node._ctx is None:
-            leaves.append((node, g))
-        elif node._retains_grad:
-            node.grad = g if create_graph else g.detach()
-            handed.add(id(g.data))
+    with set_grad_enabled(create_graph):
+        for node, g, _, _ in _tensor_steps([root], [seed], retain_graph):
+            if node._ctx is None:
+                leaves.append((node, g))
+            elif node._retains_grad:
+                node.grad = g if create_graph else g.detach()
+                handed.add(id(g.data))
     for leaf, g in leaves:
         if g.dtype != leaf.dtype:  # e.g. a float32 weight used in a float64 expression
             g = g.astype(leaf.dtype)
@@ -499,9 +531,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     seeds = [_seed_gradient(o, g) for o, g in zip(outputs, grad_outputs)]
     wanted = {id(x) for x in inputs}
     found = {}
-    for node, g, _, _ in _tensor_steps(outputs, seeds, retain_graph, create_graph):
-        if id(node) in wanted:
-            found[id(node)] = g
+    with set_grad_enabled(create_graph):
+        for node, g, _, _ in _tensor_steps(outputs, seeds, retain_graph):
+            if id(node) in wanted:
+                found[id(node)] = g
     result = []
     for i, x in enumerate(inputs):
         g = found.get(id(x))

@@ -31,7 +31,7 @@ import weakref
 import numpy as np
 
 from minigrad import backend
-from minigrad.autograd import Function, _state, no_grad
+from minigrad.autograd import _state, clock, no_grad
 from minigrad.autograd import backward as _backward
 from minigrad.dtypes import DEFAULT_DTYPE, FLOAT_DTYPES, bool_, float32, float64, int64, resolve_dtype
 
@@ -100,10 +100,14 @@ class Tensor:
         if requires_grad:
             self.requires_grad_(True)
 
-    @classmethod
-    def _from_op(cls, data, ctx):
-        """Wrap an op's result array without copying (``ctx`` None: no graph)."""
-        t = cls.__new__(cls)
+    @staticmethod
+    def _from_op(data, ctx):
+        """Wrap an op's result array without copying (``ctx`` None: no graph).
+
+        Always a plain Tensor, whatever class it is called on (a Parameter's product
+        is not a Parameter): ``Function.apply`` calls it on its first input.
+        """
+        t = _new_tensor(Tensor)
         t.data = data
         t.grad = None
         t._ctx = ctx
@@ -410,7 +414,7 @@ class Tensor:
         self._ctx, self.requires_grad = ctx, True
         if ctx.saves_output:
             ctx._out = weakref.ref(self)
-        self._rebased_at = Function._clock
+        self._rebased_at = clock.now
         return self
 
     def _write(self, name, values):
@@ -432,8 +436,7 @@ class Tensor:
         """Record that ``self.data`` was changed in place (by an in-place op, an optimizer
         step, an initializer, ``load_state_dict``): bump the version counter, so a graph
         that saved the old values refuses to backpropagate through them."""
-        Function._clock += 1
-        self._changed_at = Function._clock
+        self._changed_at = clock.tick()
         self._version += 1
 
     def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
@@ -637,8 +640,6 @@ _UFUNC_OPS = {
     np.greater_equal: "greater_equal", np.equal: "equal", np.not_equal: "not_equal",
 }
 
-# What Function.apply calls to wrap a result: always a plain Tensor (a Parameter's
-# product is not a Parameter), whatever subclass the inputs are.
-Tensor._make = staticmethod(Tensor._from_op)
+_new_tensor = object.__new__
 
 from minigrad import ops as _ops  # noqa: E402  (the ops need Tensor defined first)

@@ -220,7 +220,7 @@ def tanh(x):
 
     Seed 001, "Hidden layers activation functions"; seed 003, "Activations in the hidden layers".
     """
-    return _floating(x).tanh()
+    return as_tensor(x).tanh()  # the op itself computes integers as floats
 
 
 def softsign(x):

@@ -79,7 +79,7 @@ class Affine(Function):
         x, W = self.inputs[0], self.inputs[1]
         n_out, n_in = W.shape
         flat_g = g if g.ndim == 2 else g.reshape(-1, n_out)
-        gx = (g @ W) if x.requires_grad else None
+        gx = MatMul.apply(g, W) if x.requires_grad else None
         gW = WeightGrad.apply(flat_g, x if x.ndim == 2 else x.reshape(-1, n_in)) if W.requires_grad else None
         if len(self.inputs) == 2:
             return gx, gW
