@@ -447,33 +447,55 @@ def batch_norm_forward_numpy(x, gamma, beta, eps):
     return y.reshape(x.shape), mean, var, inv_std, xhat.reshape(x.shape)
 
 
-def batch_norm_backward(dy, xhat, inv_std, gamma):
-    """BatchNorm's backward from the saved x̂ and inv_std, with n values per channel:
+def batch_norm_backward(dy, xhat, inv_std, gamma, out=None):
+    """BatchNorm's backward from the saved x̂ and inv_std, with n values per channel
+    (Ioffe & Szegedy, 2015, §3):
 
         dβ = Σ dy,   dγ = Σ dy·x̂,   dx̂ = γ·dy,
         dx = inv_std/n · (n·dx̂ − Σ dx̂ − x̂·Σ dx̂·x̂)
 
     (sums over every axis but 1). Returns ``dx, dgamma, dbeta``.
+
+    ``out``: optionally one flat array of dy.size + 2·C elements, of the dtype the
+    inputs promote to, that receives dx, dγ and dβ one after the other (the returned
+    arrays are then views of it), so that the three can leave as one op's output
+    without a copy.
     """
     nb = _kernels("batch_norm", dy, xhat) if dy.ndim in (2, 3) and dy.size else None
     c = dy.shape[1] if nb is not None else 0
-    if nb is None or not all(_plain(a, dy.dtype) and a.shape == (c,) for a in (inv_std, gamma)):
-        return batch_norm_backward_numpy(dy, xhat, inv_std, gamma)
+    if (nb is None or not all(_plain(a, dy.dtype) and a.shape == (c,) for a in (inv_std, gamma))
+            or (out is not None and not _plain(out, dy.dtype))):
+        return batch_norm_backward_numpy(dy, xhat, inv_std, gamma, out)
     dy3 = _as_ncl(dy)
-    dx = np.empty_like(dy3)
-    dgamma, dbeta = np.empty(c, dtype=dy.dtype), np.empty(c, dtype=dy.dtype)
+    if out is None:
+        dx, dgamma, dbeta = np.empty_like(dy3), np.empty(c, dtype=dy.dtype), np.empty(c, dtype=dy.dtype)
+    else:
+        dx, dgamma, dbeta = _split_packed(out, dy3.shape)
     _pick(nb, dy.size).batch_norm_backward(dy3, _as_ncl(xhat), inv_std, gamma, dx, dgamma, dbeta)
     return dx.reshape(dy.shape), dgamma, dbeta
 
 
-def batch_norm_backward_numpy(dy, xhat, inv_std, gamma):
+def batch_norm_backward_numpy(dy, xhat, inv_std, gamma, out=None):
+    xp = module_of(dy)
     dy3, xhat3 = _as_ncl(dy), _as_ncl(xhat)
     n = dy3.shape[0] * dy3.shape[2]
+    dx, dgamma, dbeta = (None,) * 3 if out is None else _split_packed(out, dy3.shape)
     dxhat = dy3 * gamma[:, None]
     sum_dxhat = dxhat.sum(axis=(0, 2))
     sum_dxhat_xhat = (dxhat * xhat3).sum(axis=(0, 2))
-    dx = (inv_std / n)[:, None] * (n * dxhat - sum_dxhat[:, None] - xhat3 * sum_dxhat_xhat[:, None])
-    return dx.reshape(dy.shape), (dy3 * xhat3).sum(axis=(0, 2)), dy3.sum(axis=(0, 2))
+    dx = xp.multiply((inv_std / n)[:, None], n * dxhat - sum_dxhat[:, None] - xhat3 * sum_dxhat_xhat[:, None],
+                     out=dx)
+    dgamma = xp.sum(dy3 * xhat3, axis=(0, 2), out=dgamma)
+    dbeta = xp.sum(dy3, axis=(0, 2), out=dbeta)
+    return dx.reshape(dy.shape), dgamma, dbeta
+
+
+def _split_packed(out, shape3):
+    """Views (dx (N, C, L), dγ (C,), dβ (C,)) of one flat array laid out [dx.ravel(), dγ, dβ]."""
+    size, c = shape3[0] * shape3[1] * shape3[2], shape3[1]
+    if out.shape != (size + 2 * c,):
+        raise ValueError(f"batch_norm_backward: out must have shape ({size + 2 * c},), got {out.shape}")
+    return out[:size].reshape(shape3), out[size:size + c], out[size + c:]
 
 
 def _as_ncl(x):

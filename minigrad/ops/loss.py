@@ -2,26 +2,30 @@
 
 Composed from elementary ops, mean squared error and softmax cross-entropy cost
 about ten ops forward and backward; fused, one op each way, with their classic
-closed-form gradients (seed 003, "Funciones de coste"):
+closed-form gradients (Goodfellow, Bengio & Courville, "Deep Learning", 2016,
+§6.2.2; Bishop, "Pattern Recognition and Machine Learning", 2006, §4.3.4):
 
-* squared error, mean over the N elements:  dL/dŷ = 2(ŷ − y)/N
-* softmax cross-entropy of class indices t:   dL/dz = softmax(z) − onehot(t)
-  (with label smoothing ε the target is (1 − ε)·onehot + ε/C), divided by N
+* squared error, mean over the N elements:  dL/dx = 2(x − t)/N
+* softmax cross-entropy of class indices t:   dL/dz = softmax(z) − y,  y = onehot(t)
+  (with label smoothing ε, y = (1 − ε)·onehot + ε/C, Szegedy et al. 2016,
+  "Rethinking the Inception Architecture for Computer Vision", §7), divided by N
   for the mean
 
-The backward passes are written in Tensor ops like every other op. When the
-backward pass is itself being recorded (``create_graph=True``) they recompute
-softmax / the difference from the input tensors so that second derivatives are
-exact; otherwise they reuse the arrays kept from the forward pass (softmax
-cross-entropy then runs as one kernel each way, :mod:`minigrad.backend.kernels`).
+Each backward pass is itself one op (:class:`SquaredErrorBackward`,
+:class:`SoftmaxCrossEntropyBackward`): its forward computes the gradient above on
+arrays (softmax cross-entropy as one kernel, :mod:`minigrad.backend.kernels`,
+from the probabilities kept by the forward pass), and its own backward -- the
+derivative of that gradient with respect to the upstream gradient and the
+inputs -- is written in Tensor ops, so gradients of gradients are exact and can
+be differentiated again. There is one formula for each order, whatever the grad mode.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from minigrad.autograd import _state
 from minigrad.backend import kernels
+from minigrad.backend.device import module_of
 from minigrad.ops.function import Function
 from minigrad.tensor import Tensor
 
@@ -33,7 +37,7 @@ def _constant(array):
 
 
 class SquaredError(Function):
-    """L = Σ (x − t)² (reduction "sum") or its mean over all elements ("mean")."""
+    """L = Σ (x − t)² (reduction "sum") or its mean over all N elements ("mean")."""
 
     name = "mse"
 
@@ -46,9 +50,32 @@ class SquaredError(Function):
 
     def backward(self, g):
         x, t = self.inputs
-        d = x - t if _state.grad_enabled else _constant(self.diff)
-        gx = d * (g * self.scale)
+        gx = SquaredErrorBackward.apply(g, x, t, diff=self.diff, scale=self.scale)
         return (gx if x.requires_grad else None, -gx if t.requires_grad else None)
+
+
+class SquaredErrorBackward(Function):
+    """dL/dx = s·g·(x − t) for L = Σ(x − t)² (s = 2) or its mean (s = 2/N), as one op.
+
+    (dL/dt is its negative; Goodfellow et al. 2016, §6.2.2.1.) The forward reuses the
+    difference x − t kept by :class:`SquaredError`. Backward, for an upstream gradient
+    G of the result (the map is bilinear in g and x − t)::
+
+        ∂/∂g = s·Σ G·(x − t),   ∂/∂x = s·g·G,   ∂/∂t = −s·g·G
+    """
+
+    name = "mse_backward"
+
+    def forward(self, g, x, t, diff, scale):
+        self.scale = scale
+        return diff * (g * scale)
+
+    def backward(self, gg):
+        g, x, t = self.inputs
+        s = self.scale
+        dg = ((x - t) * gg).sum() * s if g.requires_grad else None
+        dx = gg * g * s if (x.requires_grad or t.requires_grad) else None
+        return dg, dx if x.requires_grad else None, -dx if t.requires_grad else None
 
 
 class SoftmaxCrossEntropy(Function):
@@ -66,25 +93,70 @@ class SoftmaxCrossEntropy(Function):
             return np.asarray(loss.sum(), dtype=z.dtype)
         return loss.astype(z.dtype, copy=False)
 
-    def target(self, like):
-        """(1 − ε)·onehot + ε/C as an array."""
-        n, c = like.shape
-        y = np.full((n, c), self.smoothing / c, dtype=like.dtype)
-        y[np.arange(n), self.indices] += 1.0 - self.smoothing
-        return y
-
     def backward(self, g):
         (z,) = self.inputs
-        if not _state.grad_enabled:  # (probs − target) · scale from the saved probabilities, in one pass
-            scale = g.data * (1.0 / z.shape[0]) if self.reduction == "mean" else g.data  # per row for "none"
-            return (_constant(kernels.softmax_cross_entropy_backward(self.probs, self.indices, self.smoothing,
-                                                                     scale)),)
-        delta = z.softmax(axis=1) - _constant(self.target(self.probs))
+        return (SoftmaxCrossEntropyBackward.apply(g, z, probs=self.probs, indices=self.indices,
+                                                  smoothing=self.smoothing, reduction=self.reduction),)
+
+
+class SoftmaxCrossEntropyBackward(Function):
+    """dL/dz = (p − y)·s for p = softmax(z), as one op (itself differentiable).
+
+    (Bishop 2006, §4.3.4, eq. 4.109 for the gradient and eq. 4.106 for the softmax
+    Jacobian; Goodfellow et al. 2016, §6.2.2.3.)
+
+    The upstream gradient g is a number for reduction "mean" (s = g/N) or "sum"
+    (s = g), or one value per row for "none" (sᵢ = gᵢ); y = (1 − ε)·onehot(t) + ε/C.
+    The forward is one kernel over the probabilities kept by the forward pass.
+
+    Backward, for an upstream gradient G (N, C) of dL/dz: p depends on z through
+    the softmax Jacobian ∂pᵢ/∂zᵢ = diag(pᵢ) − pᵢpᵢᵀ (symmetric), y not at all, so::
+
+        ∂/∂z = p ⊙ (W − Σ_c W⊙p),   W = G·s   (the softmax Jacobian applied to G·s)
+        ∂/∂g = Σ (p − y)⊙G / N      ("mean"),   Σ (p − y)⊙G   ("sum"),
+               Σ_c (p − y)⊙G  per row  ("none")
+
+    with p recomputed from z in Tensor ops, so that these can be differentiated again.
+    """
+
+    name = "cross_entropy_backward"
+
+    def forward(self, g, z, probs, indices, smoothing, reduction):
+        self.indices, self.smoothing, self.reduction = indices, smoothing, reduction
+        scale = g * (1.0 / z.shape[0]) if reduction == "mean" else g  # one per row for "none"
+        return kernels.softmax_cross_entropy_backward(probs, indices, smoothing, scale)
+
+    def target(self, like):
+        """(1 − ε)·onehot + ε/C as an array shaped and typed like ``like``."""
+        xp = module_of(like)
+        n, c = like.shape
+        y = xp.full((n, c), self.smoothing / c, dtype=like.dtype)
+        y[xp.arange(n), self.indices] += 1.0 - self.smoothing
+        return y
+
+    def backward(self, gg):
+        g, z = self.inputs
+        n = z.shape[0]
+        p = z.softmax(axis=1)
         if self.reduction == "mean":
-            return (delta * (g * (1.0 / z.shape[0])),)
-        if self.reduction == "sum":
-            return (delta * g,)
-        return (delta * g.reshape(-1, 1),)
+            s = g * (1.0 / n)
+        elif self.reduction == "sum":
+            s = g
+        else:
+            s = g.reshape(-1, 1)
+        dg = dz = None
+        if g.requires_grad:
+            rows = ((p - _constant(self.target(p.data))) * gg).sum(axis=1)  # Σ_c (p − y)⊙G per row
+            if self.reduction == "none":
+                dg = rows
+            elif self.reduction == "sum":
+                dg = rows.sum()
+            else:
+                dg = rows.sum() * (1.0 / n)
+        if z.requires_grad:
+            w = gg * s
+            dz = p * (w - (w * p).sum(axis=1, keepdims=True))
+        return dg, dz
 
 
 def squared_error(x, t, mean=True):
