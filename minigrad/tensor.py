@@ -10,7 +10,8 @@ and accumulates dC/dx into ``x.grad`` for every leaf ``x`` with
 
 Semantics follow PyTorch (accumulation, ``retain_graph``, ``no_grad``, ``detach``,
 ``create_graph``); names follow NumPy where the two differ (``axis=``,
-``keepdims=``, ``var``/``std`` with ``ddof=0``).
+``keepdims=``, ``var``/``std`` with ``ddof=0``), and PyTorch's ``dim=``/``keepdim=``
+are accepted as aliases.
 
 Example::
 
@@ -507,5 +508,12 @@ def as_tensor(x, like=None):
 
 from minigrad import ops as _ops  # noqa: E402  (the ops need Tensor defined first)
 from minigrad.ops import function as _function  # noqa: E402
+from minigrad.ops.axes import accepts_dim_aliases as _dim_aliases, takes_axis as _takes_axis  # noqa: E402
 
 _function._from_op = Tensor._from_op
+
+# PyTorch's dim=/keepdim= for every method that takes axis=/keepdims= (sum, softmax, squeeze, ...)
+for _name, _method in list(vars(Tensor).items()):
+    if not _name.startswith("_") and _takes_axis(_method):
+        setattr(Tensor, _name, _dim_aliases(_method))
+del _name, _method
