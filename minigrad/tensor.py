@@ -10,7 +10,8 @@ and accumulates dC/dx into ``x.grad`` for every leaf ``x`` with
 
 Semantics follow PyTorch (accumulation, ``retain_graph``, ``no_grad``, ``detach``,
 ``create_graph``); names follow NumPy where the two differ (``axis=``,
-``keepdims=``, ``var``/``std`` with ``ddof=0``).
+``keepdims=``, ``var``/``std`` with ``ddof=0``), and PyTorch's ``dim=``/``keepdim=``
+are accepted as aliases.
 
 Example::
 
@@ -643,3 +644,10 @@ _UFUNC_OPS = {
 _new_tensor = object.__new__
 
 from minigrad import ops as _ops  # noqa: E402  (the ops need Tensor defined first)
+from minigrad.ops.axes import accepts_dim_aliases as _dim_aliases, takes_axis as _takes_axis  # noqa: E402
+
+# PyTorch's dim=/keepdim= for every method that takes axis=/keepdims= (sum, softmax, squeeze, ...)
+for _name, _method in list(vars(Tensor).items()):
+    if not _name.startswith("_") and _takes_axis(_method):
+        setattr(Tensor, _name, _dim_aliases(_method))
+del _name, _method

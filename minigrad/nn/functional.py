@@ -42,8 +42,8 @@ import numpy as np
 from minigrad import backend
 from minigrad.nn.layers import affine, batch_norm, dropout, layer_norm
 from minigrad.ops.function import Function
+from minigrad.ops.axes import accepts_dim_aliases, normalize_axis
 from minigrad.ops.mask import mask_grad
-from minigrad.ops.reduction import normalize_axis
 from minigrad.ops.unary import softplus as _softplus
 from minigrad.tensor import DEFAULT_DTYPE, Tensor, as_tensor
 
@@ -284,6 +284,7 @@ def tanh_shrink(x):
 
 # --------------------------------------------------------------------------- output layer
 
+@accepts_dim_aliases
 def softmax(x, axis=-1):
     """Softmax S(z)_i = e^(z_i) / Σ_j e^(z_j): probabilities over ``axis``, computed stably.
 
@@ -292,6 +293,7 @@ def softmax(x, axis=-1):
     return _floating(x).softmax(axis=axis)
 
 
+@accepts_dim_aliases
 def log_softmax(x, axis=-1):
     """ln softmax(z)_i = z_i − ln Σ_j e^(z_j) (pairs with the negative log-likelihood loss)."""
     return _floating(x).log_softmax(axis=axis)
@@ -344,6 +346,7 @@ class Sparsemax(Function):
         return (h - s * (h.sum(axis=self.axis, keepdims=True) / size),)
 
 
+@accepts_dim_aliases
 def sparsemax(x, axis=-1):
     """Sparsemax(z) = argmin_{p ∈ Δ} ‖p − z‖² = max(z − τ(z), 0) along ``axis`` (Martins & Astudillo 2016).
 
@@ -354,6 +357,7 @@ def sparsemax(x, axis=-1):
     return Sparsemax.apply(x, axis=_one_axis("sparsemax", axis, x))
 
 
+@accepts_dim_aliases
 def glu(x, axis=-1):
     """Gated linear unit: split z in halves (a, b) along ``axis``; g(z) = a ⊙ σ(b) (Dauphin et al. 2017).
 
@@ -368,6 +372,7 @@ def glu(x, axis=-1):
     return x[lead + (slice(0, n // 2),)] * x[lead + (slice(n // 2, n),)].sigmoid()
 
 
+@accepts_dim_aliases
 def maxout(x, pieces, axis=-1):
     """Maxout g(z)_i = max_{j<p} z_{i·p + j}: the max of each group of p = ``pieces`` units.
 

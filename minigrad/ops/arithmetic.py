@@ -162,7 +162,12 @@ class RDivScalar(Function):
 
 
 class PowScalar(Function):
-    """a ** p for a number p."""
+    """a ** p for a number p.
+
+    d/da = p·a^(p-1), with the two cases where that formula would misbehave at
+    a = 0 written out: p = 0 (a⁰ ≡ 1, derivative 0, where 0·0⁻¹ would be NaN) and
+    p = 1 (derivative 1, where 0⁰ needs no computing).
+    """
 
     name = "pow"
 
@@ -183,7 +188,18 @@ class PowScalar(Function):
 
 
 class Pow(Function):
-    """a ** b for two tensors (b may be a broadcast constant)."""
+    """a ** b for two tensors (b may be a broadcast constant).
+
+    d/da = b·a^(b-1) and d/db = a^b·ln a, with the limits taken where the formulas
+    are 0·∞ at a = 0, as PyTorch does:
+
+    * b = 0: a^b ≡ 1, so d/da = 0 (the formula gives 0·0⁻¹ = NaN); a = 1 stands in
+      for a = 0 there, which makes b·a^(b-1) exactly 0 and keeps it differentiable;
+    * b > 0: a^b·ln a → 0 as a → 0⁺, so d/db = 0 (the formula gives 0·(-∞)).
+
+    For a < 0, a^b is real only at integer b, so no derivative in b exists; 0 is
+    used (PyTorch gives NaN).
+    """
 
     name = "pow"
     saves_output = True
@@ -195,11 +211,17 @@ class Pow(Function):
         a, b = self.inputs
         ga = gb = None
         if a.requires_grad:
-            ga = unbroadcast(g * b * a ** (b - 1.0), a.shape)
+            base = a
+            elsewhere = (a.data != 0) | (b.data != 0)  # False at 0⁰, the constant 1
+            if not elsewhere.all():
+                base = a.where(Tensor._from_op(elsewhere, None), 1.0)
+            ga = unbroadcast(g * b * base ** (b - 1.0), a.shape)
         if b.requires_grad:
-            # d(a^b)/db = a^b ln a; over the reals it exists only for a > 0.
             positive = a.data > 0
-            log_a = as_tensor(np.where(positive, a.data, 1), like=a).log() if not positive.all() else a.log()
+            if positive.all():
+                log_a = a.log()
+            else:  # ln a only where a > 0 (a Tensor op, so second derivatives still flow to a)
+                log_a = a.where(Tensor._from_op(positive, None), 1.0).log()
             gb = unbroadcast(g * self.output() * log_a, b.shape)
         return ga, gb
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad import backend
+from minigrad.ops.axes import accepts_dim_aliases, normalize_axis
 from minigrad.ops.function import Function
-from minigrad.ops.reduction import normalize_axis
 from minigrad.tensor import Tensor, as_tensor
 
 __all__ = ["getitem", "concat", "stack"]
@@ -29,7 +29,9 @@ def _plain_index(index):
     if isinstance(index, Tensor):
         return index.data
     if isinstance(index, list):
-        return np.asarray(index)
+        arr = np.asarray(index)
+        # [] has no values to tell its type; NumPy reads an empty list index as integers
+        return arr.astype(np.intp) if arr.size == 0 and arr.dtype.kind == "f" else arr
     return index
 
 
@@ -121,13 +123,17 @@ def _tensors(op, tensors):
     return [as_tensor(t, like=first) for t in tensors]
 
 
+@accepts_dim_aliases
 def concat(tensors, axis=0):
     """Join tensors along an existing axis (all other lengths must agree)."""
     tensors = _tensors("concat", tensors)
+    if tensors[0].ndim == 0:
+        raise ValueError("concat: 0-d tensors have no axis to join along; use stack")
     (axis,) = normalize_axis("concat", axis, tensors[0].ndim)
     return Concat.apply(*tensors, axis=axis)
 
 
+@accepts_dim_aliases
 def stack(tensors, axis=0):
     """Join equally shaped tensors along a new axis."""
     tensors = _tensors("stack", tensors)

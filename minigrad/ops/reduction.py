@@ -12,38 +12,23 @@ axes:
 * std:   √var.
 
 ``axis`` is None (all axes), an int or a tuple of ints; ``keepdims`` keeps the
-reduced axes with length 1. ``var`` and ``std`` default to ``ddof=0`` (NumPy).
+reduced axes with length 1; PyTorch's ``dim``/``keepdim`` are accepted too
+(:mod:`minigrad.ops.axes`). ``var`` and ``std`` default to ``ddof=0`` (NumPy).
+
+Empty inputs follow NumPy: a sum over a length-0 axis is 0, a mean (and var)
+is NaN = 0/0 (without NumPy's warning), and max/min/argmax over it raise
+ValueError, since an empty slice has no extreme element.
 """
 
 from __future__ import annotations
 
-import builtins
-
 import numpy as np
 
+from minigrad.ops.axes import accepts_dim_aliases, normalize_axis  # normalize_axis: re-exported
 from minigrad.ops.function import Function
 from minigrad.tensor import Tensor, as_tensor
 
 __all__ = ["sum", "mean", "var", "std", "max", "min", "argmax", "argmin"]
-
-
-def normalize_axis(op, axis, ndim):
-    """``axis`` as a sorted tuple of non-negative ints (None → all axes), or a clear error."""
-    if axis is None:
-        return tuple(range(ndim))
-    if axis.__class__ is int and 0 <= axis < ndim:  # the common case, checked cheaply
-        return (axis,)
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    out = []
-    for ax in axes:
-        if not isinstance(ax, (int, np.integer)):
-            raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
-        if not -ndim <= ax < builtins.max(ndim, 1) or (ndim == 0 and ax not in (0, -1)):
-            raise ValueError(f"{op}: axis {ax} is out of range for a tensor with {ndim} dimension(s)")
-        out.append(int(ax) % builtins.max(ndim, 1))
-    if len(set(out)) != len(out):
-        raise ValueError(f"{op}: repeated axis in {axis!r}")
-    return tuple(sorted(out)) if ndim else ()
 
 
 def _kept_shape(shape, axes):
@@ -73,14 +58,20 @@ class Mean(Function):
 
     def forward(self, a, axes, keepdims):
         self.axes = axes
+        self.count = 1
+        for ax in axes:
+            self.count *= a.shape[ax]
+        if self.count == 0:
+            # the mean of nothing is 0/0 = NaN, as in NumPy, minus its "Mean of empty slice" warning
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return a.sum(axis=axes, keepdims=keepdims) / self.count
         return a.mean(axis=axes, keepdims=keepdims)
 
     def backward(self, g):
         (a,) = self.inputs
-        count = 1
-        for ax in self.axes:
-            count *= a.shape[ax]
-        return (_spread(g, a.shape, self.axes) * (1.0 / count),)
+        if self.count == 0:  # an empty input: its gradient is empty too, no 1/0 needed
+            return (_spread(g, a.shape, self.axes),)
+        return (_spread(g, a.shape, self.axes) * (1.0 / self.count),)
 
 
 class Extreme(Function):
@@ -90,7 +81,7 @@ class Extreme(Function):
 
     def forward(self, a, axes, keepdims, largest):
         if a.size == 0:
-            raise ValueError("zero-size tensor has no maximum or minimum")
+            _check_not_empty(a.shape, axes, "maximum" if largest else "minimum")
         kept = a.max(axis=axes, keepdims=True) if largest else a.min(axis=axes, keepdims=True)
         hits = a == kept
         self.weights = hits / hits.sum(axis=axes, keepdims=True)
@@ -107,22 +98,32 @@ class Min(Extreme):
     name = "min"
 
 
+def _check_not_empty(shape, axes, what):
+    """A max/min/argmax over a length-0 axis has no answer (NumPy: "zero-size array ...")."""
+    for ax in axes:
+        if shape[ax] == 0:
+            raise ValueError(f"zero-size reduction: axis {ax} has length 0, so there is no {what}")
+
+
 def _reduce(cls, x, axis, keepdims, **extra):
     x = as_tensor(x)
     axes = normalize_axis(cls.name, axis, x.ndim)
     return cls.apply(x, axes=axes, keepdims=keepdims, **extra)
 
 
+@accepts_dim_aliases
 def sum(x, axis=None, keepdims=False):
     """Σ over ``axis`` (all elements when None)."""
     return _reduce(Sum, x, axis, keepdims)
 
 
+@accepts_dim_aliases
 def mean(x, axis=None, keepdims=False):
-    """Arithmetic mean over ``axis``."""
+    """Arithmetic mean over ``axis``; NaN over an empty axis (0/0), as in NumPy."""
     return _reduce(Mean, x, axis, keepdims)
 
 
+@accepts_dim_aliases
 def var(x, axis=None, ddof=0, keepdims=False):
     """Variance Σ(x - x̄)² / (N - ddof); ``ddof=0`` is the biased (population) variance."""
     x = as_tensor(x)
@@ -130,38 +131,54 @@ def var(x, axis=None, ddof=0, keepdims=False):
     n = 1
     for ax in axes:
         n *= x.shape[ax]
+    centered = x - x.mean(axis=axes, keepdims=True)
+    if n == 0:  # the variance of nothing is NaN, like its mean
+        return (centered * centered).mean(axis=axes, keepdims=keepdims)
     if n - ddof <= 0:
         raise ValueError(f"var: {n} element(s) with ddof={ddof} leave no degrees of freedom")
-    centered = x - x.mean(axis=axes, keepdims=True)
     return (centered * centered).sum(axis=axes, keepdims=keepdims) * (1.0 / (n - ddof))
 
 
+@accepts_dim_aliases
 def std(x, axis=None, ddof=0, keepdims=False):
     """Standard deviation √var (see :func:`var`)."""
     return var(x, axis=axis, ddof=ddof, keepdims=keepdims).sqrt()
 
 
+@accepts_dim_aliases
 def max(x, axis=None, keepdims=False):
     """Largest value over ``axis`` (values only; ties share the gradient equally)."""
     return _reduce(Extreme, x, axis, keepdims, largest=True)
 
 
+@accepts_dim_aliases
 def min(x, axis=None, keepdims=False):
     """Smallest value over ``axis`` (values only; ties share the gradient equally)."""
     return _reduce(Min, x, axis, keepdims, largest=False)
 
 
+def _arg_extreme(op, x, axis, keepdims):
+    x = as_tensor(x)
+    axes = normalize_axis(op, axis, x.ndim)
+    if axis is not None and not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"{op}: axis must be one int or None, got {axis!r}")
+    if x.size == 0:
+        try:
+            _check_not_empty(x.shape, axes, "maximum" if op == "argmax" else "minimum")
+        except ValueError as exc:
+            raise ValueError(f"{op}: {exc} (input shape: {x.shape})") from None
+    axis = None if axis is None or not axes else axes[0]  # a 0-d tensor: axis 0/-1 is the whole tensor
+    pick = x.data.argmax if op == "argmax" else x.data.argmin
+    return Tensor._constant(pick(axis=axis, keepdims=keepdims))
+
+
+@accepts_dim_aliases
 def argmax(x, axis=None, keepdims=False):
     """Index of the largest value (flattened when ``axis`` is None); not differentiable."""
-    x = as_tensor(x)
-    if axis is not None:
-        (axis,) = normalize_axis("argmax", axis, x.ndim)
-    return Tensor._constant(x.data.argmax(axis=axis, keepdims=keepdims))
+    return _arg_extreme("argmax", x, axis, keepdims)
 
 
+@accepts_dim_aliases
 def argmin(x, axis=None, keepdims=False):
     """Index of the smallest value (flattened when ``axis`` is None); not differentiable."""
-    x = as_tensor(x)
-    if axis is not None:
-        (axis,) = normalize_axis("argmin", axis, x.ndim)
-    return Tensor._constant(x.data.argmin(axis=axis, keepdims=keepdims))
+    return _arg_extreme("argmin", x, axis, keepdims)

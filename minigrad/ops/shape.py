@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from minigrad.ops.axes import accepts_dim_aliases, normalize_axis
 from minigrad.ops.broadcast import unbroadcast
 from minigrad.ops.function import Function
-from minigrad.ops.reduction import normalize_axis
 from minigrad.tensor import as_tensor
 
 __all__ = ["reshape", "flatten", "transpose", "permute", "swapaxes", "broadcast_to", "squeeze", "unsqueeze"]
@@ -68,6 +68,7 @@ def reshape(x, *shape):
     return Reshape.apply(x, shape=shape)
 
 
+@accepts_dim_aliases
 def flatten(x, start_axis=0):
     """Merge the axes from ``start_axis`` on into one (``flatten(x, 1)`` keeps the batch axis)."""
     x = as_tensor(x)
@@ -102,7 +103,10 @@ def transpose(x, *axes):
 def swapaxes(x, axis1, axis2):
     """Exchange two axes (PyTorch's ``transpose(dim0, dim1)``)."""
     x = as_tensor(x)
-    a1, a2 = (normalize_axis("swapaxes", a, x.ndim)[0] for a in (axis1, axis2))
+    a1, a2 = (normalize_axis("swapaxes", a, x.ndim) for a in (axis1, axis2))
+    if x.ndim == 0:  # axes 0/-1 of a 0-d tensor: nothing to exchange (as PyTorch)
+        return x
+    (a1,), (a2,) = a1, a2
     axes = list(range(x.ndim))
     axes[a1], axes[a2] = axes[a2], axes[a1]
     return permute(x, tuple(axes))
@@ -117,6 +121,7 @@ def broadcast_to(x, *shape):
     return BroadcastTo.apply(x, shape=shape)
 
 
+@accepts_dim_aliases
 def squeeze(x, axis=None):
     """Remove length-1 axes (all of them, or the given ones, which must have length 1)."""
     x = as_tensor(x)
@@ -130,6 +135,7 @@ def squeeze(x, axis=None):
     return reshape(x, tuple(n for i, n in enumerate(x.shape) if i not in axes))
 
 
+@accepts_dim_aliases
 def unsqueeze(x, axis):
     """Insert a length-1 axis at position ``axis`` (negative counts from the end of the result)."""
     x = as_tensor(x)

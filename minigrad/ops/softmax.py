@@ -14,14 +14,19 @@ Derivatives (s = softmax(x), g = dC/d output):
     d logsumexp / dx = s
     softmax backward:      s ⊙ (g - Σ_j g_j s_j)
     log_softmax backward:  g - s · Σ_j g_j
+
+A 0-d tensor is a single score: softmax 1, log_softmax 0 (both with gradient 0)
+and logsumexp the score itself, as in PyTorch. Over an empty axis logsumexp is
+ln 0 = -inf.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from minigrad.ops.axes import accepts_dim_aliases, normalize_axis
 from minigrad.ops.function import Function
-from minigrad.ops.reduction import _kept_shape, _spread, normalize_axis
+from minigrad.ops.reduction import _kept_shape, _spread
 from minigrad.tensor import as_tensor
 
 __all__ = ["logsumexp", "softmax", "log_softmax"]
@@ -29,6 +34,8 @@ __all__ = ["logsumexp", "softmax", "log_softmax"]
 
 def _stable_max(a, axes):
     """max over ``axes`` with ±inf replaced by 0, so that x - m never gives inf - inf."""
+    if a.size == 0:  # any shift will do, and max would refuse an empty axis: zeros of the kept shape
+        return a.sum(axis=axes, keepdims=True)
     m = a.max(axis=axes, keepdims=True)
     return np.where(np.isfinite(m), m, 0)
 
@@ -71,28 +78,37 @@ class LogSoftmax(Function):
     def forward(self, a, axis):
         self.axis = axis
         shifted = a - _stable_max(a, axis)
-        return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+        with np.errstate(divide="ignore"):  # an empty axis sums to 0: ln 0 = -inf, the right answer
+            return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
     def backward(self, g):
         out = self.output()
         return (g - out.exp() * g.sum(axis=self.axis, keepdims=True),)
 
 
+def _one_or_all(axes):
+    """One axis as an int; several as a tuple; none (a 0-d tensor, one element) as None."""
+    return axes[0] if len(axes) == 1 else axes or None
+
+
+@accepts_dim_aliases
 def logsumexp(x, axis=None, keepdims=False):
-    """ln Σ e^x over ``axis``, without overflow."""
+    """ln Σ e^x over ``axis``, without overflow (-inf over an empty axis: ln 0)."""
     x = as_tensor(x)
     return LogSumExp.apply(x, axes=normalize_axis("logsumexp", axis, x.ndim), keepdims=keepdims)
 
 
+@accepts_dim_aliases
 def softmax(x, axis=-1):
-    """Probabilities e^x / Σ e^x along ``axis`` (default: the last)."""
+    """Probabilities e^x / Σ e^x along ``axis`` (default: the last; 1.0 for a 0-d tensor)."""
     x = as_tensor(x)
-    (axis,) = normalize_axis("softmax", axis, x.ndim) or (None,)
-    return Softmax.apply(x, axis=axis)
+    axes = normalize_axis("softmax", axis, x.ndim)
+    return Softmax.apply(x, axis=_one_or_all(axes))
 
 
+@accepts_dim_aliases
 def log_softmax(x, axis=-1):
     """ln softmax(x) along ``axis``, computed as x - logsumexp(x)."""
     x = as_tensor(x)
-    (axis,) = normalize_axis("log_softmax", axis, x.ndim) or (None,)
-    return LogSoftmax.apply(x, axis=axis)
+    axes = normalize_axis("log_softmax", axis, x.ndim)
+    return LogSoftmax.apply(x, axis=_one_or_all(axes))

@@ -1,4 +1,5 @@
 import operator
+import warnings
 
 import numpy as np
 import pytest
@@ -39,6 +40,65 @@ def test_tensor_power_tensor(pair):
     out = mg.tensor(a, dtype="float64") ** mg.tensor(b, dtype="float64")
     np.testing.assert_allclose(out.numpy(), a**b, rtol=1e-12)
     check_gradients(operator.pow, [a, b], second_order=True)
+
+
+def test_tensor_power_gradients_at_zero_base():
+    # x⁰ ≡ 1: d/dx = 0 even at x = 0 (b·a^(b-1) would be 0·∞ = NaN there);
+    # d/dy = x^y ln x → 0 as x → 0⁺ for y > 0 (the formula would be 0·(-∞)).
+    x = mg.tensor([0.0, 0.0, 0.0, 0.0, 2.0, 3.0], dtype="float64", requires_grad=True)
+    y = mg.tensor([0.0, 1.0, 2.0, 3.5, 0.0, 2.0], dtype="float64", requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = x**y
+        out.sum().backward()
+    np.testing.assert_array_equal(out.numpy(), [1, 0, 0, 0, 1, 9])
+    np.testing.assert_array_equal(x.grad.numpy(), [0, 1, 0, 0, 0, 6])
+    np.testing.assert_allclose(y.grad.numpy(), [0, 0, 0, 0, np.log(2), 9 * np.log(3)], rtol=1e-15)
+    assert np.isfinite(x.grad.numpy()).all() and np.isfinite(y.grad.numpy()).all()
+
+
+def test_tensor_power_at_zero_passes_gradcheck():
+    # d/dx at x = 0 for integer exponents (x^y is then defined on both sides of 0)
+    y = mg.tensor([0.0, 1.0, 2.0, 3.0], dtype="float64")
+    x0 = mg.tensor([0.0, 0.0, 0.0, 0.0], dtype="float64", requires_grad=True)
+    assert mg.gradcheck(lambda x: x**y, x0) and mg.gradgradcheck(lambda x: x**y, x0)
+    # d/dy at x = 0 for y > 0, broadcast over a row of bases
+    base = mg.tensor([[0.0], [0.5], [2.0]], dtype="float64")
+    y0 = mg.tensor([0.5, 1.0, 2.5], dtype="float64", requires_grad=True)
+    assert mg.gradcheck(lambda e: base**e, y0)
+    # both at once, the base of a broadcast (3, 1) against exponents (4,)
+    xs = mg.tensor([[0.0], [0.7], [1.6]], dtype="float64", requires_grad=True)
+    ys = mg.tensor([1.0, 2.0, 3.0, 4.0], dtype="float64", requires_grad=True)
+    assert mg.gradcheck(lambda a, b: a**b, xs, ys)
+
+
+def test_tensor_power_second_derivatives_with_zero_exponents():
+    # gradgradcheck for x > 0, with y = 0 among the exponents and a base that is 1 somewhere
+    xs = mg.tensor([0.5, 1.0, 2.0, 1.3], dtype="float64", requires_grad=True)
+    ys = mg.tensor([0.0, 2.0, -0.3, 0.0], dtype="float64", requires_grad=True)
+    assert mg.gradcheck(lambda a, b: a**b, xs, ys) and mg.gradgradcheck(lambda a, b: a**b, xs, ys)
+    # the second derivative of x⁰ at x = 0 is 0 too
+    x = mg.tensor([0.0, 0.0], dtype="float64", requires_grad=True)
+    (g,) = mg.autograd.grad((x ** mg.tensor([0.0, 2.0], dtype="float64")).sum(), [x], create_graph=True)
+    g.sum().backward()
+    np.testing.assert_array_equal(g.numpy(), [0, 0])
+    np.testing.assert_array_equal(x.grad.numpy(), [0, 2])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_number_exponent_zero_and_one_at_zero(dtype):
+    x = mg.tensor([0.0, -1.5, 2.0], dtype=dtype, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        zero, one = x**0, x**1
+        (zero.sum() + 2.0 * one.sum()).backward()
+    np.testing.assert_array_equal(zero.numpy(), [1, 1, 1])
+    np.testing.assert_array_equal(one.numpy(), x.numpy())
+    np.testing.assert_array_equal(x.grad.numpy(), [2, 2, 2])  # 0 from x⁰, 2 from 2·x¹
+    assert zero.dtype == one.dtype == x.dtype == x.grad.dtype
+    x64 = mg.tensor([0.0, -1.5, 2.0], dtype="float64", requires_grad=True)
+    for p in (0, 1, 0.0, 1.0, 2):
+        assert mg.gradcheck(lambda t: t**p, x64) and mg.gradgradcheck(lambda t: t**p, x64)
 
 
 @pytest.mark.parametrize("p", [0, 1, 2, 3, 0.5, -1, -2.5])

@@ -78,3 +78,62 @@ def test_shape_ops_return_gradients_of_the_input_shape(x):
     t.reshape(-1).unsqueeze(0).squeeze(0).T.sum().backward()
     assert t.grad.shape == x.shape
     np.testing.assert_array_equal(t.grad.numpy(), np.ones_like(x))
+
+
+# --------------------------------------------------------------------------- 0-d and zero-size tensors
+
+def test_shape_ops_on_a_0d_tensor():
+    t = mg.tensor(1.5, dtype="float64", requires_grad=True)
+    assert t.squeeze().shape == () and t.squeeze(axis=0).shape == () and t.squeeze(dim=-1).shape == ()
+    assert t.unsqueeze(0).shape == (1,) and t.unsqueeze(dim=-1).shape == (1,)
+    assert t.flatten().shape == (1,) and t.reshape(1, 1).shape == (1, 1)
+    assert t.swapaxes(0, -1).shape == () and t.T.shape == ()
+    assert mg.stack([t, t * 2.0], dim=-1).shape == (2,)
+    check_gradients(lambda a: mg.stack([a.unsqueeze(0).squeeze(), a.flatten().reshape(()) * 3.0]), [np.array(1.5)],
+                    second_order=True)
+    with pytest.raises(ValueError, match="squeeze: axis 1 is out of range for a tensor with 0 dimension"):
+        t.squeeze(1)
+    with pytest.raises(ValueError, match="concat: 0-d tensors have no axis to join along; use stack"):
+        mg.concat([t, t])
+
+
+ZERO_SIZE = {
+    "reshape": ((0, 3), lambda a: a.reshape(3, 0), (3, 0)),
+    "reshape -1": ((0, 3), lambda a: a.reshape(-1, 3).flatten(), (0,)),
+    "reshape to (0,)": ((2, 0, 4), lambda a: a.reshape(-1), (0,)),
+    "getitem slice": ((0, 3), lambda a: a[:, 1:], (0, 2)),
+    "getitem empty list": ((4, 3), lambda a: a[[]], (0, 3)),
+    "getitem empty mask": ((4, 3), lambda a: a[np.zeros(4, dtype=bool)], (0, 3)),
+    "getitem empty range": ((4, 3), lambda a: a[2:2], (0, 3)),
+    "concat empty and full": ((0, 3), lambda a: mg.concat([a, a + 1.0, mg.ones(2, 3, dtype="float64")]), (2, 3)),
+    "concat along empty axis": ((2, 0), lambda a: mg.concat([a, a], dim=1), (2, 0)),
+    "stack empty": ((0, 3), lambda a: mg.stack([a, a], axis=1), (0, 2, 3)),
+    "matmul (0,3)@(3,4)": ((0, 3), lambda a: a @ mg.ones(3, 4, dtype="float64"), (0, 4)),
+    "matmul (2,0)@(0,4)": ((2, 0), lambda a: a @ mg.ones(0, 4, dtype="float64"), (2, 4)),
+    "matmul (4,3)@(3,0)": ((3, 0), lambda a: mg.ones(4, 3, dtype="float64") @ a, (4, 0)),
+    "matmul batched (0,2,3)": ((0, 2, 3), lambda a: a @ mg.ones(3, 2, dtype="float64"), (0, 2, 2)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ZERO_SIZE))
+def test_zero_size_operands_forward_and_backward(name):
+    shape, fn, out_shape = ZERO_SIZE[name]
+    x = np.arange(np.prod(shape), dtype=np.float64).reshape(shape)
+    t = mg.tensor(x, dtype="float64", requires_grad=True)
+    out = fn(t)
+    assert out.shape == out_shape
+    out.sum().backward()
+    assert t.grad.shape == shape and t.grad.dtype == np.float64
+    if name.startswith("getitem") and t.size:
+        np.testing.assert_array_equal(t.grad.numpy(), np.zeros(shape))  # nothing picked, nothing flows back
+    assert mg.gradcheck(fn, mg.tensor(x, dtype="float64", requires_grad=True))
+
+
+def test_matmul_with_an_empty_inner_axis_is_zero_and_passes_no_gradient():
+    a = mg.zeros((2, 0), dtype="float64", requires_grad=True)
+    b = mg.zeros((0, 4), dtype="float64", requires_grad=True)
+    out = a @ b
+    np.testing.assert_array_equal(out.numpy(), np.zeros((2, 4)))  # an empty sum
+    (out * 3.0).sum().backward()
+    assert a.grad.shape == (2, 0) and b.grad.shape == (0, 4)
+    assert mg.gradcheck(lambda x, y: x @ y, a, b)
