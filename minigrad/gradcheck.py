@@ -74,9 +74,14 @@ class GradcheckError(AssertionError):
 
 # --------------------------------------------------------------------------- helpers
 
-def _projection(shape):
-    """The fixed random weights r used to reduce an output of ``shape`` to a scalar."""
-    rng = np.random.default_rng(_PROJECTION_SEED + int(np.prod(shape, dtype=np.int64)))
+def _projection(shape, stream=0):
+    """The fixed random weights r used to reduce an output of ``shape`` to a scalar.
+
+    ``stream`` tells apart projections of equal shapes: the second-derivative check
+    gives each input its own weights, or the parts of two inputs whose gradients are
+    opposite (x and t in (x − t)²) would cancel and hide a wrong sign.
+    """
+    rng = np.random.default_rng([_PROJECTION_SEED, int(np.prod(shape, dtype=np.int64)), stream])
     return rng.standard_normal(shape)
 
 
@@ -382,7 +387,7 @@ def gradgradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, fast_mode=False, 
     compare(_arrays(recorded, xs, checked), numeric, "the gradient computed with create_graph=True")
 
     # Stage 2: differentiate w · g through the recorded backward graph ...
-    weights = [_projection(xs[i].shape) * 0.5 + 1.0 for i in checked]
+    weights = [_projection(xs[i].shape, stream=1 + i) * 0.5 + 1.0 for i in checked]
     with autograd.enable_grad():
         terms = [(g * w).sum() for g, w in zip(recorded, weights) if g is not None and g.requires_grad]
         h = sum(terms[1:], terms[0]) if terms else None

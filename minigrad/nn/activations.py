@@ -19,6 +19,7 @@ import inspect
 
 from minigrad.nn import functional as F
 from minigrad.nn.module import Module
+from minigrad.ops.axes import accepts_dim_aliases
 
 __all__ = [
     "ActivationModule",
@@ -114,12 +115,14 @@ class Tanh(ActivationModule):
 
 @_applies(F.softmax)
 class Softmax(ActivationModule):
+    @accepts_dim_aliases
     def __init__(self, axis=-1):
         super().__init__(axis=axis)
 
 
 @_applies(F.log_softmax)
 class LogSoftmax(ActivationModule):
+    @accepts_dim_aliases
     def __init__(self, axis=-1):
         super().__init__(axis=axis)
 
@@ -206,12 +209,14 @@ class LinearActivation(ActivationModule):
 
 @_applies(F.glu)
 class GLU(ActivationModule):
+    @accepts_dim_aliases
     def __init__(self, axis=-1):
         super().__init__(axis=axis)
 
 
 @_applies(F.sparsemax)
 class Sparsemax(ActivationModule):
+    @accepts_dim_aliases
     def __init__(self, axis=-1):
         super().__init__(axis=axis)
 
@@ -229,6 +234,7 @@ class SparsePlus(ActivationModule):
 
 @_applies(F.maxout)
 class Maxout(ActivationModule):
+    @accepts_dim_aliases
     def __init__(self, pieces, axis=-1):
         super().__init__(pieces=pieces, axis=axis)
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from minigrad.ops.axes import accepts_dim_aliases, normalize_axis  # normalize_axis: re-exported
 from minigrad.ops.function import Function
+from minigrad.ops.mask import mask_grad
 from minigrad.tensor import Tensor, as_tensor
 
 __all__ = ["sum", "mean", "var", "std", "max", "min", "argmax", "argmin"]
@@ -90,8 +91,8 @@ class Extreme(Function):
 
     def backward(self, g):
         (a,) = self.inputs
-        w = Tensor._from_op(self.weights.astype(g.dtype, copy=False), None)
-        return (_spread(g, a.shape, self.axes) * w,)
+        # piecewise linear in a: the weights are a constant mask, kept tied to a (mask_grad)
+        return (mask_grad(_spread(g, a.shape, self.axes), a, self.weights),)
 
 
 class Min(Extreme):

@@ -4,6 +4,7 @@ import pytest
 import minigrad as mg
 from minigrad.nn import activations as A
 from minigrad.nn import functional as F
+from minigrad import nn
 from minigrad.nn.module import Module, Sequential
 
 # name -> (non-default constructor arguments, the same as function keywords)
@@ -149,3 +150,15 @@ def test_get_module_errors():
         A.get_module("relu", alpha=1.0)  # ReLU has no settings
     with pytest.raises(TypeError, match="string"):
         A.get_module(A.ReLU)
+
+
+@pytest.mark.parametrize("module, x", [
+    (lambda: nn.Softmax(dim=0), (2, 3)), (lambda: nn.LogSoftmax(dim=0), (2, 3)),
+    (lambda: nn.GLU(dim=0), (4, 3)), (lambda: nn.Sparsemax(dim=0), (2, 3)), (lambda: nn.Maxout(2, dim=0), (4, 3)),
+])
+def test_axis_modules_take_pytorchs_dim(module, x):
+    t = mg.randn(*x)
+    a, b = module(), type(module())(**({"pieces": 2} if isinstance(module(), nn.Maxout) else {}), axis=0)
+    np.testing.assert_array_equal(a(t).numpy(), b(t).numpy())
+    with pytest.raises(TypeError, match="pass one"):
+        type(a)(**({"pieces": 2} if isinstance(a, nn.Maxout) else {}), axis=0, dim=0)
