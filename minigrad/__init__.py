@@ -19,7 +19,8 @@ Quick tour::
 
 __version__ = "0.1.0"
 
-from minigrad import autograd, data, metrics, nn, optim, quant, train
+from minigrad import autograd, ops  # ops first: it gives Tensor its methods
+from minigrad import data, metrics, nn, optim, quant, train
 from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigrad.creation import arange, eye, full, ones, ones_like, rand, randn, zeros, zeros_like
 from minigrad.gradcheck import GradcheckError, gradcheck, gradgradcheck

@@ -2,11 +2,16 @@
 
 A Tensor holds ``data`` (a NumPy array, or a CuPy array on ``device="cuda"``),
 ``grad`` (a Tensor of the same shape, or None) and, when it was produced by an op
-while grad mode was on, the :class:`~minigrad.ops.function.Function` that created
-it. Calling ``backward()`` on a result applies the chain rule through those
-Functions in reverse topological order (seed 003, "Retropropagación del error")
-and accumulates dC/dx into ``x.grad`` for every leaf ``x`` with
-``requires_grad=True``.
+while grad mode was on, the :class:`~minigrad.autograd.Function` that created it.
+Calling ``backward()`` on a result applies the chain rule through those Functions
+in reverse topological order (backpropagation) and accumulates dC/dx into
+``x.grad`` for every leaf ``x`` with ``requires_grad=True``.
+
+This module defines what a tensor *is*: its data, gradient and graph links,
+conversions, and the rules of in-place changes. What a tensor can *do* -- ``+``,
+``@``, ``exp``, ``sum``, ``reshape`` ... -- are the ops of :mod:`minigrad.ops`,
+attached as methods by :mod:`minigrad.ops.methods` (one table), so the imports
+run one way: autograd → tensor → ops.
 
 Semantics follow PyTorch (accumulation, ``retain_graph``, ``no_grad``, ``detach``,
 ``create_graph``); names follow NumPy where the two differ (``axis=``,
@@ -210,22 +215,11 @@ class Tensor:
         """A detached tensor with its own copy of the data."""
         return Tensor._from_op(self.data.copy(), None)
 
-    def to(self, device):
-        """This tensor on ``device`` ("cpu" or "cuda"); differentiable across devices."""
-        device = backend.check_device(device)
-        if device == self.device:
-            return self
-        return _ops.to_device(self, device)
-
     def cpu(self):
         return self.to("cpu")
 
     def cuda(self):
         return self.to("cuda")
-
-    def astype(self, dtype):
-        """This tensor converted to ``dtype`` (differentiable between float types)."""
-        return _ops.astype(self, dtype)
 
     def float(self):
         return self.astype(float32)
@@ -277,102 +271,13 @@ class Tensor:
             extras.append("requires_grad=True")
         return "tensor(" + body + "".join(", " + e for e in extras) + ")"
 
-    # ------------------------------------------------------------------ operators
-    def __add__(self, other):
-        return _ops.add(self, other)
-
-    def __radd__(self, other):
-        return _ops.add(other, self)
-
-    def __sub__(self, other):
-        return _ops.sub(self, other)
-
-    def __rsub__(self, other):
-        return _ops.sub(other, self)
-
-    def __mul__(self, other):
-        return _ops.mul(self, other)
-
-    def __rmul__(self, other):
-        return _ops.mul(other, self)
-
-    def __truediv__(self, other):
-        return _ops.div(self, other)
-
-    def __rtruediv__(self, other):
-        return _ops.div(other, self)
-
-    def __pow__(self, other):
-        return _ops.pow(self, other)
-
-    def __rpow__(self, other):
-        return _ops.pow(other, self)
-
-    def __matmul__(self, other):
-        return _ops.matmul(self, other)
-
-    def __rmatmul__(self, other):
-        return _ops.matmul(other, self)
-
-    def __neg__(self):
-        return _ops.neg(self)
-
     def __pos__(self):
         return self
 
-    def __abs__(self):
-        return _ops.abs(self)
-
-    def __getitem__(self, index):
-        return _ops.getitem(self, index)
-
     # ------------------------------------------------------------------ in place
-    # As in PyTorch: ``t += x`` and the methods ending in "_" change ``t.data`` in place
-    # and return ``t``. The usual use is a parameter update under ``mg.no_grad()``.
-    def __iadd__(self, other):
-        return self._inplace("add_", _ops.add, other)
-
-    def __isub__(self, other):
-        return self._inplace("sub_", _ops.sub, other)
-
-    def __imul__(self, other):
-        return self._inplace("mul_", _ops.mul, other)
-
-    def __itruediv__(self, other):
-        return self._inplace("div_", _ops.div, other)
-
-    def add_(self, other):
-        """self ← self + other, in place; returns self."""
-        return self._inplace("add_", _ops.add, other)
-
-    def sub_(self, other):
-        """self ← self − other, in place; returns self."""
-        return self._inplace("sub_", _ops.sub, other)
-
-    def mul_(self, other):
-        """self ← self · other, in place; returns self."""
-        return self._inplace("mul_", _ops.mul, other)
-
-    def div_(self, other):
-        """self ← self / other, in place; returns self."""
-        return self._inplace("div_", _ops.div, other)
-
-    def clamp_(self, min=None, max=None):
-        """self ← clip(self, min, max), in place; returns self."""
-        return self._inplace("clamp_", _ops.clip, min, max)
-
-    def fill_(self, value):
-        """Set every element to ``value`` (a number or a tensor broadcast to this shape); returns self."""
-        return self._inplace("fill_", _replace, value)
-
-    def zero_(self):
-        """Set every element to 0; returns self."""
-        return self._inplace("zero_", _replace, 0)
-
-    def copy_(self, src):
-        """Copy ``src``'s values (broadcast to this shape, cast to this dtype) into self; returns self."""
-        return self._inplace("copy_", _replace, src)
-
+    # As in PyTorch: ``t += x`` and the methods ending in "_" (``add_``, ``zero_``, ...,
+    # attached with the other op methods by minigrad.ops.methods) change ``t.data`` in
+    # place and return ``t``. The usual use is a parameter update under ``mg.no_grad()``.
     def _inplace(self, name, op, *args):
         """Change this tensor to ``op(self, *args)`` in place, keeping the graph honest.
 
@@ -440,163 +345,11 @@ class Tensor:
         self._changed_at = clock.tick()
         self._version += 1
 
-    def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
-        """NumPy meeting a Tensor: ``array -= tensor`` updates the array in place
-        (so ``p.data -= lr * p.grad`` works), and ``array + tensor``, ``np.exp(tensor)``
-        ... give the Tensor op's result."""
-        if method != "__call__" or kwargs:
-            return NotImplemented
-        if out is not None:
-            if any(isinstance(o, Tensor) for o in out):
-                return NotImplemented
-            arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
-            return ufunc(*arrays, out=out[0] if len(out) == 1 else out)
-        op = _UFUNC_OPS.get(ufunc)
-        return NotImplemented if op is None else getattr(_ops, op)(*inputs)
-
     # Comparisons are not differentiable: they return boolean tensors.
-    def __lt__(self, other):
-        return _ops.less(self, other)
-
-    def __le__(self, other):
-        return _ops.less_equal(self, other)
-
-    def __gt__(self, other):
-        return _ops.greater(self, other)
-
-    def __ge__(self, other):
-        return _ops.greater_equal(self, other)
-
-    def __eq__(self, other):
-        return _ops.equal(self, other)
-
-    def __ne__(self, other):
-        return _ops.not_equal(self, other)
-
     # ------------------------------------------------------------------ elementwise methods
-    def abs(self):
-        return _ops.abs(self)
-
-    def exp(self):
-        return _ops.exp(self)
-
-    def log(self):
-        return _ops.log(self)
-
-    def log1p(self):
-        return _ops.log1p(self)
-
-    def expm1(self):
-        return _ops.expm1(self)
-
-    def erf(self):
-        return _ops.erf(self)
-
-    def sqrt(self):
-        return _ops.sqrt(self)
-
-    def sin(self):
-        return _ops.sin(self)
-
-    def cos(self):
-        return _ops.cos(self)
-
-    def tanh(self):
-        return _ops.tanh(self)
-
-    def sigmoid(self):
-        return _ops.sigmoid(self)
-
-    def relu(self):
-        return _ops.relu(self)
-
-    def clip(self, min=None, max=None):
-        return _ops.clip(self, min, max)
-
-    def maximum(self, other):
-        return _ops.maximum(self, other)
-
-    def minimum(self, other):
-        return _ops.minimum(self, other)
-
-    def where(self, condition, other):
-        """``self`` where ``condition`` holds, else ``other`` (PyTorch's ``Tensor.where``)."""
-        return _ops.where(condition, self, other)
-
     # ------------------------------------------------------------------ reductions
-    def sum(self, axis=None, keepdims=False):
-        return _ops.sum(self, axis, keepdims)
-
-    def mean(self, axis=None, keepdims=False):
-        return _ops.mean(self, axis, keepdims)
-
-    def var(self, axis=None, ddof=0, keepdims=False):
-        return _ops.var(self, axis, ddof, keepdims)
-
-    def std(self, axis=None, ddof=0, keepdims=False):
-        return _ops.std(self, axis, ddof, keepdims)
-
-    def max(self, axis=None, keepdims=False):
-        return _ops.max(self, axis, keepdims)
-
-    def min(self, axis=None, keepdims=False):
-        return _ops.min(self, axis, keepdims)
-
-    def argmax(self, axis=None, keepdims=False):
-        return _ops.argmax(self, axis, keepdims)
-
-    def argmin(self, axis=None, keepdims=False):
-        return _ops.argmin(self, axis, keepdims)
-
-    def any(self, axis=None, keepdims=False):
-        return Tensor._constant(self.data.any(axis=axis, keepdims=keepdims))
-
-    def all(self, axis=None, keepdims=False):
-        return Tensor._constant(self.data.all(axis=axis, keepdims=keepdims))
-
-    def logsumexp(self, axis=None, keepdims=False):
-        return _ops.logsumexp(self, axis, keepdims)
-
-    def softmax(self, axis=-1):
-        return _ops.softmax(self, axis)
-
-    def log_softmax(self, axis=-1):
-        return _ops.log_softmax(self, axis)
 
     # ------------------------------------------------------------------ shape
-    def reshape(self, *shape):
-        return _ops.reshape(self, *shape)
-
-    def flatten(self, start_axis=0):
-        return _ops.flatten(self, start_axis)
-
-    def transpose(self, *axes):
-        return _ops.transpose(self, *axes)
-
-    def permute(self, *axes):
-        return _ops.permute(self, *axes)
-
-    def swapaxes(self, axis1, axis2):
-        return _ops.swapaxes(self, axis1, axis2)
-
-    @property
-    def T(self):
-        """The transpose (all axes reversed, as in NumPy)."""
-        return _ops.transpose(self)
-
-    def broadcast_to(self, *shape):
-        return _ops.broadcast_to(self, *shape)
-
-    def squeeze(self, axis=None):
-        return _ops.squeeze(self, axis)
-
-    def unsqueeze(self, axis):
-        return _ops.unsqueeze(self, axis)
-
-    def expand_dims(self, axis):
-        return _ops.unsqueeze(self, axis)
-
-
 def tensor(data, requires_grad=False, dtype=None, device="cpu"):
     """Create a leaf Tensor from data (copied); see :class:`Tensor`."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device)
@@ -627,27 +380,4 @@ def as_tensor(x, like=None):
     return Tensor(arr, device=device)
 
 
-def _replace(t, value):
-    """``value`` broadcast to ``t``'s shape, as a differentiable op (fill_ and copy_)."""
-    return _ops.where(backend.module_of(t.data).zeros(t.shape, dtype=bool), t, value)
-
-
-# The NumPy ufuncs that have a Tensor op of the same meaning (see Tensor.__array_ufunc__).
-_UFUNC_OPS = {
-    np.add: "add", np.subtract: "sub", np.multiply: "mul", np.true_divide: "div", np.power: "pow",
-    np.matmul: "matmul", np.negative: "neg", np.absolute: "abs", np.exp: "exp", np.log: "log",
-    np.sqrt: "sqrt", np.sin: "sin", np.cos: "cos", np.tanh: "tanh", np.maximum: "maximum",
-    np.minimum: "minimum", np.less: "less", np.less_equal: "less_equal", np.greater: "greater",
-    np.greater_equal: "greater_equal", np.equal: "equal", np.not_equal: "not_equal",
-}
-
 _new_tensor = object.__new__
-
-from minigrad import ops as _ops  # noqa: E402  (the ops need Tensor defined first)
-from minigrad.ops.axes import accepts_dim_aliases as _dim_aliases, takes_axis as _takes_axis  # noqa: E402
-
-# PyTorch's dim=/keepdim= for every method that takes axis=/keepdims= (sum, softmax, squeeze, ...)
-for _name, _method in list(vars(Tensor).items()):
-    if not _name.startswith("_") and _takes_axis(_method):
-        setattr(Tensor, _name, _dim_aliases(_method))
-del _name, _method

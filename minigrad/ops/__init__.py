@@ -73,3 +73,7 @@ def _tables():
 
 
 _tables()
+
+from minigrad.ops import methods as _methods  # noqa: E402  (needs every op above)
+
+_methods.attach()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from minigrad import backend
 from minigrad.ops.function import Function
-from minigrad.tensor import _resolve_dtype, as_tensor
+from minigrad.tensor import Tensor, _resolve_dtype, as_tensor
 
 __all__ = ["astype", "to_device"]
 
@@ -41,8 +41,6 @@ def astype(x, dtype):
     if dtype == x.dtype:
         return x
     if x.requires_grad and dtype.kind != "f":
-        from minigrad.tensor import Tensor
-
         return Tensor._from_op(x.data.astype(dtype), None)
     return AsType.apply(x, dtype=dtype)
 
