@@ -284,13 +284,16 @@ class Function:
         fn = cls.__new__(cls)
         arrays = list(map(_data_of, inputs))  # no comprehension frame: this runs for every op
         if cls.dtype_rule is not SAME:
-            # Nothing to do when every input has one floating dtype (the common case,
-            # tested by identity: NumPy's dtypes are singletons).
+            # Inputs all of one floating dtype are the common case, with nothing to
+            # convert (NumPy's dtypes are singletons, so ``is`` compares them).
             first = arrays[0].dtype
-            for a in arrays:
-                if a.dtype is not first or (first is not _FLOAT32 and first is not _FLOAT64):
-                    arrays = promote(arrays, cls.dtype_rule)
-                    break
+            if first is not _FLOAT32 and first is not _FLOAT64:
+                arrays = promote(arrays, cls.dtype_rule)
+            else:
+                for a in arrays:
+                    if a.dtype is not first:
+                        arrays = promote(arrays, cls.dtype_rule)
+                        break
         try:
             out = fn.forward(*arrays, **params)
         except (ValueError, IndexError, TypeError) as exc:
@@ -399,11 +402,14 @@ def backward_steps(roots, grads, parents, vjp):
 # --------------------------------------------------------------------------- tensors
 
 def tensor_parents(node):
-    """The parents of a tensor that take part in backward (those requiring grad)."""
+    """The inputs of the op that made a tensor (none for a leaf).
+
+    Inputs that do not require grad are constants (data, targets): they are leaves,
+    so they come last in the order, and a consumer skips them (they are never
+    given a ``.grad``).
+    """
     ctx = node._ctx
-    if ctx is None:
-        return ()
-    return [p for p in ctx.inputs if p.requires_grad]
+    return () if ctx is None else ctx.inputs
 
 
 def tensor_vjp(node, g, free=False):
@@ -480,7 +486,8 @@ def backward(root, grad=None, retain_graph=None, create_graph=False):
     with set_grad_enabled(create_graph):
         for node, g, _, _ in _tensor_steps([root], [seed], retain_graph):
             if node._ctx is None:
-                leaves.append((node, g))
+                if node.requires_grad:
+                    leaves.append((node, g))
             elif node._retains_grad:
                 node.grad = g if create_graph else g.detach()
                 handed.add(id(g.data))

@@ -362,7 +362,7 @@ def as_tensor(x, like=None):
     float32) and follow NumPy's promotion otherwise; arrays of numbers are cast to
     ``like``'s floating dtype. Everything lands on ``like``'s device.
     """
-    if isinstance(x, Tensor):
+    if x.__class__ is Tensor or isinstance(x, Tensor):
         return x
     if like is None:
         return Tensor(x)

@@ -24,6 +24,7 @@ import numpy as np
 
 from minigrad.ops.broadcast import unbroadcast
 from minigrad.ops.function import Function
+from minigrad.dtypes import float32 as _FLOAT32, float64 as _FLOAT64
 from minigrad.tensor import DEFAULT_DTYPE, Tensor, as_tensor
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow"]
@@ -241,6 +242,10 @@ def _plain(x):
 
 def add(a, b):
     """a + b (broadcasting)."""
+    if a.__class__ is Tensor and b.__class__ is Tensor:  # the common case first: no other test
+        return Add.apply(a, b)
+    if a.__class__ is Tensor and b.__class__ in _NUMBER:
+        return AddScalar.apply(_floating_for(a, b), c=b)
     if isinstance(a, Tensor) and _is_number(b):
         return AddScalar.apply(_floating_for(a, b), c=_plain(b))
     if isinstance(b, Tensor) and _is_number(a):
@@ -250,6 +255,10 @@ def add(a, b):
 
 def sub(a, b):
     """a - b (broadcasting)."""
+    if a.__class__ is Tensor and b.__class__ is Tensor:  # the common case first: no other test
+        return Sub.apply(a, b)
+    if a.__class__ is Tensor and b.__class__ in _NUMBER:
+        return AddScalar.apply(_floating_for(a, b), c=-b)
     if isinstance(a, Tensor) and _is_number(b):
         return AddScalar.apply(_floating_for(a, b), c=-_plain(b))
     if isinstance(b, Tensor) and _is_number(a):
@@ -259,6 +268,10 @@ def sub(a, b):
 
 def mul(a, b):
     """a * b elementwise (broadcasting)."""
+    if a.__class__ is Tensor and b.__class__ is Tensor:  # the common case first: no other test
+        return Mul.apply(a, b)
+    if a.__class__ is Tensor and b.__class__ in _NUMBER:
+        return MulScalar.apply(_floating_for(a, b), c=b)
     if isinstance(a, Tensor) and _is_number(b):
         return MulScalar.apply(_floating_for(a, b), c=_plain(b))
     if isinstance(b, Tensor) and _is_number(a):
@@ -268,6 +281,10 @@ def mul(a, b):
 
 def div(a, b):
     """a / b elementwise (broadcasting); true division: integers give floats."""
+    if a.__class__ is Tensor and b.__class__ is Tensor:  # the common case first: no other test
+        return Div.apply(a, b)
+    if a.__class__ is Tensor and b.__class__ in _NUMBER:
+        return DivScalar.apply(_floating_for(a, 0.5), c=b)
     if isinstance(a, Tensor) and _is_number(b):
         return DivScalar.apply(_floating_for(a, 0.5), c=_plain(b))
     if isinstance(b, Tensor) and _is_number(a):
@@ -282,6 +299,8 @@ def neg(a):
 
 def pow(a, b):
     """a ** b: a number exponent uses the cheaper rule d/da = p·a^(p-1)."""
+    if a.__class__ is Tensor and b.__class__ in _NUMBER:
+        return PowScalar.apply(_floating_for(a, b), p=b)
     if isinstance(a, Tensor) and _is_number(b):
         return PowScalar.apply(_floating_for(a, b), p=_plain(b))
     return Pow.apply(*_operands(a, b))
@@ -291,7 +310,8 @@ def _floating_for(t, number):
     """``t`` itself, or -- for an integer tensor meeting a fractional number -- its values
     in the default float dtype (``int_tensor * 0.5`` is float32, as in PyTorch, not
     NumPy's float64). Integer tensors never require grad, so nothing is lost."""
-    if t.data.dtype.kind == "f" or not isinstance(number, (float, np.floating)):
+    dtype = t.data.dtype
+    if dtype is _FLOAT32 or dtype is _FLOAT64 or dtype.kind == "f" or not isinstance(number, (float, np.floating)):
         return t
     return Tensor._constant(t.data.astype(DEFAULT_DTYPE))
 

@@ -114,6 +114,8 @@ def affine(x, weight, bias=None):
 
 def matmul(a, b):
     """Matrix product a @ b (vectors, matrices and stacks of matrices)."""
+    if a.__class__ is Tensor and b.__class__ is Tensor:
+        return MatMul.apply(a, b)
     if not isinstance(a, Tensor):
         b = as_tensor(b)
         a = as_tensor(a, like=b)
