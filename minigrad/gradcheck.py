@@ -107,16 +107,21 @@ def _non_floating(o):
     return isinstance(o, (np.ndarray, np.generic)) and o.dtype.kind != "f"
 
 
+def _reject_output(o, where, expected):
+    """The error for an output that cannot be checked: a number or integer array, or another type."""
+    if _non_floating(o):
+        raise ValueError(f"{where}: the function returned a non-floating result ({type(o).__name__} {o!r}); "
+                         "only floating-point outputs have gradients")
+    raise TypeError(f"{where}: {expected}, got {type(o).__name__}")
+
+
 def _as_scalar(out, where="gradcheck"):
     """Reduce fn's result (a Tensor or a sequence of them) to one scalar Tensor r · f."""
     outs = out if isinstance(out, (tuple, list)) else (out,)
     total, seen = None, []
     for o in outs:
         if not isinstance(o, Tensor):
-            if _non_floating(o):
-                raise ValueError(f"{where}: the function returned a non-floating result "
-                                 f"({type(o).__name__} {o!r}); only floating-point outputs have gradients")
-            raise TypeError(f"{where}: the function must return Tensors, got {type(o).__name__}")
+            _reject_output(o, where, "the function must return Tensors")
         if o.dtype.kind != "f":  # e.g. an argmax returned alongside the value: nothing to check
             seen.append(str(o.dtype))
             continue
@@ -267,10 +272,7 @@ def _value_scalar(out):
     outs = out if isinstance(out, (tuple, list)) else (out,)
     for o in outs:
         if not isinstance(o, Value):
-            if _non_floating(o):
-                raise ValueError(f"gradcheck: the function returned a non-floating result ({type(o).__name__} "
-                                 f"{o!r}); only floating-point outputs have gradients")
-            raise TypeError(f"gradcheck: a function of Values must return Values, got {type(o).__name__}")
+            _reject_output(o, "gradcheck", "a function of Values must return Values")
     if len(outs) == 1:
         return outs[0]
     weights = _projection((len(outs),))
