@@ -173,6 +173,11 @@ class set_grad_enabled(_GradMode):
         _state.grad_enabled = self.mode
         return self
 
+    def __call__(self, function):
+        # As a decorator it acts only while the function runs: undo the switch of __init__.
+        _state.grad_enabled = self.__dict__.pop("_before", _state.grad_enabled)
+        return super().__call__(function)
+
 
 @contextlib.contextmanager
 def scope(name: str, absolute: bool = False):

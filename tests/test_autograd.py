@@ -347,3 +347,19 @@ def test_integer_inputs_give_float32_results_never_truncated():
         assert result.dtype == np.float32
         np.testing.assert_allclose(result.numpy(), expected, rtol=1e-6)
     assert (i + 1).dtype == np.int64 and (i * 2).tolist() == [0, 2, 6] and i.sum().dtype == np.int64
+
+
+def test_set_grad_enabled_as_a_decorator_acts_only_inside_the_function():
+    @mg.set_grad_enabled(False)
+    def evaluate():
+        return mg.is_grad_enabled()
+
+    assert mg.is_grad_enabled()
+    assert evaluate() is False
+    assert mg.is_grad_enabled()
+    mg.set_grad_enabled(False)          # a plain call switches at once, until switched back
+    try:
+        assert not mg.is_grad_enabled()
+    finally:
+        mg.set_grad_enabled(True)
+    assert mg.is_grad_enabled()
