@@ -420,7 +420,7 @@ def _row_indices(indices, shape):
 # ============================================================================ BatchNorm
 
 def batch_norm_forward(x, gamma, beta, eps):
-    """Training-mode BatchNorm of x (N, C) or (N, C, L) over every axis but 1 (Ioffe & Szegedy 2015).
+    """Training-mode BatchNorm (Ioffe & Szegedy 2015) of x (N, C) or (N, C, L), over all axes but 1.
 
     Per channel: μ and the biased σ² over the batch (and length), then
     inv_std = 1/√(σ² + ε), x̂ = (x − μ)·inv_std, y = γ x̂ + β with γ, β of shape (C,).

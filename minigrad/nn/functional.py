@@ -376,7 +376,8 @@ def glu(x, axis=-1):
 def maxout(x, pieces, axis=-1):
     """Maxout g(z)_i = max_{j<p} z_{i·p + j}: the max of each group of p = ``pieces`` units.
 
-    Groups are consecutive along ``axis``, whose length k·p becomes k. max(W₁x + b₁, W₂x + b₂) is maxout with
+    Groups are consecutive along ``axis``, whose length k·p becomes k.
+    max(W₁x + b₁, W₂x + b₂) is maxout with
     p = 2 after a layer of 2k units (Goodfellow et al. 2013). The gradient goes to
     each group's winner (ties share it).
     """

@@ -1,6 +1,7 @@
 """Weight regularizers: callables ``tensor -> scalar Tensor`` added to the loss.
 
-Regularization adds a complexity term to the cost (Goodfellow et al. 2016, "Deep Learning", §7.1):
+Regularization adds a complexity term to the cost (Goodfellow et al. 2016, "Deep
+Learning", §7.1):
 
     J_λ(w) = J(w) + λ R(w)
 
