@@ -1,9 +1,9 @@
 """Classification metrics: how good are the predictions, in numbers a person can read.
 
-Seed 001, "Evaluation metrics": a metric judges a model like a loss does, but its
-value is not used to train it (accuracy has zero gradient almost everywhere).
-Everything here is counted from four numbers per class, taking that class as
-"positive" and every other class as "negative" (one-vs-rest)::
+Goodfellow et al. 2016, "Deep Learning", §11.1: a metric judges a model like a loss
+does, but its value is not used to train it (accuracy has zero gradient almost
+everywhere). Everything here is counted from four numbers per class, taking that class
+as "positive" and every other class as "negative" (one-vs-rest)::
 
     TP  true positives    predicted positive, truly positive
     FP  false positives   predicted positive, truly negative
@@ -219,7 +219,7 @@ def confusion_matrix(y_true, y_pred, num_classes=None):
     """The C × C table of counts: ``cm[i, j]`` = samples of true class i predicted as j.
 
     Rows are the true class and columns the predicted class, as in scikit-learn;
-    the correct predictions lie on the diagonal. Seed 001, "Evaluation metrics",
+    the correct predictions lie on the diagonal. The course
     draws the binary table the other way round (rows = predicted, columns =
     ground truth); ``confusion_matrix(...).T`` gives that layout. For a binary
     problem with positive class 1::
@@ -235,7 +235,7 @@ def confusion_matrix(y_true, y_pred, num_classes=None):
 
 
 def accuracy(y_true, y_pred):
-    """Fraction of correct predictions (seed 001, "Evaluation metrics").
+    """Fraction of correct predictions.
 
         accuracy = correct predictions / number of examples = (TP + TN) / (TP + TN + FP + FN)
 
@@ -249,7 +249,7 @@ def accuracy(y_true, y_pred):
 
 def precision(y_true, y_pred, average="binary", pos_label=1):
     """Precision = TP / (TP + FP): of the samples predicted positive, the fraction
-    that truly are (seed 001, "Evaluation metrics"). 0.0 when nothing is predicted
+    that truly are. 0.0 when nothing is predicted
     positive. ``average`` is "binary" (class ``pos_label``), "macro" or "micro"
     (see the module docstring).
     """
@@ -258,7 +258,7 @@ def precision(y_true, y_pred, average="binary", pos_label=1):
 
 def recall(y_true, y_pred, average="binary", pos_label=1):
     """Recall (sensitivity) = TP / (TP + FN): of the truly positive samples, the
-    fraction the model found (seed 001, "Evaluation metrics"). 0.0 when there are
+    fraction the model found. 0.0 when there are
     no positive samples. ``average`` is "binary", "macro" or "micro".
     """
     return _score(_recall, y_true, y_pred, average, pos_label, "recall")
@@ -270,7 +270,7 @@ sensitivity = recall
 
 def specificity(y_true, y_pred, average="binary", pos_label=1):
     """Specificity = TN / (TN + FP): of the truly negative samples, the fraction
-    predicted negative (seed 001, "Evaluation metrics"); recall of the negative
+    predicted negative; recall of the negative
     class. 0.0 when there are no negative samples. ``average`` is "binary",
     "macro" or "micro".
     """
@@ -282,7 +282,7 @@ def f1(y_true, y_pred, average="binary", pos_label=1):
 
         F1 = 2·P·R / (P + R) = 2·TP / (2·TP + FP + FN)
 
-    High only when both are high (seed 001 defines P and R, "Evaluation metrics").
+    High only when both are high (Goodfellow et al. 2016, "Deep Learning", §11.1).
     0.0 when TP = 0. "macro" averages the per-class F1 scores (scikit-learn's
     definition, not F1 of the averaged P and R); "micro" uses the summed counts.
     """

@@ -2,8 +2,8 @@
 
 Every operation creates a new ``Value`` holding its result, the operands it came
 from (``parents``) and the *local derivative* of the result with respect to each
-operand. ``backward()`` then applies the chain rule (seed 003, "Retropropagación
-del error") from the output back to the inputs::
+operand. ``backward()`` then applies the chain rule (backpropagation, Rumelhart,
+Hinton & Williams 1986) from the output back to the inputs::
 
     dC/d(parent) += d(node)/d(parent) * dC/d(node)
 
@@ -162,7 +162,7 @@ class Value:
 
     # ------------------------------------------------------------------ activations and functions
     def relu(self):
-        """max(0, a);  d/da = 1 if a > 0 else 0 (the left derivative at 0, seed 003)."""
+        """max(0, a);  d/da = 1 if a > 0 else 0 (the left derivative at 0)."""
         out = 0.0 if self.data < 0 else self.data
         return Value._node(out, (self,), (1.0 if out > 0 else 0.0,), "ReLU")
 
@@ -172,7 +172,7 @@ class Value:
         return Value._node(t, (self,), (1.0 - t * t,), "tanh")
 
     def sigmoid(self):
-        """σ(a) = 1 / (1 + e^-a);  d/da = σ(a)(1 - σ(a)) (seed 003). Stable for large |a|."""
+        """σ(a) = 1 / (1 + e^-a);  d/da = σ(a)(1 - σ(a)). Stable for large |a|."""
         x = self.data
         if x >= 0:
             s = 1.0 / (1.0 + math.exp(-x))

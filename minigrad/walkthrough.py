@@ -5,10 +5,10 @@ Two worked examples, each returned as text:
 * :func:`neuron_walkthrough` -- one tanh neuron o = tanh(x1·w1 + x2·w2 + b) on
   ``Value`` scalars, listing every node's value and gradient in the order
   backpropagation visits them;
-* :func:`network_walkthrough` -- the 2-3-2 network of seed 003 ("Feedforward
-  neural networks", W(1) = [[1, -2], [0, 1], [3, 4]], W(2) = [[6, -2, 1],
+* :func:`network_walkthrough` -- the 2-3-2 network of the course's worked
+  backpropagation example (W(1) = [[1, -2], [0, 1], [3, 4]], W(2) = [[6, -2, 1],
   [5, -3, 2]], sigmoid hidden layer, linear output, squared error) on
-  ``Tensor``s, comparing autograd's gradients with the slide's delta rule
+  ``Tensor``s, comparing autograd's gradients with the delta rule
 
       δ(2) = a(2) - t,   δ(1) = (W(2)ᵀ δ(2)) ⊙ σ'(z(1)),   ∂C/∂W(k) = δ(k) a(k-1)ᵀ
 
@@ -62,7 +62,7 @@ def neuron_walkthrough() -> str:
 
 
 def network_walkthrough(x=(1.0, 2.0), target=(1.0, 0.0)) -> str:
-    """Backpropagation through the seed 003 network, checked three ways."""
+    """Backpropagation through the course's 2-3-2 network, checked three ways."""
     W1 = tensor(SEED_W1, dtype="float64", requires_grad=True)
     b1 = tensor([0.0, 0.0, 0.0], dtype="float64", requires_grad=True)
     W2 = tensor(SEED_W2, dtype="float64", requires_grad=True)
@@ -78,7 +78,7 @@ def network_walkthrough(x=(1.0, 2.0), target=(1.0, 0.0)) -> str:
     C = cost(W1, b1, W2, b2)
     C.backward()
 
-    # The slide's delta rule, by hand with NumPy.
+    # The delta rule (Rumelhart, Hinton & Williams 1986), by hand with NumPy.
     z1 = np.array(SEED_W1) @ np.array(x)
     a1 = 1 / (1 + np.exp(-z1))
     y = np.array(SEED_W2) @ a1
@@ -90,11 +90,11 @@ def network_walkthrough(x=(1.0, 2.0), target=(1.0, 0.0)) -> str:
 
     np.set_printoptions(precision=4, suppress=True)
     lines = [
-        "The 2-3-2 network of seed 003: a1 = sigmoid(W1 a0 + b1), y = W2 a1 + b2, C = ½||y - t||²",
+        "The course's 2-3-2 network: a1 = sigmoid(W1 a0 + b1), y = W2 a1 + b2, C = ½||y - t||²",
         f"input a0 = {list(x)}, target t = {list(target)}",
         f"output y = {np.round(y, 4).tolist()}, cost C = {C.item():.4f}",
         "",
-        f"{'param':<6} {'autograd gradient':<34} {'delta rule (slide)':<34} agree",
+        f"{'param':<6} {'autograd gradient':<34} {'delta rule (by hand)':<34} agree",
     ]
     for name in ("W1", "b1", "W2", "b2"):
         same = np.allclose(autograd[name], by_hand[name], rtol=1e-12, atol=1e-12)

@@ -18,11 +18,11 @@
 # 1. a derivative is a slope, and we can *measure* it numerically;
 # 2. the chain rule lets us *compute* it exactly, node by node;
 # 3. minigrad's `Value` records every operation so that `backward()` applies the
-#    chain rule for us (seed 003, "Retropropagación del error");
+#    chain rule for us (backpropagation, Rumelhart, Hinton & Williams 1986);
 # 4. the order in which nodes are visited matters when a value is used twice;
 # 5. we draw the computation graph and step through backpropagation;
 # 6. and we finish with the oldest learning rule of all, the **perceptron**
-#    (seed 001, "Perceptron"), which turns out to be gradient descent in disguise.
+#    (Rosenblatt 1958), which turns out to be gradient descent in disguise.
 #
 # Everything runs top to bottom as plain Python. Figures go to the folder named by
 # `MINIGRAD_FIGURES` (default `./figures/`).
@@ -130,7 +130,7 @@ save_figure(fig, "01_derivative_as_slope.png")
 #   gradient through unchanged)
 # * ∂L/∂a = ∂L/∂e · ∂e/∂a = −2 · b = 6 and ∂L/∂b = −2 · a = −4.
 #
-# This is exactly the "delta" recursion of seed 003 ("Retropropagación del error"):
+# This is exactly the "delta" recursion of backpropagation (Rumelhart et al. 1986):
 # each node receives dC/d(node) from the nodes that used it, multiplies by its local
 # derivative and passes the product on to its parents.
 
@@ -168,11 +168,11 @@ assert abs(numeric - a.grad) < 1e-6
 # %% [markdown]
 # ## 1.3 A neuron, and its computation graph
 #
-# A single neuron computes o = tanh(x₁w₁ + x₂w₂ + b) (seed 001, "Biological
-# motivation": the body sums the weighted inputs, the axon passes on a squashed
-# version). Every `Value` remembers its `parents` and the `op` that produced it, so
-# the whole expression is a graph. `viz.draw_graph` draws it: rectangles are values
-# (data and grad), ovals are operations.
+# A single neuron computes o = tanh(x₁w₁ + x₂w₂ + b) (the biological motivation: the
+# body sums the weighted inputs, the axon passes on a squashed version). Every
+# `Value` remembers its `parents` and the `op` that produced it, so the whole
+# expression is a graph. `viz.draw_graph` draws it: rectangles are values (data and
+# grad), ovals are operations.
 #
 # The local derivative of tanh is 1 − tanh², so ∂o/∂n = 1 − o².
 
@@ -327,12 +327,12 @@ except RuntimeError as err:
     print("HTML skipped:", str(err).splitlines()[0])
 
 # %% [markdown]
-# ## 1.6 The perceptron (seed 001, "Perceptron")
+# ## 1.6 The perceptron
 #
-# Rosenblatt's perceptron (1957, seed 001 "Historical overview") is a single unit
-# that outputs sign(⟨w, x⟩) ∈ {−1, +1}. Seed 001 gives its learning rule as
-# *Algorithm 1*: start from w₀ = 0 and, for each example, **if the prediction is
-# wrong, add y·x to the weights**; otherwise leave them alone.
+# Rosenblatt's perceptron (1957; Rosenblatt 1958) is a single unit that outputs
+# sign(⟨w, x⟩) ∈ {−1, +1}. The course gives its learning rule as *Algorithm 1*:
+# start from w₀ = 0 and, for each example, **if the prediction is wrong, add y·x to
+# the weights**; otherwise leave them alone.
 #
 #     1: w₀ ← 0
 #     2: for t = 0 … N − 1 do
@@ -355,7 +355,7 @@ except RuntimeError as err:
 
 # %%
 def perceptron(X, y, epochs=100):
-    """Seed 001, Algorithm 1: cycle through the data, add y·x after every mistake.
+    """The perceptron rule (Algorithm 1): cycle through the data, add y·x after every mistake.
 
     Returns the final weights, the weights after every step and the number of
     mistakes per epoch (training stops after an epoch without mistakes).
@@ -407,9 +407,8 @@ assert np.array_equal(-gradient, y_ex * np.array(x_ex))  # -∇ℓ = y·x: the p
 
 # %% [markdown]
 # One subtlety: when ⟨w, x⟩ = 0 exactly (as at w₀ = 0), Algorithm 1 counts a
-# mistake, but ReLU's derivative at 0 is taken as 0 (seed 003, "ReLU activation
-# function": "the derivative from the left"), so the gradient would not move. Only
-# the boundary case differs.
+# mistake, but ReLU's derivative at 0 is taken as 0 (the derivative from the left),
+# so the gradient would not move. Only the boundary case differs.
 #
 # **Convergence.** If the data can be separated by a line with margin γ (every
 # point at distance ≥ γ from it) and lie within radius R, Novikoff's theorem says
@@ -437,10 +436,9 @@ assert sum(mistakes_sep) <= (R / gamma) ** 2
 # %% [markdown]
 # **Its limit.** A single perceptron draws one line. XOR (true when exactly one input
 # is true) cannot be split by any line, so the rule never stops making mistakes. This
-# was the point of Minsky and Papert's 1969 book (seed 001, "Historical overview":
-# "various limitations (linear models)") and the reason we stack layers: a
-# multi-layer network "solves non-linearly separable problems" (seed 001,
-# "Multi-layer neural network").
+# was the point of Minsky and Papert's 1969 book "Perceptrons" (the limitations of
+# linear models) and the reason we stack layers: a multi-layer network solves
+# non-linearly separable problems (Rumelhart, Hinton & Williams 1986).
 
 # %%
 X_xor = X_and.copy()

@@ -12,8 +12,8 @@
 #
 # In lesson 1 every number was its own `Value` node. That is perfect for following
 # the chain rule by hand, and hopeless for a real network with thousands of weights.
-# Seed 003 ("Retropropagación en notación compacta") rewrites the same algorithm with
-# vectors and matrices:
+# Backpropagation in compact notation (Rumelhart, Hinton & Williams 1986; Bishop
+# 2006, §5.3) rewrites the same algorithm with vectors and matrices:
 #
 #     forward:   z⁽ᵏ⁾ = W⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾,    a⁽ᵏ⁾ = f(z⁽ᵏ⁾)
 #     backward:  δ⁽ᴷ⁾ = ∇_a C ⊙ f′(z⁽ᴷ⁾),     δ⁽ᵏ⁾ = (W⁽ᵏ⁺¹⁾ᵀ δ⁽ᵏ⁺¹⁾) ⊙ f′(z⁽ᵏ⁾)
@@ -21,7 +21,7 @@
 #
 # In this lesson we
 #
-# 1. work through seed 003's own 2-3-2 network with NumPy, delta by delta;
+# 1. work through the course's own 2-3-2 network with NumPy, delta by delta;
 # 2. let minigrad's `Tensor` engine compute the same gradients and check they agree
 #    (and agree with the scalar engine of lesson 1);
 # 3. take one gradient-descent step, by hand and with `optim.SGD`;
@@ -50,19 +50,19 @@ np.set_printoptions(precision=5, suppress=True)
 print("quick mode" if QUICK else "full mode", "- figures go to", FIGURES)
 
 # %% [markdown]
-# ## 2.1 Seed 003's network, forward
+# ## 2.1 The course's network, forward
 #
-# The slides' example network has 2 inputs, 3 sigmoid hidden units and 2 linear
+# The course's example network has 2 inputs, 3 sigmoid hidden units and 2 linear
 # outputs, with
 #
 #     W⁽¹⁾ = [[1, −2], [0, 1], [3, 4]]        (3 × 2: row i holds the weights *into* unit i)
 #     W⁽²⁾ = [[6, −2, 1], [5, −3, 2]]         (2 × 3)
 #
-# The slide spells out the first layer unit by unit, e.g.
+# The lesson spells out the first layer unit by unit, e.g.
 # a₁⁽¹⁾ = f(1·a₁⁽⁰⁾ − 2·a₂⁽⁰⁾ + b₁⁽¹⁾), and then notes that the three lines are the
-# single matrix product a⁽¹⁾ = f(W⁽¹⁾a⁽⁰⁾ + b⁽¹⁾). The slides leave the input, the
+# single matrix product a⁽¹⁾ = f(W⁽¹⁾a⁽⁰⁾ + b⁽¹⁾). The lesson leaves the input, the
 # biases and the target open; we take x = a⁽⁰⁾ = (1, 2)ᵀ, zero biases and t = (1, 0)ᵀ.
-# Following seed 003's code ("Código ejemplo"), vectors are **columns**.
+# Following the lesson's example code, vectors are **columns**.
 
 # %%
 W1 = np.array([[1.0, -2.0], [0.0, 1.0], [3.0, 4.0]])
@@ -82,16 +82,16 @@ def dsigmoid(z):
     return s * (1.0 - s)
 
 
-# the slide's forward(): z1 = W1 x + b1, a1 = sigmoid(z1), z2 = W2 a1 + b2, y = z2
+# the lesson's forward(): z1 = W1 x + b1, a1 = sigmoid(z1), z2 = W2 a1 + b2, y = z2
 z1 = W1 @ x + b1
 a1 = sigmoid(z1)
 z2 = W2 @ a1 + b2
 y = z2
-C = 0.5 * float(np.sum((y - t) ** 2))  # squared error, seed 003 "Funciones de coste"
+C = 0.5 * float(np.sum((y - t) ** 2))  # squared error (Bishop 2006, §5.2)
 print("z1 =", z1.ravel(), " a1 =", a1.ravel())
 print("y  =", y.ravel(), " C =", round(C, 5))
 
-# the unit-by-unit lines of the slide are the rows of the matrix product
+# the unit-by-unit lines of the lesson are the rows of the matrix product
 assert z1[0, 0] == 1 * x[0, 0] - 2 * x[1, 0] + b1[0, 0]
 assert z1[1, 0] == 0 * x[0, 0] + 1 * x[1, 0] + b1[1, 0]
 assert z1[2, 0] == 3 * x[0, 0] + 4 * x[1, 0] + b1[2, 0]
@@ -100,7 +100,7 @@ assert z2[0, 0] == 6 * a1[0, 0] - 2 * a1[1, 0] + 1 * a1[2, 0] + b2[0, 0]
 # %% [markdown]
 # ## 2.2 The deltas, by hand
 #
-# Seed 003's `backward()` ("Código de ejemplo, computing the gradients") goes from
+# The lesson's `backward()` (its example code, computing the gradients) goes from
 # the output back:
 #
 # * The output is linear (f′ = 1) and C = ½‖y − t‖² has ∇_y C = y − t, so
@@ -111,7 +111,7 @@ assert z2[0, 0] == 6 * a1[0, 0] - 2 * a1[1, 0] + 1 * a1[2, 0] + b2[0, 0]
 # * The gradients are outer products: **∂C/∂W⁽ᵏ⁾ = δ⁽ᵏ⁾ (a⁽ᵏ⁻¹⁾)ᵀ**, and
 #   ∂C/∂b⁽ᵏ⁾ = δ⁽ᵏ⁾.
 # * One more step gives the gradient with respect to the input,
-#   δ⁽⁰⁾ = W⁽¹⁾ᵀ δ⁽¹⁾ (the slide's last formula; the input has no activation).
+#   δ⁽⁰⁾ = W⁽¹⁾ᵀ δ⁽¹⁾ (the lesson's last formula; the input has no activation).
 #
 # Each line is the chain rule of lesson 1, done for a whole layer at once: entry
 # (i, j) of δ aᵀ is δᵢ aⱼ, "the gradient arriving at unit i times the input that
@@ -134,9 +134,8 @@ print("dC/dW1 =\n", dW1)
 # %% [markdown]
 # Look at δ⁽¹⁾: the third hidden unit has z₃⁽¹⁾ = 3 + 8 = 11, far out on the flat
 # part of the sigmoid, where σ′(11) ≈ 1.7·10⁻⁵. Its delta, and with it its whole row
-# of ∂C/∂W⁽¹⁾, is tiny: a **saturated** unit barely learns (seed 003, "Recordando la
-# función de activación sigmoidal": "such derivative saturates"). Lesson 3 is
-# about exactly this.
+# of ∂C/∂W⁽¹⁾, is tiny: a **saturated** unit barely learns (the sigmoid's derivative
+# saturates; Glorot & Bengio 2010). Lesson 3 is about exactly this.
 #
 # ## 2.3 The same gradients from the engine
 #
@@ -188,9 +187,9 @@ assert abs(C_t.item() - C) < 1e-12
 
 # %%
 dot = viz.draw_graph(C_t)
-viz.save(dot, FIGURES / "02_seed003_network.dot")
+viz.save(dot, FIGURES / "02_course_network.dot")
 try:
-    viz.save(dot, FIGURES / "02_seed003_network.png")
+    viz.save(dot, FIGURES / "02_course_network.png")
 except RuntimeError as err:  # no Graphviz `dot` program: the .dot file is still there
     print("PNG skipped:", str(err).splitlines()[0])
 
@@ -242,7 +241,7 @@ assert np.allclose([[w.grad for w in row] for row in W_vals], W_ten.grad.numpy()
 # %% [markdown]
 # ## 2.4 One gradient-descent step
 #
-# Seed 003's `gradient_step` subtracts η times each gradient. We do it by hand and
+# The lesson's `gradient_step` subtracts η times each gradient. We do it by hand and
 # with `optim.SGD`, and check that both land on the same weights and that the cost
 # went down.
 
@@ -269,9 +268,10 @@ assert C_after < C
 # %% [markdown]
 # ## 2.5 Mini-batches and broadcasting
 #
-# In practice we process m examples at once (seed 003, "Descenso por gradiente
-# estocástico"). Stacking the examples as the **rows** of a matrix X (m × 2) — the
-# convention of minigrad's `nn.Linear`, as in PyTorch and Keras — the layer becomes
+# In practice we process m examples at once (mini-batch stochastic gradient descent;
+# Goodfellow et al. 2016, "Deep Learning", §8.1.3). Stacking the examples as the
+# **rows** of a matrix X (m × 2) — the convention of minigrad's `nn.Linear`, as in
+# PyTorch and Keras — the layer becomes
 #
 #     Z⁽¹⁾ = X W⁽¹⁾ᵀ + b⁽¹⁾        (m × 3)
 #
@@ -279,7 +279,7 @@ assert C_after < C
 # **broadcasts** it. Backwards, each row's copy of the bias sends its own delta, and
 # they all land on the one bias vector — so the gradient is the **sum of the deltas
 # over the batch**. With the cost averaged over the batch, that is exactly the
-# slides' update
+# course's update
 #
 #     b⁽ᵏ⁾ ← b⁽ᵏ⁾ − (η/m) Σₓ δₓ⁽ᵏ⁾,        W⁽ᵏ⁾ ← W⁽ᵏ⁾ − (η/m) Σₓ δₓ⁽ᵏ⁾ (aₓ⁽ᵏ⁻¹⁾)ᵀ
 #
@@ -493,7 +493,7 @@ except mg.GradcheckError as err:
 # %% [markdown]
 # ## What we learned
 #
-# * Seed 003's delta rule is the chain rule of lesson 1, one layer at a time:
+# * The delta rule of backpropagation is the chain rule of lesson 1, one layer at a time:
 #   δ⁽²⁾ = a⁽²⁾ − t, δ⁽¹⁾ = (W⁽²⁾ᵀδ⁽²⁾) ⊙ σ′(z⁽¹⁾), ∂C/∂W = δaᵀ, ∂C/∂b = δ.
 # * minigrad's `Tensor` engine reproduces those gradients exactly (and so does the
 #   scalar engine, just much more slowly).
@@ -506,13 +506,13 @@ except mg.GradcheckError as err:
 #
 # ## Exercises
 #
-# 1. **A sigmoid output.** Make the output layer of seed 003's network a sigmoid
-#    too and keep the squared error. Derive δ⁽²⁾ = (a⁽²⁾ − t) ⊙ σ′(z⁽²⁾) (seed 003,
-#    "Funciones de coste"), code it in NumPy and compare with the engine.
+# 1. **A sigmoid output.** Make the output layer of the course's network a sigmoid
+#    too and keep the squared error. Derive δ⁽²⁾ = (a⁽²⁾ − t) ⊙ σ′(z⁽²⁾) (Bishop
+#    2006, §5.3), code it in NumPy and compare with the engine.
 #    *Hint:* only `delta2` changes; everything below it is the same code.
 # 2. **Cross-entropy instead.** With a sigmoid output and the cross-entropy cost
-#    C = −Σ[t log y + (1 − t) log(1 − y)], show that δ⁽²⁾ = a⁽²⁾ − t (seed 003,
-#    "Deltas con la función de activación sigmoidal") and check it with
+#    C = −Σ[t log y + (1 − t) log(1 − y)], show that δ⁽²⁾ = a⁽²⁾ − t (Bishop
+#    2006, §4.3.2 and §5.2) and check it with
 #    `nn.losses.binary_cross_entropy(..., reduction="sum")`.
 #    *Hint:* σ′ cancels the denominator y(1 − y).
 # 3. **A column of ones.** Instead of a separate bias, append a constant 1 to every

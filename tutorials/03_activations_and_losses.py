@@ -11,7 +11,7 @@
 # # 3. Activations and losses
 #
 # Backpropagation multiplies, layer after layer, by the **slope of the activation
-# function** (the f′(z) in δ⁽ᵏ⁾ = (W⁽ᵏ⁺¹⁾ᵀδ⁽ᵏ⁺¹⁾) ⊙ f′(z⁽ᵏ⁾), seed 003). So the
+# function** (the f′(z) in δ⁽ᵏ⁾ = (W⁽ᵏ⁺¹⁾ᵀδ⁽ᵏ⁺¹⁾) ⊙ f′(z⁽ᵏ⁾), lesson 2). So the
 # shape of f′ decides how well a network learns. And at the very top, the **loss**
 # decides what gradient enters the network in the first place.
 #
@@ -22,8 +22,9 @@
 # 3. watch ReLUs die and leaky ReLUs survive;
 # 4. derive the famous delta of softmax + cross-entropy, softmax(z) − onehot, and
 #    check it against the engine;
-# 5. reproduce seed 001's loss table, which shows why cross-entropy beats
-#    classification error and mean squared error for classifiers.
+# 5. reproduce the course's loss table (after McCaffrey 2013), which shows why
+#    cross-entropy beats classification error and mean squared error for
+#    classifiers.
 
 # %%
 import os
@@ -48,7 +49,7 @@ print("quick mode" if QUICK else "full mode", "- figures go to", FIGURES)
 # %% [markdown]
 # ## 3.1 The activation functions and their slopes
 #
-# Seed 001 ("Hidden layers activation functions") sorts them in two families:
+# The course sorts them in two families (Goodfellow et al. 2016, "Deep Learning", §6.3):
 #
 # * **saturating** — sigmoid g(z) = 1/(1 + e⁻ᶻ) and tanh — "used by initial NN
 #   models", with "vanishing gradients" and "poor convergence";
@@ -56,7 +57,7 @@ print("quick mode" if QUICK else "full mode", "- figures go to", FIGURES)
 #   "dying ReLUs problem"), leaky ReLU max(εz, z) ("never die"), ELU
 #   max(α(eᶻ − 1), z) ("everywhere smooth, nonzero gradient for z < 0").
 #
-# We add three modern smooth variants from the Keras list of seed 001 (GELU,
+# We add three modern smooth variants from the Keras list (GELU,
 # softplus, SiLU). Rather than differentiating each by hand, we let the engine do
 # it: for an elementwise function, the gradient of `f(x).sum()` with respect to x is
 # exactly f′ at every point.
@@ -88,31 +89,31 @@ for ax, name in zip(axes.ravel(), NAMES):
 for ax in axes[1]:
     ax.set_xlabel("z")
 axes[0, 0].legend(loc="upper left", fontsize=8)
-fig.suptitle("Activations (solid) and their derivatives (dashed), seed 001 'Hidden layers activation functions'")
+fig.suptitle("Activations (solid) and their derivatives (dashed) of the hidden layers")
 fig.tight_layout()
 save_figure(fig, "03_activations.png")
 
 # %% [markdown]
-# The engine's derivatives are the textbook ones (seed 003, "Recordando la función de
-# activación sigmoidal" and "Activations in the hidden layers"). One caveat about the
-# slides: seed 001 writes ELU as max(α(eᶻ − 1), z). That shorthand is only safe for
-# z ≤ 0; for large positive z, eᶻ − 1 outgrows z and the max would pick the
-# exponential. The definition (Clevert et al., 2015), used by Keras, PyTorch and
-# minigrad, is piecewise: g(z) = z for z > 0 and α(eᶻ − 1) for z ≤ 0.
+# The engine's derivatives are the textbook ones (Goodfellow et al. 2016, §6.3;
+# Bishop 2006, §4.3.2). One caveat about the course: it writes ELU as
+# max(α(eᶻ − 1), z). That shorthand is only safe for z ≤ 0; for large positive z,
+# eᶻ − 1 outgrows z and the max would pick the exponential. The definition (Clevert
+# et al., 2015), used by Keras, PyTorch and minigrad, is piecewise: g(z) = z for
+# z > 0 and α(eᶻ − 1) for z ≤ 0.
 
 # %%
 s, ds = curves["sigmoid"]
 assert np.allclose(ds, s * (1 - s))  # σ′ = σ(1 − σ)
 th, dth = curves["tanh"]
 assert np.allclose(dth, 1 - th**2)
-assert np.allclose(th, 2 * (1 / (1 + np.exp(-2 * zs))) - 1)  # tanh(z) = 2σ(2z) − 1 (seed 003)
+assert np.allclose(th, 2 * (1 / (1 + np.exp(-2 * zs))) - 1)  # tanh(z) = 2σ(2z) − 1
 r, dr = curves["relu"]
 assert np.all(dr[zs <= 0] == 0) and np.all(dr[zs > 0] == 1)  # g′(0) = 0: "the derivative from the left"
 _, dlr = curves["leaky_relu"]
 assert np.allclose(dlr[zs < 0], 0.01)  # PyTorch's default slope ε = 0.01
 e, de = curves["elu"]
 assert np.allclose(e, np.where(zs > 0, zs, np.exp(zs) - 1))  # ELU with α = 1: z, or α(eᶻ − 1) for z ≤ 0
-assert not np.allclose(e, np.maximum(np.exp(zs) - 1, zs))  # the slide's "max" shorthand differs for z > 0
+assert not np.allclose(e, np.maximum(np.exp(zs) - 1, zs))  # the course's "max" shorthand differs for z > 0
 print("sigmoid′ max =", ds.max(), "at z =", zs[ds.argmax()], "; tanh′ max =", dth.max())
 assert abs(ds.max() - 0.25) < 1e-12 and zs[ds.argmax()] == 0.0
 assert abs(dth.max() - 1.0) < 1e-12
@@ -166,7 +167,7 @@ save_figure(fig, "03_sigmoid_vanishing.png")
 # %% [markdown]
 # ### The loss can undo the saturation of the output
 #
-# Seed 003 ("Deltas con la función de activación sigmoidal") compares two costs for a
+# The course compares two costs for a
 # sigmoid output unit a = σ(z) with target t:
 #
 # * squared error ½(a − t)²:   δ = (σ(z) − t) · σ′(z)
@@ -204,7 +205,7 @@ ax.plot(z_grid, [output_delta(v, 1.0, "cross-entropy") for v in z_grid], label="
 ax.axhline(0, color="0.8", lw=0.8)
 ax.set_xlabel("z (target t = 1: the left side is 'confidently wrong')")
 ax.set_ylabel("δ = ∂C/∂z")
-ax.set_title("Output delta of a sigmoid unit (seed 003)")
+ax.set_title("Output delta of a sigmoid unit")
 ax.legend()
 fig.tight_layout()
 save_figure(fig, "03_output_delta_se_vs_ce.png")
@@ -215,7 +216,7 @@ save_figure(fig, "03_output_delta_se_vs_ce.png")
 # ReLU's slope is 0 for every z ≤ 0. If a unit's pre-activation is negative for
 # **every** input — say its bias was pushed far down by one large update — then its
 # output is always 0, its delta is always 0, and so the gradient of its incoming
-# weights and bias is exactly 0: nothing will ever revive it. It is *dead*. Seed 003
+# weights and bias is exactly 0: nothing will ever revive it. It is *dead*. The course
 # puts it positively: "only the examples that activate the neuron are allowed to
 # modify the weights."
 #
@@ -234,7 +235,7 @@ for act in ("relu", "leaky_relu"):
     if act == "relu":
         assert np.all(row_norms[:3] == 0.0) and np.all(row_norms[3:] > 0)  # dead: exactly zero
     else:
-        assert np.all(row_norms > 0)  # "Leaky ReLUs never die" (seed 001)
+        assert np.all(row_norms > 0)  # "Leaky ReLUs never die" (Maas et al. 2013)
 
 # %% [markdown]
 # It happens in real training too, typically with a learning rate that is too
@@ -270,15 +271,15 @@ save_figure(viz.plot_diagnosis(dead_report), "03_dead_relu_diagnosis.png")
 # %% [markdown]
 # ## 3.4 Softmax and cross-entropy: the delta is softmax − onehot
 #
-# For c classes the output layer uses the **softmax** (seed 001, "Output layer
-# activation functions"): Sⱼ(z) = e^{zⱼ} / Σₗ e^{zₗ}, positive and summing to 1, so
+# For c classes the output layer uses the **softmax** (Goodfellow et al. 2016,
+# "Deep Learning", §6.2.2.3): Sⱼ(z) = e^{zⱼ} / Σₗ e^{zₗ}, positive and summing to 1, so
 # we can read it as class probabilities. The matching loss is the cross-entropy
 # with the one-hot target y: C = −Σⱼ yⱼ ln Sⱼ(z) = −ln S_k(z) for the true class k.
 #
 # Differentiate: ln S_k = z_k − ln Σₗ e^{zₗ}, so ∂(−ln S_k)/∂zⱼ = −[j = k] + Sⱼ. In
 # one line,
 #
-#     δ = ∂C/∂z = softmax(z) − y          (seed 003, "Multiclass problem (softmax function)")
+#     δ = ∂C/∂z = softmax(z) − y          (Bishop 2006, §4.3.4)
 #
 # the same "prediction minus target" as the sigmoid with cross-entropy, and as the
 # linear output with squared error in lesson 2. Let us check it against the engine on
@@ -319,9 +320,10 @@ assert np.allclose(p_big.numpy(), F.softmax(mg.tensor([[1.0, 2.0, 0.0]], dtype="
 assert np.allclose(big.grad.numpy(), p_big.numpy() - [[0, 1, 0]])
 
 # %% [markdown]
-# ## 3.5 Seed 001's loss table: CE, MSE and ACE
+# ## 3.5 The course's loss table: CE, MSE and ACE
 #
-# Seed 001 ("Loss functions", after James McCaffrey) compares three ways of scoring
+# The course (after McCaffrey 2013, "Why you should use cross-entropy error instead
+# of classification error or mean squared error") compares three ways of scoring
 # the same classifier outputs. Three examples, three classes (democrat, republican,
 # other), one-hot targets. Both models get the first two right and the third wrong,
 # but the second is much more *confident* where it is right and less wrong where it
@@ -333,14 +335,14 @@ assert np.allclose(big.grad.numpy(), p_big.numpy() - [[0, 1, 0]])
 # | 0.3 0.4 0.3 | 0 1 0 | yes | | 0.1 0.7 0.2 | 0 1 0 | yes |
 # | 0.1 0.2 0.7 | 1 0 0 | no  | | 0.3 0.4 0.3 | 1 0 0 | no  |
 #
-# The slide's numbers, with their exact definitions:
+# The course's numbers, with their exact definitions:
 #
 # * **CE**, classification error: the fraction of wrong argmax predictions = 1/3 for
 #   both — it cannot tell the models apart ("too coarse").
 # * **MSE**: the squared error summed over the three outputs of a row, averaged over
 #   the rows: 0.81 vs 0.34.
 # * **ACE**, average cross-entropy: −(1/n) Σᵢ ln(probability of the true class). The
-#   slide writes "−2 log 0.4 − log 0.1 = 1.38": the sum of the three −ln terms, then
+#   course writes "−2 log 0.4 − log 0.1 = 1.38": the sum of the three −ln terms, then
 #   divided by n = 3 (natural logarithm): (0.916 + 0.916 + 2.303)/3 = 1.38; and
 #   0.64 for model 2.
 
@@ -360,11 +362,11 @@ for name, p in (("model 1", model1), ("model 2", model2)):
 assert round(table["model 1"][0], 2) == 0.33 and round(table["model 2"][0], 2) == 0.33
 assert round(table["model 1"][1], 2) == 0.81 and round(table["model 2"][1], 2) == 0.34
 assert round(table["model 1"][2], 2) == 1.38 and round(table["model 2"][2], 2) == 0.64
-assert abs(table["model 1"][2] - (-2 * np.log(0.4) - np.log(0.1)) / 3) < 1e-12  # the slide's formula / n
+assert abs(table["model 1"][2] - (-2 * np.log(0.4) - np.log(0.1)) / 3) < 1e-12  # the course's formula / n
 
 # %% [markdown]
 # Note that `losses.mse` with the default `reduction="mean"` averages over all 9
-# numbers (as PyTorch and Keras do), which is the slide's value divided by 3; the
+# numbers (as PyTorch and Keras do), which is the course's value divided by 3; the
 # ranking is the same.
 #
 # Why ACE is the "good approach": classification error is piecewise constant, so
@@ -382,7 +384,7 @@ for k, (name, vals) in enumerate(table.items()):
     bars = ax.bar(idx + (k - 0.5) * width_bar, vals, width_bar, label=name)
     ax.bar_label(bars, fmt="%.2f")
 ax.set_xticks(idx, ["CE (classification error)", "MSE", "ACE (cross-entropy)"])
-ax.set_title("Seed 001's loss table: only MSE and ACE see model 2 is better")
+ax.set_title("The course's loss table: only MSE and ACE see model 2 is better")
 ax.set_ylim(0, 1.6)
 ax.legend()
 fig.tight_layout()
@@ -399,11 +401,11 @@ save_figure(fig, "03_loss_table.png")
 #   never recovers; large learning rates kill many; leaky ReLU and ELU keep a slope.
 # * Softmax + cross-entropy has the delta softmax(z) − onehot; sigmoid +
 #   cross-entropy has σ(z) − t: the loss cancels the output's saturation.
-# * Seed 001's table: CE 0.33 / 0.33, MSE 0.81 / 0.34, ACE 1.38 / 0.64.
+# * The course's table: CE 0.33 / 0.33, MSE 0.81 / 0.34, ACE 1.38 / 0.64.
 #
 # ## Exercises
 #
-# 1. **Hinge loss (seed 003's own exercise).** For a linear output z and true class
+# 1. **Hinge loss (the course's own exercise).** For a linear output z and true class
 #    o, C = Σ_{j≠o} max(0, zⱼ − z_o + Δ). What is ∂C/∂z? Check your answer with
 #    `losses.categorical_hinge` or by building C from tensor ops, and say whether
 #    it saturates. *Hint:* each violated margin contributes +1 to zⱼ and −1 to z_o;

@@ -11,16 +11,16 @@
 # # 4. Weight initialization
 #
 # Gradient descent has to start somewhere. "Anywhere" is not good enough: a bad
-# starting point can stop a network from learning at all. Seed 002 ("Weight
-# initialization") puts it bluntly: "a bad initialization may increase convergence
+# starting point can stop a network from learning at all. The course puts it
+# bluntly: "a bad initialization may increase convergence
 # time or even make optimization diverge". Two things matter:
 #
 # 1. **Symmetry.** If all weights start equal, all hidden units compute the same
-#    thing, receive the same gradient, and stay equal forever (seed 002, "Zero
-#    Initialization"; seed 000, "Zero/Constant initialization").
+#    thing, receive the same gradient, and stay equal forever (Goodfellow et al.
+#    2016, "Deep Learning", §8.4).
 # 2. **Scale.** Each layer multiplies its input by W. Too small, and signals (and
 #    gradients) shrink layer after layer; too large, and they blow up or saturate
-#    (seed 001, "Vanishing gradient problem": ‖zᴸ‖ ≈ ‖W‖ᴸ‖x‖).
+#    (the vanishing gradient problem, Glorot & Bengio 2010: ‖zᴸ‖ ≈ ‖W‖ᴸ‖x‖).
 #
 # The fix for the second is to pick the variance of W from the layer's size: the
 # rules of Glorot (Xavier), He and LeCun. We check their variances empirically,
@@ -117,14 +117,14 @@ for col, (name, (model, trace, loss, acc)) in enumerate(results.items()):
     axes[0, col].set_title(f"{name}: W⁽¹⁾[:, 0] of the 8 hidden units")
     axes[0, col].set_xlabel("training step")
     viz.plot_decision_boundary(model, X, y, ax=axes[1, col], title=f"{name}: accuracy {acc:.2f}")
-fig.suptitle("Seed 002, 'Zero Initialization': a constant start never breaks symmetry")
+fig.suptitle("Zero initialization: a constant start never breaks symmetry")
 fig.tight_layout()
 save_figure(fig, "04_symmetry.png")
 
 # %% [markdown]
 # ## 4.2 The variance rules: Glorot, He, LeCun
 #
-# Randomness breaks the symmetry; the question left is the **scale**. Seed 003 starts
+# Randomness breaks the symmetry; the question left is the **scale**. The course starts
 # with `W = 0.01 * np.random.randn(D, H)` and immediately asks "how do we choose the
 # scale (variance) of the distribution?". The answer comes from one line of
 # probability. A unit of a layer with n_in inputs computes z = Σⱼ wⱼxⱼ; with
@@ -136,24 +136,25 @@ save_figure(fig, "04_symmetry.png")
 # (up to what the activation does). That gives the three classic rules, which use the
 # layer's fans (for W ∈ R^{n_out × n_in}: fan_in = n_in, fan_out = n_out):
 #
-# | rule | Var(w) | for | seeds |
+# | rule | Var(w) | for | source |
 # |---|---|---|---|
-# | LeCun | 1 / fan_in | tanh, sigmoid (near 0), SELU | seed 003 "w ~ N(0, 1/√n)" (std); seed 000 "Lecun initialization" |
-# | Glorot / Xavier | 2 / (fan_in + fan_out) | tanh, sigmoid | seed 001 σ² = 2/(n_in + n_out); seed 002 σ² = 1/fan_avg; seed 003 |
-# | He / Kaiming | 2 / fan_in | ReLU | seed 003 "N(0, √(2/n))" (std); seed 002 σ² = 2/n |
+# | LeCun | 1 / fan_in | tanh, sigmoid (near 0), SELU | LeCun et al. 1998, "Efficient BackProp" (the course writes the std: w ~ N(0, 1/√n)) |
+# | Glorot / Xavier | 2 / (fan_in + fan_out) | tanh, sigmoid | Glorot & Bengio 2010 (σ² = 2/(n_in + n_out), i.e. 1/fan_avg) |
+# | He / Kaiming | 2 / fan_in | ReLU | He et al. 2015 (the course writes the std: N(0, √(2/n))) |
 #
 # Glorot averages the two fans as a compromise between keeping the forward signal
 # (fan_in) and the backward gradient (fan_out) steady. He doubles LeCun's variance
-# because a ReLU sets half of its inputs to zero and so halves E[x²]. (Seed 001 writes
-# He as 4/(n_in + n_out): the same as 2/n_in when the two fans are equal.) The
-# uniform variants U(−r, r) use r = √(3 · Var), since Var(U(−r, r)) = r²/3 (seed 002).
+# because a ReLU sets half of its inputs to zero and so halves E[x²]. (The course
+# also writes He as 4/(n_in + n_out): the same as 2/n_in when the two fans are
+# equal.) The uniform variants U(−r, r) use r = √(3 · Var), since
+# Var(U(−r, r)) = r²/3.
 #
 # Let us draw a 256 × 512 weight matrix with each rule and compare the sample
 # variance with the formula.
 
 # %%
 fan_out, fan_in = 256, 512
-assert init.compute_fans((fan_out, fan_in)) == (fan_in, fan_out)  # W is (out, in), as in the seeds
+assert init.compute_fans((fan_out, fan_in)) == (fan_in, fan_out)  # W is (out, in), as in the course
 rules = {
     "glorot_normal": (init.glorot_normal, 2 / (fan_in + fan_out)),
     "he_normal": (init.he_normal, 2 / fan_in),
@@ -231,12 +232,12 @@ assert np.corrcoef(W_same[0], x_same[0])[0, 1] > 0.999
 # %% [markdown]
 # ## 4.3 Activations, layer by layer
 #
-# Seed 002's figures ("Weight Initialization: Random Initialization") show "the
-# density of each layer's output". `viz.init_sweep` rebuilds that experiment: a
-# stack of `depth` layers Linear(width, width) + activation with zero biases, fed
-# N(0, 1) inputs, for every pair of initialization × activation; it records every
-# layer's outputs. `"normal_0.01"` is N(0, 0.01²), seed 003's first attempt, and
-# `"normal_1"` is N(0, 1).
+# The course's figures show "the density of each layer's output" (as in Glorot &
+# Bengio 2010). `viz.init_sweep` rebuilds that experiment: a stack of `depth` layers
+# Linear(width, width) + activation with zero biases, fed N(0, 1) inputs, for every
+# pair of initialization × activation; it records every layer's outputs.
+# `"normal_0.01"` is N(0, 0.01²), the course's first attempt, and `"normal_1"` is
+# N(0, 1).
 
 # %%
 sweep_size = {"depth": 6, "width": 64, "n": 200} if QUICK else {"depth": 10, "width": 100, "n": 500}
@@ -256,7 +257,7 @@ save_figure(viz.plot_init_sweep(sweep, kind="std"), "04_init_sweep_std.png")
 #   symmetry breaking, as in §4.1.
 # * **N(0, 0.01²)**: each layer multiplies the std by about 0.01·√width ≈ 0.1, so
 #   after a few layers the signal is numerically nothing — and so will be the
-#   gradient (seed 001: "if ‖W‖ < 1 then ‖zᴸ‖ → 0").
+#   gradient (if ‖W‖ < 1 then ‖zᴸ‖ → 0).
 # * **N(0, 1)**: each layer multiplies by about √width ≈ 10. tanh clips that, so its
 #   outputs pile up at ±1 — saturated, slope ≈ 0; ReLU does not clip, so the signal
 #   grows by a factor ≈ 7 per layer ("if ‖W‖ > 1 then ‖zᴸ‖ → ∞").
@@ -286,11 +287,11 @@ assert std_ratio("glorot_normal", "tanh") > 0.2  # Glorot keeps tanh far from co
 print(f"tanh, N(0,1): {saturated_fraction('normal_1', 'tanh'):.0%} of the last layer's outputs are saturated")
 
 # %% [markdown]
-# `viz.plot_activation_stats` draws one network in more detail: a histogram per layer
-# (top) and the mean ± std against depth (bottom) — seed 002's rule "keep the mean
-# of the activations zero and the variance the same across every layer". It takes a
-# model and a batch, or one entry of the sweep. Compare the too-small start with
-# Glorot, both with tanh:
+# `viz.plot_activation_stats` draws one network in more detail: a histogram per
+# layer (top) and the mean ± std against depth (bottom) — the rule "keep the mean of
+# the activations zero and the variance the same across every layer" (Glorot &
+# Bengio 2010). It takes a model and a batch, or one entry of the sweep. Compare the
+# too-small start with Glorot, both with tanh:
 
 # %%
 save_figure(viz.plot_activation_stats(sweep[("normal_0.01", "tanh")], title="tanh, N(0, 0.01²): the signal dies"),
@@ -310,9 +311,9 @@ save_figure(viz.plot_activation_stats(glorot_tanh, x_batch, title="tanh, Glorot:
 #
 # Small activations mean small gradients: the weight gradient of layer k is
 # δ⁽ᵏ⁾a⁽ᵏ⁻¹⁾ᵀ, and δ⁽ᵏ⁾ itself is built by multiplying by Wᵀ and f′ once per layer
-# on the way down (seed 003). So a bad scale shows up in the gradients as **vanishing**
+# on the way down (lesson 2). So a bad scale shows up in the gradients as **vanishing**
 # (the first layers get nothing and stop learning) or **exploding** (huge updates
-# that overshoot and diverge) — seed 002, "Vanishing/Exploding Gradient".
+# that overshoot and diverge) (Bengio, Simard & Frasconi 1994; Pascanu et al. 2013).
 #
 # `viz.diagnose(model, x, y, loss_fn)` runs one forward/backward pass and reports,
 # per layer, activation statistics, dead and saturated units and gradient norms; its

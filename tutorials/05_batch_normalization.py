@@ -11,12 +11,12 @@
 # # 5. Batch normalization
 #
 # We standardize the *inputs* of a network so that every feature has mean 0 and
-# variance 1 (seed 002, "Why normalization is needed": one feature ranges over
+# variance 1 (LeCun et al. 1998, "Efficient BackProp": one feature ranges over
 # 1…5, another over 1000…99999). But each hidden layer is the input of the next
 # one, and its distribution moves every time the weights below it change. Batch
 # normalization (Ioffe & Szegedy, 2015) standardizes the pre-activations of a
-# hidden layer too, with the statistics of the current mini-batch (seed 002,
-# "The need for batch norm"; seed 001, "Batch normalization").
+# hidden layer too, with the statistics of the current mini-batch (Ioffe &
+# Szegedy 2015).
 #
 # In this lesson you will:
 #
@@ -44,7 +44,7 @@ QUICK = quick()  # MINIGRAD_QUICK=1 asks for small sizes (the test suite sets it
 # %% [markdown]
 # ## The layer in training mode
 #
-# Seed 001 ("Batch normalization", Ioffe & Szegedy's Algorithm 1) gives the
+# Ioffe & Szegedy (2015), Algorithm 1, gives the
 # computation for one unit over a mini-batch B = {x₁ … x_m}:
 #
 # - μ_B = (1/m) Σᵢ xᵢ (mini-batch mean)
@@ -86,7 +86,7 @@ assert np.allclose(y_mg.mean(axis=0), 0, atol=1e-12)                 # each unit
 assert np.allclose(y_mg.var(axis=0), var_B / (var_B + eps), atol=1e-12)  # ... variance ≈ 1
 
 # %% [markdown]
-# Seed 002 ("Batch norm layer") says a BatchNorm layer holds **two learnable**
+# A BatchNorm layer holds **two learnable**
 # parameter vectors, γ and β (`weight` and `bias`), and **two non-learnable** ones
 # saved as its state: the moving averages of the mean and of the variance
 # (`running_mean`, `running_var`). The optimizer only sees the first two.
@@ -100,11 +100,11 @@ assert {"running_mean", "running_var"} <= {name for name, _ in bn.named_buffers(
 # %% [markdown]
 # ### The running statistics
 #
-# At inference time there may be a single example, so there is no mini-batch to
-# take a mean over (seed 002, "Batch norm during inference"). The answer of seed
-# 001 is to use statistics of the whole training set instead. In practice (Keras,
-# PyTorch, minigrad) the layer keeps an exponential moving average while it
-# trains, with a momentum α = 0.1 (`BatchNorm1d(..., momentum=0.1)`):
+# At inference time there may be a single example, so there is no mini-batch to take
+# a mean over (batch norm during inference). The answer of Ioffe & Szegedy (2015) is
+# to use statistics of the whole training set instead. In practice (Keras, PyTorch,
+# minigrad) the layer keeps an exponential moving average while it trains, with a
+# momentum α = 0.1 (`BatchNorm1d(..., momentum=0.1)`):
 #
 # - running_mean ← (1 − α) · running_mean + α · μ_B
 # - running_var ← (1 − α) · running_var + α · σ²_B · m/(m − 1)
@@ -209,10 +209,10 @@ fig
 # %% [markdown]
 # ## Two properties worth knowing
 #
-# **BatchNorm can undo itself.** Seed 001: "Network can learn γ = σ_B, β = μ_B so
-# the identity may be represented". Normalizing does not take away anything the
-# layer could express: with those values of γ and β the layer gives back its
-# input.
+# **BatchNorm can undo itself.** The network can learn γ = σ_B, β = μ_B, so the
+# identity may be represented (Ioffe & Szegedy 2015). Normalizing does not take away
+# anything the layer could express: with those values of γ and β the layer gives
+# back its input.
 
 # %%
 bn = nn.BatchNorm1d(3).double()
@@ -228,7 +228,7 @@ print("with γ = σ_B and β = μ_B, BatchNorm returns its input unchanged")
 # multiplied by a, and so are μ_B and σ_B: the ratio (z − μ_B)/σ_B does not
 # change (only the tiny ε inside the square root notices the scale). That is
 # why "the network is much less sensitive to initial weight"
-# (seed 002, "Batch norm: Pros"), and, as we will see, why a large learning rate,
+# (Ioffe & Szegedy 2015), and, as we will see, why a large learning rate,
 # whose big steps can blow the weights up, does less harm.
 
 # %%
@@ -245,16 +245,15 @@ assert np.allclose(out_1, out_1000, atol=1e-3)  # equal up to the effect of ε
 # %% [markdown]
 # ## Gradient flow through a deep sigmoid network
 #
-# The sigmoid's derivative is at most 1/4, so in a deep sigmoid network the
-# gradient shrinks layer after layer on its way back to the input: the
-# vanishing gradient of seed 002 ("Vanishing/Exploding Gradient"). BatchNorm
-# before each sigmoid keeps the pre-activations centred where the sigmoid is
-# steepest, and rescales the gradient on the way back (seed 002, "Batch norm:
-# Pros": "Vanishing and exploding gradient problem is reduced by a considerable
-# amount").
+# The sigmoid's derivative is at most 1/4, so in a deep sigmoid network the gradient
+# shrinks layer after layer on its way back to the input: the vanishing gradient
+# (Bengio, Simard & Frasconi 1994). BatchNorm before each sigmoid keeps the
+# pre-activations centred where the sigmoid is steepest, and rescales the gradient
+# on the way back: the vanishing and exploding gradient problem is reduced by a
+# considerable amount (Ioffe & Szegedy 2015).
 #
 # We build the same 10-layer sigmoid network twice, once with BatchNorm before
-# each activation (as seed 001's `BN(z)` then `g(·)`: the Linear layers drop
+# each activation (as in the course's `BN(z)` then `g(·)`: the Linear layers drop
 # their bias, since BatchNorm's β takes its place). `viz.diagnose` runs one
 # forward and backward pass and reads the result.
 
@@ -381,8 +380,8 @@ fig
 #
 # ## A larger usable learning rate
 #
-# Seed 002 ("Batch norm: Pros"): "We are able to use larger learning rates, which
-# speeds up the training"; seed 001 adds "allows higher learning rates". We train
+# Ioffe & Szegedy (2015): batch normalization allows higher learning rates, which
+# speeds up the training. We train
 # a 6-hidden-layer ReLU network (He initialization) with plain SGD and a growing
 # learning rate, with and without BatchNorm. `fit` stops with a `TrainingError`
 # when the loss becomes NaN: we record that as "diverged".
@@ -435,7 +434,7 @@ fig
 # training well. The scale invariance we checked above is one reason: a large
 # step that inflates the weights does not inflate the normalized activations.
 #
-# Remember the costs too (seed 001 and seed 002, "Cons"): more parameters and
+# Remember the costs too: more parameters and
 # slower predictions, poor estimates with very small batches, and a difference
 # between training and inference behaviour that you must not forget —
 # always call `model.eval()` before predicting (`fit`, `evaluate` and `predict`
@@ -452,7 +451,7 @@ fig
 #    become a cumulative average. Check by hand that after k batches
 #    `running_mean` is the plain mean of the k batch means. *Hint:* the momentum of
 #    batch k is 1/k.
-# 3. **Before or after the activation?** Seed 001's Keras slide shows both
+# 3. **Before or after the activation?** The course's Keras example shows both
 #    placements. Build the deep sigmoid network with BatchNorm *after* each
 #    sigmoid and compare its gradient flow with the one above. *Hint:* `deep_net`
 #    is four lines; swap two of them.

@@ -11,14 +11,15 @@
 # # 6. Optimization
 #
 # Training a network means walking downhill on the loss surface J(w). Plain
-# gradient descent takes the step −η∇J (seed 003, "Descenso por gradient (batch)"). How
+# gradient descent takes the step −η∇J (batch gradient descent; Goodfellow et al.
+# 2016, "Deep Learning", §4.3). How
 # fast that walk reaches the bottom depends on the *shape* of the surface and on
 # *how* we step. This lesson covers both:
 #
 # 1. **feature scaling** — why unscaled inputs stretch the loss surface into a long
 #    valley (its condition number), and how gradient descent zig-zags in it;
-# 2. **the optimizers of seed 003** — SGD, momentum, Nesterov, AdaGrad, RMSProp,
-#    Adam and their relatives — racing on a 2-D surface, with the slides' update
+# 2. **the optimizers of the course** — SGD, momentum, Nesterov, AdaGrad, RMSProp,
+#    Adam and their relatives — racing on a 2-D surface, with the course's update
 #    formulas checked against minigrad step by step;
 # 3. **Newton's method**, which uses the curvature and lands on the minimum of a
 #    quadratic in one step;
@@ -41,7 +42,7 @@ QUICK = quick()  # MINIGRAD_QUICK=1 asks for small sizes (the test suite sets it
 # %% [markdown]
 # ## Feature scaling and the shape of the loss surface
 #
-# Seed 002 ("Why normalization is needed") describes two features on very
+# The course describes two features on very
 # different scales: x₁ from 1 to 5 and x₂ from 1000 to 99999. Take linear
 # regression, ŷ = w₁x₁ + w₂x₂, with the mean squared error
 #
@@ -50,7 +51,7 @@ QUICK = quick()  # MINIGRAD_QUICK=1 asks for small sizes (the test suite sets it
 # J is a quadratic bowl whose curvature is the Hessian H = (2/n) XᵀX. Its
 # eigenvalues are the curvatures along the bowl's two axes, and their ratio
 # κ = λ_max / λ_min — the **condition number** — says how elongated the bowl is.
-# For the slide's ranges:
+# For the course's ranges:
 
 # %%
 rng = np.random.default_rng(0)
@@ -158,7 +159,7 @@ ax.set_ylabel("J(w) − J(w*)  (log scale)")
 ax.set_title(f"Same rule η = 1.5/λ_max, {steps} steps")
 ax.legend()
 ax.grid(alpha=0.3)
-fig.suptitle("Feature scaling (seed 002): an elongated valley vs a round bowl")
+fig.suptitle("Feature scaling: an elongated valley vs a round bowl")
 save_figure(fig, "06_feature_scaling.png")
 fig
 
@@ -178,7 +179,7 @@ fig
 # numbers and draws their paths over its contours. The default surface is
 # `f(x, y) = x²/2 + 10y²`, a valley with κ = 20 and its minimum at (0, 0).
 #
-# ### SGD, momentum and Nesterov (seed 003, "Gradient with momentum")
+# ### SGD, momentum and Nesterov (Polyak 1964; Sutskever et al. 2013)
 #
 # Momentum keeps a velocity, a running sum of past gradients:
 #
@@ -212,7 +213,7 @@ fig
 # With the same η, momentum gets far closer than SGD; SGD can only catch up by
 # raising η to the edge of stability, where it zig-zags across the valley.
 #
-# ### Adaptive methods (seed 003, "AdaGrad", "RMSProp", "Adam", "Other optimizers")
+# ### Adaptive methods (Duchi et al. 2011; Hinton 2012; Kingma & Ba 2015)
 #
 # AdaGrad, RMSProp and Adam divide each coordinate's step by the size of that
 # coordinate's recent gradients, so a steep direction and a flat direction move at
@@ -249,10 +250,10 @@ fig
 # of steps to warm up — a reminder that "no learning rate to tune" does not mean
 # "fast".
 #
-# ## The slides' update rules, checked by hand
+# ## The course's update rules, checked by hand
 #
-# Seed 003 writes each optimizer as a few lines of NumPy (from Stanford's cs231n
-# notes). We run those lines on the same valley, with the gradient
+# The course writes each optimizer as a few lines of NumPy (from Stanford's CS231n
+# course notes). We run those lines on the same valley, with the gradient
 # ∇f(w) = (w₁, 20w₂) computed by hand, and compare every step with minigrad's
 # optimizer, which differentiates f itself.
 
@@ -280,7 +281,7 @@ def minigrad_path(make_optimizer, start, steps):
 
 start, lr, mu, n_steps = np.array([-4.0, 1.5]), 0.02, 0.9, 3
 
-# Momentum (seed 003): v = mu * v - learning_rate * dx; x += v
+# Momentum (CS231n notes): v = mu * v - learning_rate * dx; x += v
 x, v, hand = start.copy(), np.zeros(2), []
 for _ in range(n_steps):
     v = mu * v - lr * grad_f(x)
@@ -292,12 +293,12 @@ assert np.allclose(ours, hand, atol=1e-12)
 
 # %% [markdown]
 # minigrad (like PyTorch) stores the velocity in gradient units, b = −v/η, but the
-# points visited are exactly the slide's.
+# points visited are exactly the course's.
 #
-# **Nesterov.** The slide computes the gradient at the look-ahead point
+# **Nesterov.** The course computes the gradient at the look-ahead point
 # x_ahead = x + μv. minigrad uses Sutskever's rewrite, which needs only the
 # gradient at the point it stores — and the point it stores *is* the look-ahead
-# point. So minigrad's iterates equal the slide's x + μv:
+# point. So minigrad's iterates equal the course's x + μv:
 
 # %%
 x, v, lookahead = start.copy(), np.zeros(2), []
@@ -308,7 +309,7 @@ for _ in range(n_steps):
     lookahead.append(x + mu * v)
 ours = minigrad_path(lambda p: optim.SGD(p, lr=lr, momentum=mu, nesterov=True), start, n_steps)
 assert np.allclose(ours, lookahead, atol=1e-12)
-print("Nesterov: minigrad's points equal the slide's look-ahead points x + μv")
+print("Nesterov: minigrad's points equal the course's look-ahead points x + μv")
 
 # %% [markdown]
 # **AdaGrad** (`cache += dx**2; x += -lr * dx / (np.sqrt(cache) + eps)`) and
@@ -335,16 +336,16 @@ for _ in range(n_steps):
     hand.append(x.copy())
 ours = minigrad_path(lambda p: optim.RMSprop(p, lr=lr_adaptive, alpha=decay_rate, eps=eps), start, n_steps)
 assert np.allclose(ours, hand, atol=1e-12)
-print("AdaGrad and RMSProp: minigrad = the slide's formulas")
+print("AdaGrad and RMSProp: minigrad = the course's formulas")
 
 # %% [markdown]
-# **Adam.** The slide's three lines are
+# **Adam.** The course's three lines are
 #
 #     m = beta1*m + (1-beta1)*dx
 #     v = beta2*v + (1-beta2)*(dx**2)
 #     x += - learning_rate * m / (np.sqrt(v) + eps)
 #
-# Adam as published (and in Keras, PyTorch, minigrad) adds one thing the slide
+# Adam as published (and in Keras, PyTorch, minigrad) adds one thing the course
 # leaves out: **bias correction**. m and v start at 0, so in the first steps they
 # are too small, m by a factor 1 − β₁ᵗ and v by 1 − β₂ᵗ. Adam divides those
 # factors out: m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), and steps by −η m̂/(√v̂ + ε).
@@ -361,14 +362,14 @@ for t in range(1, n_steps + 1):
     m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
     x = x - lr_adam * m_hat / (np.sqrt(v_hat) + eps_adam)
     with_correction.append(x.copy())
-    dx = grad_f(x_slide)                                   # the slide, literally
+    dx = grad_f(x_slide)                                   # the course's lines, literally
     m_s = beta1 * m_s + (1 - beta1) * dx
     v_s = beta2 * v_s + (1 - beta2) * dx**2
     x_slide = x_slide - lr_adam * m_s / (np.sqrt(v_s) + eps_adam)
     slide_version.append(x_slide.copy())
 ours = minigrad_path(lambda p: optim.Adam(p, lr=lr_adam, betas=(beta1, beta2), eps=eps_adam), start, n_steps)
 print("Adam with bias correction:\n", np.array(with_correction).round(4), "\nminigrad:\n", ours.round(4))
-print("the slide's lines without correction:\n", np.array(slide_version).round(4))
+print("the course's lines without correction:\n", np.array(slide_version).round(4))
 assert np.allclose(ours, with_correction, atol=1e-12)
 
 first_step = ours[0] - start
@@ -383,7 +384,7 @@ assert np.allclose(np.abs(slide_first), lr_adam * (1 - beta1) / np.sqrt(1 - beta
 # size in parameter units. Without it, the first steps are (1 − β₁)/√(1 − β₂) ≈ 3.16
 # times too large.
 #
-# ## Newton's method (seed 003, "Second order methods")
+# ## Newton's method (Goodfellow et al. 2016, "Deep Learning", §8.6.1)
 #
 # Newton's method rescales the gradient by the inverse curvature:
 #
@@ -406,7 +407,7 @@ def mse():
 
 g, H = hessian(mse(), [w])                                   # what Newton computes
 assert np.allclose(H, 2 / n * X_raw.T @ X_raw, atol=1e-9)    # H = (2/n) XᵀX
-w_hand = w.numpy() - np.linalg.solve(H, g)                   # the slide's step with η = 1
+w_hand = w.numpy() - np.linalg.solve(H, g)                   # the course's step with η = 1
 
 newton = optim.Newton([w], lr=1.0, damping=0.0)
 newton.step(mse)
@@ -492,7 +493,7 @@ fig
 # %% [markdown]
 # ## Exercises
 #
-# 1. **The slide's extreme example.** Run `gradient_descent` on `X_slide` (x₂ up to
+# 1. **The course's extreme example.** Run `gradient_descent` on `X_slide` (x₂ up to
 #    99999) with η = 1.5/λ_max for 1000 steps. How much does w₁ change? Then
 #    standardize and try again. *Hint:* the factor per step along the flat axis is
 #    1 − 1.5/κ.
@@ -509,6 +510,6 @@ fig
 #    after each step. How many steps does it take? *Hint:* near the minimum the
 #    number of correct digits roughly doubles per step. (Why would it fail on
 #    perfectly separable data? Where is the minimum then?)
-# 5. **Adam's bias correction.** Set `beta2=0.99999` in the hand-written slide
-#    version. How large is its first step now compared with η? *Hint:*
+# 5. **Adam's bias correction.** Set `beta2=0.99999` in the hand-written
+#    version (`slide_version`). How large is its first step now compared with η? *Hint:*
 #    (1 − β₁)/√(1 − β₂).

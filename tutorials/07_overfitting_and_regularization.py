@@ -10,21 +10,22 @@
 # %% [markdown]
 # # 7. Overfitting and regularization
 #
-# Why does a neural network overfit? Seed 002 answers in one line: "There are too
+# Why does a neural network overfit? The course answers in one line: "There are too
 # many free parameters." A network with thousands of weights trained on fifteen
 # points can learn the points *and their noise*, with high accuracy on the
-# training data and poor generalization (seed 000, "Overfitting and
-# Underfitting"). A model that is too simple fails the other way: it misses the
+# training data and poor generalization (Goodfellow et al. 2016, "Deep
+# Learning", §5.2). A model that is too simple fails the other way: it misses the
 # pattern, and does badly on both training and test data.
 #
 # Regularization is "any modification in the learning algorithm whose goal is to
-# reduce the generalization error and not the training error" (seed 003). This
+# reduce the generalization error and not the training error" (Goodfellow et al.
+# 2016, §5.2.2). This
 # lesson goes through the course's toolbox, each time on the same small problem:
 #
 # 1. under- and overfitting, and the learning curves that reveal them;
-# 2. norm penalties — L1, L2 and elastic net — with the slides' formulas checked,
+# 2. norm penalties — L1, L2 and elastic net — with the course's formulas checked,
 #    and L1's sparse weights;
-# 3. dropout, vanilla and inverted, with seed 002's worked example;
+# 3. dropout, vanilla and inverted, with the course's worked example;
 # 4. data augmentation with Gaussian noise;
 # 5. early stopping.
 
@@ -80,7 +81,7 @@ def huge_net(**options):
 # %% [markdown]
 # ## Underfitting and overfitting
 #
-# Three models of growing capacity, like the seeds' polynomial pictures
+# Three models of growing capacity, like the course's polynomial pictures
 # ("under-fitting, appropriate-fitting, over-fitting"): a straight line (2
 # parameters), a small network with 8 tanh units (25 parameters) and the huge
 # network (4,900 parameters). Each is trained to convergence on the 15 points.
@@ -128,10 +129,11 @@ fig
 # ### Learning curves
 #
 # The learning curves of the huge network tell the same story over time: the
-# training loss keeps falling towards 0, while the validation loss reaches a
-# minimum early and then climbs as the network starts memorizing noise ("from a
-# given number of epochs on, the model fits too much to the training set and starts
-# generalizing worse", seed 003). `viz.plot_learning_curves` marks the best epoch.
+# training loss keeps falling towards 0, while the validation loss reaches a minimum
+# early and then climbs as the network starts memorizing noise ("from a given number
+# of epochs on, the model fits too much to the training set and starts generalizing
+# worse"; Goodfellow et al. 2016, §7.8). `viz.plot_learning_curves` marks the best
+# epoch.
 
 # %%
 history_huge = histories["48×48×48 ReLUs (overfits)"]
@@ -149,17 +151,17 @@ fig
 # %% [markdown]
 # ## Norm penalties: L1, L2 and elastic net
 #
-# Regularization adds a complexity term to the cost (seed 002, "Regularization in
-# NN"): J_λ(w) = J(w) + λR(w). With R(w) = Σᵢ |wᵢ|^q, q = 1 gives L1 and q = 2
-# gives L2; seed 002 also gives the **elastic net**, which mixes them with a
-# parameter β:
+# Regularization adds a complexity term to the cost (Goodfellow et al. 2016,
+# §7.1): J_λ(w) = J(w) + λR(w). With R(w) = Σᵢ |wᵢ|^q, q = 1 gives L1 and q = 2
+# gives L2 (Bishop 2006, §3.1.4); the **elastic net** (Zou & Hastie 2005) mixes
+# them with a parameter β:
 #
 # - L1 (Lasso): λ Σⱼ |wⱼ|
 # - L2 (Ridge): λ Σⱼ wⱼ² = λ wᵀw
 # - elastic net: λ Σⱼ (β |wⱼ| + (1 − β)/2 · wⱼ²)
 #
 # `nn.regularizers` has them as `L1(l1)`, `L2(l2)` and `ElasticNet(lam, beta)`
-# (Keras' convention, as in the slides: no factor ½ in L2). We check their values
+# (Keras' convention, as in the course: no factor ½ in L2). We check their values
 # on a small weight vector.
 
 # %%
@@ -191,14 +193,14 @@ assert np.allclose(g_l2.numpy(), 2 * lam * w_values)
 assert np.allclose(g_l1.numpy(), lam * np.sign(w_values))
 
 # %% [markdown]
-# Seed 003 writes the resulting gradient-descent updates for a layer with deltas
+# The course writes the resulting gradient-descent updates for a layer with deltas
 # δ and inputs a:
 #
 # - L2 ("weight decay"): W ← W(1 − 2ηλ) − η δ aᵀ
 # - L1: W ← W − ηλ sgn(W) − η δ aᵀ
 #
-# (seed 000's "Weight Decay" slide writes the first as w = (1 − λ)w − α∇C₀, with the
-# whole shrink factor called λ.)
+# (The course's weight-decay example writes the first as w = (1 − λ)w − α∇C₀, with
+# the whole shrink factor called λ.)
 # We check one SGD step of a `Linear` layer with a `weight_regularizer` against
 # these formulas, where η δ aᵀ is the step of the unregularized loss.
 
@@ -225,12 +227,13 @@ W0, W1, data_grad = one_step(regularizers.L2(lam))
 assert np.allclose(W1, W0 * (1 - 2 * eta * lam) - eta * data_grad, atol=1e-12)
 W0, W1, data_grad = one_step(regularizers.L1(lam))
 assert np.allclose(W1, W0 - eta * lam * np.sign(W0) - eta * data_grad, atol=1e-12)
-print("one SGD step = seed 003's weight-decay (L2) and sign (L1) updates")
+print("one SGD step = the weight-decay (L2) and sign (L1) updates")
 
 # %% [markdown]
 # ### L1 drives weights to zero
 #
-# Seed 002 ("L1 Regularization"): the L1 ball is a diamond, and the loss contours
+# Why L1 gives zeros (Tibshirani 1996; Goodfellow et al. 2016, §7.1.2): the L1
+# ball is a diamond, and the loss contours
 # usually touch it at a corner, where some weights are exactly zero; the L2 ball is
 # round, and "L2 regularization does not tend to produce zero weights". A linear
 # regression with 20 inputs of which only the first 3 matter shows it: we fit it
@@ -292,14 +295,14 @@ assert test_mse(huge_l2) < huge[1]
 # %% [markdown]
 # ## Dropout
 #
-# Dropout "randomly deactivates neurons in each layer during training" (seed 002).
-# Each mini-batch trains a different thinned network; all of them share weights,
-# so dropout trains an ensemble, and at test time we want the ensemble's average,
-# y = E_z[f(x, z)] over the random masks z.
+# Dropout "randomly deactivates neurons in each layer during training" (Srivastava
+# et al. 2014). Each mini-batch trains a different thinned network; all of them
+# share weights, so dropout trains an ensemble, and at test time we want the
+# ensemble's average, y = E_z[f(x, z)] over the random masks z.
 #
-# ### Seed 002, "Dropout: Test Time"
+# ### Dropout at test time
 #
-# The slide's example: one unit a = w₁x + w₂y fed by two inputs, each dropped with
+# The course's example: one unit a = w₁x + w₂y fed by two inputs, each dropped with
 # probability 0.5. The four masks are equally likely:
 #
 # E_train[a] = ¼(w₁x + w₂y) + ¼(w₁x + 0y) + ¼(0x + w₂y) + ¼(0x + 0y) = ½(w₁x + w₂y)
@@ -320,13 +323,13 @@ assert E_train == 0.5 * (w1 * x_in + w2 * y_in) == keep * E_test == 2.5
 # %% [markdown]
 # Now with minigrad: a `Dropout` layer on the two inputs, then a `Linear` unit with
 # weights (w₁, w₂). Careful with the names: minigrad's `Dropout(p)` takes the
-# **drop** probability (like Keras' `rate`, and seed 001: "the rate p represents the
-# fraction of units to drop"), while seed 003's code uses p for the **keep**
+# **drop** probability (like Keras' `rate`: "the rate p represents the
+# fraction of units to drop"), while the course's code (from the CS231n notes) uses p for the **keep**
 # probability. Here both are 0.5.
 #
-# **Vanilla dropout** (seed 003, "Vanilla Dropout"; `inverted=False`) leaves the
+# **Vanilla dropout** (Srivastava et al. 2014; `inverted=False`) leaves the
 # kept units unscaled while training and multiplies by the keep probability at
-# test time (`H1 = ... * p` in the slide's `predict`). Averaging many training
+# test time (`H1 = ... * p` in the course's `predict`). Averaging many training
 # passes gives E_train; the eval pass gives exactly keep × E_test, the same number.
 
 # %%
@@ -346,10 +349,10 @@ assert test_output == E_train                            # eval = keep · E_test
 assert abs(train_mean - E_train) < 0.15                  # the Monte Carlo mean agrees
 
 # %% [markdown]
-# **Inverted dropout** (seed 003, "Inverted Dropout"; minigrad's default) divides the
+# **Inverted dropout** (CS231n notes; minigrad's default) divides the
 # kept units by the keep probability while training (`U1 = (rand < p) / p`), so the
 # training expectation already equals the test output and "the forward pass at
-# test time does not change": in eval mode the layer is the identity. Seed 001
+# test time does not change": in eval mode the layer is the identity. The course
 # recommends it because testing costs nothing extra.
 
 # %%
@@ -363,10 +366,10 @@ assert test_output == E_test                             # eval: identity, w₁x
 assert abs(train_mean - E_test) < 0.3
 
 # %% [markdown]
-# Either way, training and test agree on average; they differ in which pass pays
-# for the scaling. Seed 002 states the vanilla rule for weights: "If a unit is
-# retained with probability p during training, the outgoing weights of that unit
-# are multiplied by p at test time."
+# Either way, training and test agree on average; they differ in which pass pays for
+# the scaling. Srivastava et al. (2014) state the vanilla rule for weights: "If a
+# unit is retained with probability p during training, the outgoing weights of that
+# unit are multiplied by p at test time."
 #
 # On the huge network, dropout after each hidden layer (p = 0.2) makes the fit
 # less wiggly: no unit can rely on a few others to carve out each noisy point.
@@ -382,12 +385,12 @@ assert test_mse(huge_dropout) < huge[1]
 # %% [markdown]
 # ## Data augmentation
 #
-# More data is the surest cure for overfitting. When there is none, seed 000 ("Data
-# Augmentation") suggests generating samples with the same distribution or adding
-# noise. `minigrad.data.gaussian_noise` returns the data plus noisy copies
-# x̃ = x + ε, ε ~ N(0, σ²), each with the label of its original. Asking for the same
-# answer near every training point smooths the learned function. (Augment the
-# training set only, after splitting.)
+# More data is the surest cure for overfitting. When there is none, data
+# augmentation (Goodfellow et al. 2016, §7.4) suggests generating samples with the
+# same distribution or adding noise. `minigrad.data.gaussian_noise` returns the data
+# plus noisy copies x̃ = x + ε, ε ~ N(0, σ²), each with the label of its original.
+# Asking for the same answer near every training point smooths the learned function.
+# (Augment the training set only, after splitting.)
 
 # %%
 X_aug, y_aug = gaussian_noise(X_train, y_train, std=0.1, copies=10, seed=0)
@@ -404,11 +407,11 @@ assert test_mse(huge_augmented) < huge[1]
 # %% [markdown]
 # ## Early stopping
 #
-# "Stop the training procedure when the validation error is minimum" (seed 002,
-# "Solution 2: Early Stopping"). `EarlyStopping` watches `val_loss`, stops after
-# `patience` epochs without improvement and, with `restore_best_weights=True`,
-# gives the model back the weights of its best epoch. Passing the callback to
-# `viz.plot_learning_curves` marks both epochs.
+# "Stop the training procedure when the validation error is minimum" (early
+# stopping; Goodfellow et al. 2016, §7.8; Prechelt 1998). `EarlyStopping` watches
+# `val_loss`, stops after `patience` epochs without improvement and, with
+# `restore_best_weights=True`, gives the model back the weights of its best epoch.
+# Passing the callback to `viz.plot_learning_curves` marks both epochs.
 
 # %%
 mg.manual_seed(0)

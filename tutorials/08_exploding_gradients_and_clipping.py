@@ -13,17 +13,18 @@
 # Backpropagation multiplies the gradient by one matrix per layer on its way back
 # to the input. If those factors are larger than one, the product grows
 # exponentially with depth: the gradient **explodes**, "there are very large weight
-# updates at many levels, causing the algorithm to diverge" (seed 002,
-# "Vanishing/Exploding Gradient"). One update can then throw the weights so far
+# updates at many levels, causing the algorithm to diverge" (Bengio, Simard &
+# Frasconi 1994; Pascanu et al. 2013). One update can then throw the weights so far
 # that the loss becomes infinite, and training is over.
 #
 # In this lesson you will:
 #
-# 1. see the exponential growth with seed 001's argument, ‖z⁽ˡ⁾‖ ≈ ‖W‖ˡ‖x‖;
+# 1. see the exponential growth with the course's argument, ‖z⁽ˡ⁾‖ ≈ ‖W‖ˡ‖x‖;
 # 2. build a deep network with large weights and let `viz.diagnose` find the
 #    explosion;
-# 3. compare the two remedies of seed 002, **clipping by value** and **clipping by
-#    norm**, and check that only the second keeps the gradient's direction;
+# 3. compare the two remedies of Pascanu et al. (2013), **clipping by value** and
+#    **clipping by norm**, and check that only the second keeps the gradient's
+#    direction;
 # 4. rescue a training run that diverges by passing `clip_norm` to `fit`.
 
 # %%
@@ -43,7 +44,7 @@ QUICK = quick()  # MINIGRAD_QUICK=1 asks for small sizes (the test suite sets it
 # %% [markdown]
 # ## Why gradients explode: products of many matrices
 #
-# Seed 001 ("Vanishing gradient problem") simplifies a deep network to linear
+# The course simplifies a deep network to linear
 # layers, z⁽ˡ⁾ = W⁽ˡ⁾ ⋯ W⁽²⁾W⁽¹⁾x, so that ‖z⁽ˡ⁾‖ ≈ ‖W‖ˡ · ‖x‖: for a large number
 # of layers, ‖W‖ > 1 sends the activations to infinity and ‖W‖ < 1 sends them to 0,
 # "and the same happens to the gradients".
@@ -88,13 +89,13 @@ axes[1].set_xlabel("layer l (the gradient travels right to left)")
 for ax in axes:
     ax.grid(alpha=0.3)
     ax.legend()
-fig.suptitle("20 linear layers: every layer multiplies by ≈ g (seed 001, ‖z⁽ˡ⁾‖ ≈ ‖W‖ˡ‖x‖)")
+fig.suptitle("20 linear layers: every layer multiplies by ≈ g (‖z⁽ˡ⁾‖ ≈ ‖W‖ˡ‖x‖)")
 save_figure(fig, "08_products_of_matrices.png")
 fig
 
 # %% [markdown]
 # With g = 2 the gradient reaching the first layer is a million times larger than
-# the one leaving the output; with g = 0.5 it is a million times smaller. Seed 002
+# the one leaving the output; with g = 0.5 it is a million times smaller. The course
 # lists the causes of exploding gradients: weights "greater than 1" in many layers,
 # a bad **initialization** ("if the initial weights are too large, even a small
 # gradient can be amplified through the layers"), and the choice of activation.
@@ -149,7 +150,7 @@ fig
 # is above a thousand (top panel). One SGD step with those gradients moves the weights by
 # thousands of times the learning rate.
 #
-# The cures are the ones seed 002 lists under "Solutions to exploding gradient":
+# The cures are the ones the course lists as solutions to exploding gradients:
 # a proper **weight initialization** (here, `scale=1`), **batch normalization**
 # (lesson 5), and **gradient clipping**, the subject of the rest of this lesson.
 #
@@ -157,13 +158,13 @@ fig
 #
 # Gradient clipping sets a threshold, and scales down a gradient that exceeds it
 # "to keep it within a manageable range. This prevents any single update from
-# being too large." (seed 002). There are two ways.
+# being too large." (Pascanu et al. 2013). There are two ways.
 #
-# **By value** (seed 002, "Gradient Clipping by value"): clip each component
+# **By value**: clip each component
 # separately, gᵢ ← α if gᵢ > α, gᵢ ← β if gᵢ < β. minigrad's
 # `optim.clip_grad_value_(params, v)` uses α = v, β = −v.
 #
-# **By norm** (seed 002, "Gradient clipping by norm"): if ‖g‖ > v then
+# **By norm** (Pascanu et al. 2013): if ‖g‖ > v then
 # g ← (g/‖g‖)·v. The whole vector is shrunk by one factor, so "clipping by norm
 # will preserve the direction and just control the value". minigrad's
 # `optim.clip_grad_norm_(params, max_norm)` treats the gradients of all the
@@ -193,7 +194,7 @@ print(f"original        g = {g},  ‖g‖ = {np.linalg.norm(g):.4f}")
 print(f"clip by value → {g_value.round(4)},  ‖g‖ = {np.linalg.norm(g_value):.4f},  cosine {cosine(g, g_value):.4f}")
 print(f"clip by norm  → {g_norm.round(4)},  ‖g‖ = {np.linalg.norm(g_norm):.4f},  cosine {cosine(g, g_norm):.6f}")
 
-# The slides' rules, by hand:
+# The rules, by hand:
 assert np.array_equal(g_value, np.clip(g, -threshold, threshold))          # (1, 1)
 assert np.isclose(float(total), np.linalg.norm(g))                        # the norm *before* clipping
 assert np.allclose(g_norm, g / np.linalg.norm(g) * threshold, rtol=1e-5)  # g/‖g‖ · v
@@ -206,13 +207,14 @@ assert cosine(g, g_value) < 0.9                                            # (1,
 # becomes (0.970, 0.243): the same direction, length 1.
 #
 # minigrad's factor is PyTorch's, `max_norm / (‖g‖ + 1e-6)`, clamped to at most 1
-# (the 1e-6 keeps an all-zero gradient finite). Seed 002's pseudo-code ("Algorithm 1
-# Pseudo-code for norm clipping") divides by ‖ĝ‖ itself; the results agree to a
-# relative 1e-6. A gradient already shorter than the threshold is left alone.
+# (the 1e-6 keeps an all-zero gradient finite). Pascanu et al.'s (2013) pseudo-code
+# (their "Algorithm 1 Pseudo-code for norm clipping") divides by ‖ĝ‖ itself; the
+# results agree to a relative 1e-6. A gradient already shorter than the threshold is
+# left alone.
 
 # %%
 def norm_clip_slide(g_hat, threshold):
-    """if ‖ĝ‖ ≥ threshold then ĝ ← threshold/‖ĝ‖ · ĝ (seed 002, Algorithm 1)."""
+    """if ‖ĝ‖ ≥ threshold then ĝ ← threshold/‖ĝ‖ · ĝ (Pascanu et al. 2013, Algorithm 1)."""
     norm = np.linalg.norm(g_hat)
     return threshold / norm * g_hat if norm >= threshold else g_hat
 
@@ -224,10 +226,10 @@ for _ in range(5):
     p.grad = mg.tensor(g_hat.copy(), dtype="float64")
     optim.clip_grad_norm_([p], max_norm=2.0)
     assert np.allclose(p.grad.numpy(), norm_clip_slide(g_hat, 2.0), rtol=1e-6, atol=0)
-print("clip_grad_norm_ = seed 002's Algorithm 1 (up to the 1e-6 guard)")
+print("clip_grad_norm_ = Pascanu et al.'s Algorithm 1 (up to the 1e-6 guard)")
 
 # %% [markdown]
-# The picture of seed 002 ("The effect of clipping by value / by norm"): a few
+# The effect of clipping by value and by norm: a few
 # gradients (grey) and their clipped versions. Value clipping squashes everything
 # into the square [−1, 1]², norm clipping onto the circle of radius 1 — along the
 # original direction.
@@ -254,7 +256,7 @@ for ax, title, kind in zip(axes, titles, ("value", "norm")):
     ax.plot([], [], color="0.6", label="gradient g")
     ax.plot([], [], color="tab:red", label="clipped g")
     ax.legend(loc="lower right", fontsize=8)
-fig.suptitle("Seed 002: clipping by value changes the direction, clipping by norm keeps it")
+fig.suptitle("Clipping by value changes the direction, clipping by norm keeps it")
 save_figure(fig, "08_clipping_value_vs_norm.png")
 fig
 
@@ -295,9 +297,9 @@ assert cosine(g_before, g_value_clipped) < 0.99
 
 # %% [markdown]
 # Value clipping is cheap and never lets one component run away, but it silently
-# changes the update's direction — "it will send us to a bad neighborhood" (seed
-# 002). Norm clipping shrinks the step and keeps its direction: "so it is better to
-# use clipping by norm."
+# changes the update's direction — "it will send us to a bad neighborhood" (as the
+# course puts it). Norm clipping shrinks the step and keeps its direction: "so it is
+# better to use clipping by norm."
 #
 # ## Rescuing a diverging run
 #
@@ -416,7 +418,7 @@ fig
 #    layer's ‖g‖ exceeds `max_grad_norm` (default 1000). Find the smallest `scale`
 #    of `deep_net` at which it does, and what `plot_diagnosis` shows for 1.5.
 #    *Hint:* try scales 1.5, 2, 2.5, 3.
-# 3. **Asymmetric value clipping.** Seed 002's rule has separate thresholds α (max)
+# 3. **Asymmetric value clipping.** The course's rule has separate thresholds α (max)
 #    and β (min). Write `clip_grad_range_(params, beta, alpha)` with `np.clip` on
 #    `p.grad.data` (in place) and check the cosine for g = (4, 1), β = −0.5, α = 2.
 #    *Hint:* `np.clip(a, lo, hi, out=a)`.

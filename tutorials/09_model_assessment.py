@@ -11,10 +11,10 @@
 # # 9. Model assessment
 #
 # A trained network gives you a number — "97% accuracy" — and this lesson is about
-# whether that number can be trusted, and what it hides. Seed 001 ("Model
-# assessment") lists three topics: training, validation and test sets; evaluation
-# metrics; and the bias–variance trade-off. Seed 000 adds k-fold cross-validation
-# and seed 003 the choice of hyperparameters by grid or random search. We go
+# whether that number can be trusted, and what it hides. The course's model
+# assessment covers three topics: training, validation and test sets; evaluation
+# metrics; and the bias–variance trade-off. It adds k-fold cross-validation
+# and the choice of hyperparameters by grid or random search. We go
 # through all five:
 #
 # 1. **stratified splits**: three sets with the same class proportions;
@@ -59,7 +59,7 @@ print("quick mode" if QUICK else "full mode")
 # %% [markdown]
 # ## 9.1 Three sets with the same distribution
 #
-# Seed 001 ("Divide the database into subsets") splits the data into a
+# The course (as Goodfellow et al. 2016, "Deep Learning", §5.3) splits the data into a
 # **training** set (to fit the weights), a **validation** set (to choose
 # hyperparameters and to stop early) and a **test** set (touched once, at the very
 # end, to report the result), e.g. 60% / 20% / 20%. Its one warning, in large
@@ -144,7 +144,7 @@ save_figure(fig, "09_stratified_splits.png")
 plt.close(fig)
 
 # %% [markdown]
-# One more rule from seed 001 ("Standardization"): scale every set with the mean
+# One more rule from the course: scale every set with the mean
 # and standard deviation of the **training** set. The validation and test sets
 # stand for data we have not seen yet, so they must not leak into any statistic.
 
@@ -157,8 +157,8 @@ print("training features: mean", X_tr_s.mean().round(6), " std (non-constant)",
 # %% [markdown]
 # ## 9.2 Metrics and the confusion matrix
 #
-# A metric judges the model but, unlike the loss, is not used to train it (seed
-# 001, "Evaluation metrics"). For a binary problem every prediction is one of four
+# A metric judges the model but, unlike the loss, is not used to train it
+# (Goodfellow et al. 2016, §11.1). For a binary problem every prediction is one of four
 # kinds:
 #
 # | | ground truth positive | ground truth negative |
@@ -166,7 +166,7 @@ print("training features: mean", X_tr_s.mean().round(6), " std (non-constant)",
 # | **predicted positive** | TP (true positive) | FP (false positive) |
 # | **predicted negative** | FN (false negative) | TN (true negative) |
 #
-# and the slide's four metrics are ratios of them:
+# and the course's four metrics are ratios of them:
 #
 # - accuracy = (TP + TN) / (TP + TN + FP + FN) — the fraction of correct predictions;
 # - precision = TP / (TP + FP) — of the samples we *called* positive, how many are;
@@ -203,7 +203,7 @@ assert np.isclose(by_hand["f1"], 2 * TP / (2 * TP + FP + FN))   # the same thing
 # %% [markdown]
 # `metrics.confusion_matrix` puts the **true** class in the rows and the
 # **predicted** class in the columns (scikit-learn's layout), so for classes 0/1
-# it reads `[[TN, FP], [FN, TP]]`. The slide draws it the other way round
+# it reads `[[TN, FP], [FN, TP]]`. The course draws it the other way round
 # (predicted in the rows, "Ground truth" across the top): that is the transpose.
 
 # %%
@@ -211,7 +211,7 @@ cm = metrics.confusion_matrix(y_true, y_pred)
 print("minigrad (rows = truth):\n", cm)
 assert cm.tolist() == [[TN, FP], [FN, TP]]
 slide_layout = cm[::-1, ::-1].T          # rows = predicted (positive first), columns = truth
-print("seed 001's layout (rows = predicted positive/negative, columns = truth positive/negative):\n",
+print("the course's layout (rows = predicted positive/negative, columns = truth positive/negative):\n",
       slide_layout)
 assert slide_layout.tolist() == [[TP, FP], [FN, TN]]
 
@@ -272,7 +272,8 @@ plt.close(fig)
 # %% [markdown]
 # ## 9.3 Bias and variance
 #
-# Seed 001 ("Bias and variance trade-off") writes the expected error of a model g,
+# The bias–variance decomposition (Hastie, Tibshirani & Friedman 2009, §7.3; Bishop
+# 2006, §3.2) writes the expected error of a model g,
 # trained on a random training set D, at a point x where the data follow
 # Y = f(X) + ε, ε ~ N(0, σ²), as a sum of three terms:
 #
@@ -380,20 +381,20 @@ plt.close(fig)
 
 # %% [markdown]
 # **Estimating bias and variance without knowing f.** On real data we have one
-# training set and no f. Seed 001 ("How to estimate bias and variance?") uses
+# training set and no f. The course uses
 # three error rates instead:
 #
 # - bias ≈ E_train − E_human (how far the training error is from the best
 #   achievable, with human error standing in for the Bayes error);
 # - variance ≈ E_test − E_train (how much worse the model does on unseen data).
 #
-# The slide classifies six cases. A gap counts as "high" here when it is more
+# The course classifies six cases. A gap counts as "high" here when it is more
 # than one percentage point and at least half of the larger gap — a rule of thumb
-# that reproduces every row of the slide's two tables:
+# that reproduces every row of the course's two tables:
 
 # %%
 def diagnose(e_human, e_train, e_test):
-    """Seed 001: bias ≈ E_train − E_human, variance ≈ E_test − E_train (errors in %)."""
+    """The course's rule: bias ≈ E_train − E_human, variance ≈ E_test − E_train (errors in %)."""
     bias, variance = e_train - e_human, e_test - e_train
     largest = max(bias, variance)
 
@@ -403,7 +404,7 @@ def diagnose(e_human, e_train, e_test):
     return f"{level(bias)}-bias, {level(variance)}-variance"
 
 
-seed_001_examples = [  # (E_human, E_train, E_test) in %, and the slide's verdict
+course_examples = [  # (E_human, E_train, E_test) in %, and the course's verdict
     ((0, 1, 15), "low-bias, high-variance"),
     ((0, 15, 16), "high-bias, low-variance"),
     ((0, 15, 30), "high-bias, high-variance"),
@@ -411,7 +412,7 @@ seed_001_examples = [  # (E_human, E_train, E_test) in %, and the slide's verdic
     ((1, 8, 10), "high-bias, low-variance"),
     ((7.5, 8, 10), "low-bias, high-variance"),
 ]
-for errors, verdict in seed_001_examples:
+for errors, verdict in course_examples:
     print(f"E_human, E_train, E_test = {errors}:  bias ≈ {errors[1] - errors[0]:4.1f}, "
           f"variance ≈ {errors[2] - errors[1]:4.1f}  →  {diagnose(*errors)}")
     assert diagnose(*errors) == verdict
@@ -431,11 +432,11 @@ print(f"E_train = {e_train:.2f}%, E_test = {e_test:.2f}%  →  {diagnose(0.0, e_
 # ## 9.4 k-fold cross-validation
 #
 # One validation set gives one number, and that number depends on which samples
-# happened to land in it. Seed 000 lists **k-fold cross-validation** among the
-# remedies for overfitting: cut the training data into k folds, train k times —
-# each time validating on one fold and training on the other k − 1 — and average
-# the k scores. Every sample is used for validation exactly once and for training
-# k − 1 times.
+# happened to land in it. The course lists **k-fold cross-validation** (Hastie et
+# al. 2009, §7.10) among the remedies for overfitting: cut the training data into k
+# folds, train k times — each time validating on one fold and training on the other
+# k − 1 — and average the k scores. Every sample is used for validation exactly once
+# and for training k − 1 times.
 
 # %%
 n, k = 23, 5
@@ -504,12 +505,11 @@ plt.close(fig)
 #
 # Weights are *parameters*: training finds them. The learning rate, the number of
 # hidden units, the regularization constant are *hyperparameters*: "set manually
-# before the training process begins" (seed 001, "Parameters vs
-# hyperparameters") and "chosen through some type of validation … automatic grid
-# search techniques or random search techniques" (seed 003, "Hyperparameter
-# selection").
+# before the training process begins" and "chosen through some type of
+# validation … automatic grid search techniques or random search techniques", as
+# the course puts it (Goodfellow et al. 2016, §11.4).
 #
-# Seed 003's next slide says: **"In general, random search is more efficient"**,
+# The course goes on: **"In general, random search is more efficient"**,
 # with the picture from Bergstra & Bengio (2012). The argument: usually only a few
 # hyperparameters really matter. A 3 × 3 grid spends 9 trainings but tries only
 # **3** values of the important one — each repeated three times with different
@@ -572,7 +572,7 @@ curve = (curve_x, toy_score(curve_x, 0.0))
 fig = search_figure([
     ("grid search", *map(np.array, zip(*grid_points)), [toy_score(*p) for p in grid_points], curve),
     ("random search", *map(np.array, zip(*random_points)), [toy_score(*p) for p in random_points], curve),
-], "Seed 003: grid vs random search (a made-up score)")
+], "Grid vs random search (a made-up score)")
 save_figure(fig, "09_grid_vs_random_toy.png")
 plt.close(fig)
 
@@ -685,7 +685,7 @@ print(f"final model (SGD with momentum, lr = {final_lr:.3g}): test accuracy "
 #    recompute bias² and variance. Are they smaller or larger than before?
 #    *Hint:* bootstrap sets overlap, so the models disagree less.
 # 3. **Capacity sweep.** Repeat §9.3 with hidden sizes 2, 4, 8, 16, 32, 64 and plot
-#    bias², variance and their sum against the size (seed 001's trade-off curve).
+#    bias², variance and their sum against the size (the course's trade-off curve).
 #    *Hint:* the sum has a minimum somewhere in the middle.
 # 4. **How many folds?** Cross-validate the digits MLP with k = 2, 5 and 10. How do
 #    the mean and the spread of the scores change, and what does each k cost?

@@ -10,21 +10,21 @@
 # %% [markdown]
 # # 10. Quantization
 #
-# A trained network is a few matrices of 32-bit floats. Seed 000 ("Quantization")
-# asks what happens if we store them with fewer bits: "Quantization is a technique
+# A trained network is a few matrices of 32-bit floats. The course's quantization
+# lesson asks what happens if we store them with fewer bits: "Quantization is a technique
 # that **reduces** the precision of weights and activations. For instance, from
 # Float32 to smaller formats such as INT8." The model gets smaller ("8 bits = 1
 # byte, FP32 = 4 bytes = 32 bits"), integer arithmetic is cheaper than floating
 # point, and that is what puts networks on phones and micro-controllers — the
-# "efficient edge-device inference" of the seed's objectives.
+# "efficient edge-device inference" of the course's objectives (Jacob et al. 2018).
 #
-# This lesson follows the seed's slides:
+# This lesson follows the course:
 #
 # 1. **Exercise 1, symmetric uniform quantization**, by hand and with
-#    `minigrad.quant` (seed 000, "Exercise 1. Symmetric Uniform Quantization");
+#    `minigrad.quant` (the course's Exercise 1, symmetric uniform quantization);
 # 2. how the error depends on the number of bits; symmetric vs **affine**
 #    quantization; one scale per tensor vs **per channel**;
-# 3. the seed's "Quantization Types": **post-training quantization** (PTQ) vs
+# 3. the types of quantization: **post-training quantization** (PTQ) vs
 #    **quantization-aware training** (QAT), and quantizing **weights**,
 #    **activations** and **biases**;
 # 4. **1.58 bits**: ternary weights in {−1, 0, 1} from "The Era of 1-bit LLMs"
@@ -53,7 +53,7 @@ print("quick mode" if QUICK else "full mode")
 # %% [markdown]
 # ## 10.1 Exercise 1 by hand
 #
-# The slide sets up the problem in four lines:
+# The course sets up the problem in four lines:
 #
 # - **Domain.** n = 8 bits; the quantized values q are integers in
 #   [q_min, q_max] with q_min = −2^(n−1) = −128 and q_max = 2^(n−1) − 1 = 127.
@@ -255,8 +255,8 @@ print(f"float32 model: {model.num_parameters()} parameters, test accuracy {float
 # %% [markdown]
 # ### Post-training quantization (PTQ)
 #
-# "**Post-Training Quantization (PTQ)** quantizes a trained model" (seed 000,
-# "Quantization Types"). `quant.quantize_model` does it in three steps:
+# "**Post-Training Quantization (PTQ)** quantizes a trained model" (Jacob et
+# al. 2018; Nagel et al. 2021). `quant.quantize_model` does it in three steps:
 #
 # 1. **calibrate**: run some training data through the float model and let an
 #    *observer* record the range of every layer's input and output — that gives
@@ -412,7 +412,7 @@ plt.close(fig)
 # ## 10.4 1.58 bits: ternary weights
 #
 # "Some studies achieved good results although a quantization of **1.58 bits**"
-# (seed 000, citing Ma et al. 2024, "The Era of 1-bit LLMs: All Large Language
+# (the course, citing Ma et al. 2024, "The Era of 1-bit LLMs: All Large Language
 # Models are in 1.58 Bits"). BitNet b1.58 allows every weight only three values,
 # {−1, 0, +1} — log₂ 3 ≈ 1.58 bits of information — times one scale per matrix,
 # the **absmean** γ = mean |W|:
@@ -466,7 +466,7 @@ assert after >= before
 #
 # "Remember, 8 bits = 1 byte, FP32 = 4 bytes = 32 bits. 32x times cheaper." For the
 # weights alone: 8 bits are 4× smaller than float32, 4 bits 8×, 1.58 bits
-# 32/1.58 ≈ 20×, and a single bit would be the slide's 32×. The whole model gains a
+# 32/1.58 ≈ 20×, and a single bit would be the course's 32×. The whole model gains a
 # little less, because each layer also stores its scales and zero points (a few
 # floats) and its biases (int32). `model_size_bytes` counts the deployed form.
 
@@ -499,7 +499,7 @@ for i, k in enumerate(names):
 bits_per_weight = {"FP32": 32, "INT8": 8, "INT4": 4, "ternary": math.log2(3), "1 bit": 1}
 axes[1].bar(list(bits_per_weight), [32 / b for b in bits_per_weight.values()], color="tab:orange")
 axes[1].set_ylabel("× cheaper than FP32 (weights)")
-axes[1].set_title("Seed 000: 32 bits → n bits is 32/n× cheaper")
+axes[1].set_title("32 bits → n bits is 32/n× cheaper")
 for i, b in enumerate(bits_per_weight.values()):
     axes[1].text(i, 32 / b, f"{32 / b:.1f}×", ha="center", va="bottom")
 fig.tight_layout()
@@ -520,7 +520,7 @@ plt.close(fig)
 # %% [markdown]
 # ## What we learned
 #
-# * Symmetric quantization (seed 000, Exercise 1): s = max|x| / q_max,
+# * Symmetric quantization (the course's Exercise 1): s = max|x| / q_max,
 #   q = round(x/s); x = [1.23, −0.87] → q = [127, −90] with 8 bits. Dequantizing
 #   errs by at most s/2, and every bit halves s (+6 dB).
 # * Affine quantization adds a zero point and suits one-sided data like ReLU

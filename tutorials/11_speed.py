@@ -76,9 +76,8 @@ def show(seconds):
 # ## 11.1 One kernel, two ways
 #
 # The backward pass of tanh multiplies the incoming gradient g by the local
-# derivative 1 − y², where y = tanh(x) is the saved output (seed 001, "Hidden
-# layers activation functions"). In NumPy that is one line, `g * (1 - y * y)`, and
-# three passes over memory:
+# derivative 1 − y², where y = tanh(x) is the saved output (lesson 3). In NumPy
+# that is one line, `g * (1 - y * y)`, and three passes over memory:
 #
 # 1. `t1 = y * y` — read y, write a temporary t1;
 # 2. `t2 = 1 - t1` — read t1, write another temporary t2;
@@ -292,7 +291,7 @@ print(f"4×4 addition: minigrad {show(t_op)}, NumPy {show(t_raw)} → {t_op / t_
 # - `nn.Linear` computes x·Wᵀ + b as **one** op (`linear`), where the formula
 #   written out takes three: transpose, matmul and add — and three more backward;
 # - `losses.cross_entropy` on logits and class indices is **one** op with the
-#   closed-form gradient softmax(z) − onehot(y) (seed 003, "Funciones de coste"),
+#   closed-form gradient softmax(z) − onehot(y) (lesson 3; Bishop 2006, §4.3.4),
 #   where log_softmax, picking each row's entry, mean and negation take four.
 #
 # We count the nodes of both graphs and time forward + backward.

@@ -1,4 +1,4 @@
-"""viz: pictures of minigrad graphs and training (DESIGN §5).
+"""viz: pictures of minigrad graphs and training.
 
 * computation graphs -- :func:`draw_graph`, :func:`save` (by suffix: .svg .png .pdf .dot);
 * a step-through of backpropagation -- :func:`backprop_frames`, :func:`save_frames`;

@@ -3,21 +3,21 @@
 ``viz.diagnose(model, x, y, loss_fn)`` runs the model once on a batch with a
 forward hook on every layer, backpropagates the loss, and tabulates per layer:
 
-* the activations' mean and std (do signals keep their scale through depth? seed
-  002, "Weight Initialization": keep the mean at zero and the variance the same
-  across layers);
+* the activations' mean and std (do signals keep their scale through depth? Glorot &
+  Bengio 2010: keep the mean at zero and the variance the same across layers);
 * the share of saturated outputs (|tanh| > 0.99, sigmoid outside [0.01, 0.99],
-  ...), where the derivative is ≈ 0 (seed 001, "Saturating" activations; seed
-  003, "such derivative saturates");
+  ...), where the derivative is ≈ 0 (saturating activations;
+  Glorot & Bengio 2010);
 * the share of dead units (ReLU units that output 0 for every sample: "dying
-  ReLUs", seed 001);
+  ReLUs"; Maas et al. 2013);
 * the gradient norm ‖g‖, the grad:data ratio ‖g‖/‖w‖ and, given ``lr``, the
   update:data ratio lr·‖g‖/‖w‖ of one plain SGD step (≈1e-3 is healthy).
 
 From those numbers it writes :class:`Finding` s -- ``vanishing``, ``exploding``,
 ``dead_relu``, ``saturation``, ``nan`` -- each naming the layer, the evidence and
-what to try (seed 002, "Vanishing/Exploding Gradient", "Solutions to exploding
-gradient", "Weight initialization", "Batch normalization").
+what to try (vanishing and exploding gradients: Bengio, Simard & Frasconi 1994,
+Pascanu et al. 2013; initialization: Glorot & Bengio 2010, He et al. 2015; batch
+normalization: Ioffe & Szegedy 2015).
 
 The thresholds are parameters of :func:`diagnose`; their defaults:
 
@@ -68,12 +68,12 @@ _SATURATION = {
 _DEAD = (nn.ReLU, nn.ReLU6)
 _SATURATING_NAMES = ("Sigmoid", "Tanh", "HardSigmoid", "HardTanh", "Softsign")
 
-_SEED_VANISH = 'seed 002, "Vanishing/Exploding Gradient"'
-_SEED_INIT = 'Xavier/Glorot for tanh/sigmoid, He for ReLU (seed 002, "Weight initialization")'
-_SEED_BN = 'seed 002, "Batch normalization"'
-_SEED_CLIP = 'seed 002, "Gradient clipping by norm"'
-_SEED_DYING = 'seed 001, "dying ReLUs problem" ("Leaky ReLUs never die")'
-_SEED_SATURATING = 'seed 001, "Saturating" activations; seed 003, "such derivative saturates"'
+_SEED_VANISH = 'Bengio, Simard & Frasconi 1994; Pascanu et al. 2013'
+_SEED_INIT = 'Xavier/Glorot for tanh/sigmoid, He for ReLU (Glorot & Bengio 2010; He et al. 2015)'
+_SEED_BN = 'Ioffe & Szegedy 2015'
+_SEED_CLIP = 'clipping by norm, Pascanu et al. 2013'
+_SEED_DYING = 'the dying ReLUs problem; leaky ReLUs never die, Maas et al. 2013'
+_SEED_SATURATING = 'saturating activations; Glorot & Bengio 2010'
 
 
 @dataclass
@@ -559,7 +559,7 @@ def _saturation_findings(rows, fraction):
         "saturation", row["layer"],
         f"{row['saturation_pct']:.0f}% of the outputs of {row['type']} layer {row['layer']} are saturated, "
         f"where the derivative is ≈ 0 and the gradient vanishes ({_SEED_SATURATING}). Try: Xavier/Glorot "
-        "initialization (smaller weights keep pre-activations near 0; seed 002, \"Xavier Initialization\"), "
+        "initialization (smaller weights keep pre-activations near 0; Glorot & Bengio 2010), "
         f"standardized inputs (minigrad.data.StandardScaler), BatchNorm before the activation ({_SEED_BN}), "
         "or ReLU.",
         f"{row['saturation_pct']:.1f}% of outputs with {row['saturation_rule']} (threshold {100 * fraction:.0f}%); "
@@ -575,12 +575,12 @@ def plot_diagnosis(diagnosis, figsize=None):
 
     1. gradient norm ‖g‖ per parametrized layer on a log scale, with the
        vanishing line (vanish_ratio × the last layer's ‖g‖) and the exploding
-       line (max_grad_norm): points below/above them are the problem (seed 002,
-       "Vanishing/Exploding Gradient");
+       line (max_grad_norm): points below/above them are the problem
+       (vanishing and exploding gradients);
     2. activation std per layer (log scale), separately for the outputs of
        parametrized layers (pre-activations) and of the others (activations): it
-       should stay roughly constant with depth (seed 002, "Weight
-       initialization"); collapsing towards 0 or growing by decades is the
+       should stay roughly constant with depth (Glorot & Bengio
+       2010); collapsing towards 0 or growing by decades is the
        forward-pass side of the same story;
     3. dead-unit % and saturation % per layer, with the threshold lines.
 

@@ -3,7 +3,7 @@
 Backpropagation multiplies the gradient by one Jacobian per layer on its way to
 the input. When those factors are mostly below 1 the gradient *vanishes* -- the
 first layers barely learn; when they are above 1 it *explodes* -- updates
-overshoot and training diverges (seed 002, "Vanishing/Exploding Gradient").
+overshoot and training diverges (Bengio, Simard & Frasconi 1994; Pascanu et al. 2013).
 Watching the per-layer gradient size during training shows which is happening::
 
     flow = viz.GradientFlow(model)
@@ -252,8 +252,8 @@ def plot_grad_flow(source, statistics=("mean_abs", "max_abs"), percentiles=(10, 
     recorded steps and the band spans the given percentiles (10–90 % by default),
     so one noisy step does not hide the trend. Layers run left (input) to right
     (output): a curve that drops by decades towards the left is a vanishing
-    gradient, one that climbs is exploding (seed 002, "Vanishing/Exploding
-    Gradient"). Layers that never got a gradient are marked "×" at the bottom
+    gradient, one that climbs is exploding (Pascanu et al.
+    2013). Layers that never got a gradient are marked "×" at the bottom
     (red: ``.grad`` was None -- unused or frozen; orange: exactly zero -- e.g.
     dead ReLUs upstream) and named in a note. The y-limits follow the data.
     """

@@ -1,6 +1,6 @@
 """Backpropagation step by step: :func:`backprop_frames` and :func:`save_frames`.
 
-Reverse-mode differentiation (seed 003, "Retropropagación del error") visits the
+Reverse-mode differentiation (backpropagation, Rumelhart, Hinton & Williams 1986) visits the
 nodes of a graph in reverse topological order. At each node it knows dL/d(node)
 -- every consumer has already sent its share -- and sends to each parent
 

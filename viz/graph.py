@@ -1,8 +1,8 @@
 """Computation graphs as Graphviz diagrams: :func:`draw_graph` and :func:`save`.
 
 A graph is drawn the way micrograd's ``draw_dot`` draws it -- one box per value
-and one small oval per operation -- so that backpropagation (seed 003,
-"Retropropagación del error") can be followed by eye: every box shows its value
+and one small oval per operation -- so that backpropagation (Rumelhart,
+Hinton & Williams 1986) can be followed by eye: every box shows its value
 and dC/d(value), every arrow runs from an operand into the op that used it.
 
 What ``draw_graph`` adds for real networks:

@@ -2,15 +2,15 @@
 
 * :func:`plot_activation_stats` -- per-layer activation histograms and mean/std
   against depth, and :func:`init_sweep` + :func:`plot_init_sweep` -- the same for
-  every initialization × activation pair (seed 002, "Weight initialization");
+  every initialization × activation pair (Glorot & Bengio 2010; He et al. 2015);
 * :func:`plot_learning_curves` -- train vs validation loss/accuracy with the
-  early-stopping point (seeds 000/002, "Early stopping");
+  early-stopping point (Goodfellow et al. 2016, "Deep Learning", §7.8);
 * :func:`plot_decision_boundary` -- what a classifier learned on 2-D data;
-* :func:`plot_confusion_matrix` -- seed 001, "Confusion matrix";
+* :func:`plot_confusion_matrix` -- the confusion matrix;
 * :func:`plot_optimizer_trajectories` -- optimizers racing on a 2-D loss surface
-  (seed 003, "Gradient with momentum", "RMSProp", "Adam");
-* :func:`plot_quantization` -- float values against their quantized grid (seed
-  000, "Quantization").
+  (momentum, RMSProp, Adam; Goodfellow et al. 2016, §8.3 and §8.5);
+* :func:`plot_quantization` -- float values against their quantized grid (Jacob
+  et al. 2018).
 
 Each returns a matplotlib Figure and shows nothing (see :mod:`viz._mpl`).
 """
@@ -54,7 +54,7 @@ def activation_statistics(model, x, which="activations", max_samples=20000):
     """One forward pass (eval mode, no graph) recording every layer's output statistics.
 
     ``which="activations"`` keeps the outputs of activation layers (``nn.ReLU``,
-    ``nn.Tanh``, ...) -- the seeds' "density of each layer's output" -- or every
+    ``nn.Tanh``, ...) -- the density of each layer's output -- or every
     leaf layer when the model has none; ``"all"`` keeps every leaf layer.
     Returns a list, input side first, of dicts with ``layer``, ``type``,
     ``mean``, ``std``, ``zero_pct`` (outputs exactly 0) and ``values`` (up to
@@ -111,12 +111,12 @@ def _histogram(ax, values, bins, color=None, label=None, value_range=None):
 def plot_activation_stats(model_or_stats, x=None, bins=50, max_layers=10, title=None, figsize=None):
     """Per-layer activation histograms (top) and mean ± std against depth (bottom).
 
-    The seeds' initialization figures (seed 002, "Weight Initialization: Random
-    Initialization": "the density of each layer's output"): with a good
+    The course's initialization figures (the density of each layer's output, as
+    in Glorot & Bengio 2010): with a good
     initialization the histograms look alike from the first to the last layer;
     with too-small weights they shrink to a spike at 0 (tanh) -- no signal, no
     gradient; with too-large ones they pile up at ±1 (saturation). The bottom
-    panel is the rule of seed 002: keep the mean at zero and the variance the
+    panel is the rule of Glorot & Bengio (2010): keep the mean at zero and the variance the
     same across every layer.
 
     ``model_or_stats`` is an ``nn.Module`` (then ``x`` is the input batch) or the
@@ -161,7 +161,7 @@ def plot_activation_stats(model_or_stats, x=None, bins=50, max_layers=10, title=
     ax.set_xticks(depth, [s["layer"] for s in stats], fontsize=7, rotation=90 if len(stats) > 12 else 0)
     ax.set_xlabel("layer (input → output)")
     ax.set_ylabel("activation value")
-    ax.set_title("Mean and std of each layer's outputs (seed 002: keep the mean 0, the variance constant)",
+    ax.set_title("Mean and std of each layer's outputs (keep the mean 0, the variance constant)",
                  fontsize=9)
     ax.legend(fontsize=8)
     fig.suptitle(title or "Activation statistics per layer", fontsize=11)
@@ -174,8 +174,8 @@ def _initializer(spec):
     """``(label, init function)`` from a name, ``"normal_0.01"``-style name, callable or (label, fn) pair.
 
     ``"normal_<std>"`` is N(0, std²), ``"uniform_<r>"`` U(−r, r) and
-    ``"constant_<c>"`` the constant c (the seeds' "general normal/uniform
-    initialization" with a chosen σ or r); other names go to :func:`minigrad.nn.init.get`.
+    ``"constant_<c>"`` the constant c (the general normal/uniform
+    initialization with a chosen σ or r); other names go to :func:`minigrad.nn.init.get`.
     """
     if isinstance(spec, tuple) and len(spec) == 2:
         return spec[0], nn.init.get(spec[1])
@@ -204,7 +204,7 @@ def init_sweep(inits=("zeros", "normal_0.01", "normal_1", "glorot_normal", "he_n
 
     For each pair, a stack of ``depth`` × (Linear(width, width), activation) with
     zero biases is fed ``n`` samples of N(0, 1) inputs; every layer's output is
-    recorded (as in seed 002's figures). Weights and inputs come from ``seed``,
+    recorded (as in the course's figures). Weights and inputs come from ``seed``,
     the same for every pair, and the global generator is left as it was.
 
     Returns ``{(init, activation): {"init", "activation", "layers": [...],
@@ -212,12 +212,12 @@ def init_sweep(inits=("zeros", "normal_0.01", "normal_1", "glorot_normal", "he_n
     :func:`activation_statistics`. What to expect:
 
     * ``zeros`` (any constant): every unit of a layer computes the same value, so
-      std is 0 from layer 1 on -- the network fails to break symmetry (seed 002,
-      "Zero Initialization");
+      std is 0 from layer 1 on -- the network fails to break symmetry
+      (Goodfellow et al. 2016, §8.4);
     * ``normal_0.01`` with tanh: the std shrinks ×0.1 per layer to nothing;
     * ``normal_1`` with tanh/sigmoid: outputs pile up at the saturated ends;
     * ``glorot_normal`` with tanh, ``he_normal`` with relu: the std stays about
-      constant across the layers (seed 002, "Xavier" and "He Initialization").
+      constant across the layers (Glorot & Bengio 2010; He et al. 2015).
     """
     if depth < 1 or width < 1 or n < 1:
         raise ValueError(f"init_sweep: depth, width and n must be ≥ 1, got {depth}, {width}, {n}")
@@ -252,9 +252,9 @@ def plot_init_sweep(results, kind="hist", bins=40, figsize=None):
 
     ``kind="hist"``: rows are initializations, columns activations; each panel
     overlays the histograms of every layer's outputs, coloured from the first
-    (dark) to the last layer (light) -- the seeds' density plots side by side.
+    (dark) to the last layer (light) -- the course's density plots side by side.
     A collapsing std shows as histograms shrinking to a spike at 0; zero init as
-    one spike (all units equal: no symmetry breaking, seed 002).
+    one spike (all units equal: no symmetry breaking).
 
     ``kind="std"``: one panel per activation, the std of each layer's outputs
     against depth (log scale) with a line per initialization; std = 0 (zero
@@ -289,7 +289,7 @@ def plot_init_sweep(results, kind="hist", bins=40, figsize=None):
             ax.set_xlabel("layer")
             ax.set_ylabel("std of outputs (log)")
             ax.legend(fontsize=7)
-        fig.suptitle("Activation std vs depth per initialization (seed 002, \"Weight initialization\")")
+        fig.suptitle("Activation std vs depth per initialization")
         return fig
 
     fig = new_figure(figsize=figsize or (3.2 * len(acts) + 1, 2.4 * len(inits)))
@@ -319,7 +319,7 @@ def plot_init_sweep(results, kind="hist", bins=40, figsize=None):
             if j == 0:
                 ax.set_ylabel("fraction", fontsize=8)
     fig.colorbar(matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap), ax=axes, label="layer (depth)")
-    fig.suptitle("Each layer's outputs per initialization × activation (seed 002, \"Weight initialization\")")
+    fig.suptitle("Each layer's outputs per initialization × activation")
     return fig
 
 
@@ -335,9 +335,9 @@ def plot_learning_curves(history, early_stopping=None, title=None, figsize=None)
     :class:`~minigrad.train.EarlyStopping` callback is given (its stopping epoch
     too), otherwise the minimum of ``val_loss`` -- and the epochs after it are
     shaded: there the training loss still falls while the validation loss rises,
-    the overfitting that early stopping avoids (seed 000, "Early stopping": "a
-    very high number of epochs can reduce the training error but increase the
-    generalization error"; seed 002, "Solution 2: Early Stopping").
+    the overfitting that early stopping avoids: a very high number of epochs can
+    reduce the training error but increase the generalization error (Goodfellow et
+    al. 2016, "Deep Learning", §7.8; Prechelt 1998, "Early stopping -- but when?").
     """
     logs = getattr(history, "history", history)
     if not isinstance(logs, Mapping) or not logs:
@@ -406,7 +406,7 @@ def plot_decision_boundary(model, X, y, resolution=200, padding=0.5, threshold=N
     -- 0.5 if the outputs look like probabilities, else 0 for logits). The
     regions are filled contours; the points are coloured by their true label, so
     misclassified ones stand out. A linear model draws one straight line; an MLP
-    bends the boundary (seed 001, "decision boundary").
+    bends the boundary.
     """
     import matplotlib
 
@@ -448,7 +448,7 @@ def plot_confusion_matrix(y_true, y_pred, labels=None, normalize=False, cmap="Bl
     """The confusion matrix as an image with the value in every cell.
 
     Rows are the true class, columns the predicted class (scikit-learn's layout;
-    seed 001, "Confusion matrix", draws the transpose); the diagonal holds the
+    the course draws the transpose); the diagonal holds the
     correct predictions. ``y_pred`` may be labels or scores (argmax is taken).
     ``normalize``: False (counts), True or ``"true"`` (each row sums to 1: the
     recall of each class), ``"pred"`` (columns: precision) or ``"all"``.
@@ -496,7 +496,7 @@ def elongated_quadratic(x, y):
     """f(x, y) = x²/2 + 10 y²: a valley 20× steeper across than along, minimum at (0, 0).
 
     Plain gradient descent zig-zags across it and crawls along it; momentum and
-    adaptive methods do better (seed 003, "Gradient with momentum").
+    adaptive methods do better (Goodfellow et al. 2016, "Deep Learning", §8.3.2).
     """
     return 0.5 * x * x + 10.0 * y * y
 
@@ -577,7 +577,7 @@ def _surface(loss_fn_2d, xx, yy):
 
 def plot_optimizer_trajectories(loss_fn_2d=elongated_quadratic, optimizers=None, start=(-4.0, 1.5), steps=50,
                                 bounds=None, resolution=150, title=None):
-    """Contours of a 2-D loss surface and each optimizer's path across it (seed 003, "Optimizers").
+    """Contours of a 2-D loss surface and each optimizer's path across it.
 
     The contours are of log(1 + f − min f) over the plotting box so that both
     the steep walls and the flat valley floor show. Each optimizer's path is one
@@ -628,7 +628,7 @@ def _levels(qt, q):
     if getattr(qt, "qmin", None) is not None and getattr(qt, "qmax", None) is not None:
         return int(qt.qmin), int(qt.qmax)
     zero_point = np.asarray(qt.zero_point)
-    if q.size and q.min() < 0 or np.all(zero_point == 0):  # signed, as the seeds' symmetric scheme
+    if q.size and q.min() < 0 or np.all(zero_point == 0):  # signed, as the symmetric scheme
         return -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
     return 0, 2 ** bits - 1
 
@@ -638,7 +638,7 @@ def plot_quantization(x, qt, bins=100, max_points=5000, title=None):
 
     ``qt`` is a QTensor from :func:`minigrad.quant.quantize` (only its ``q``,
     ``scale``, ``zero_point`` and ``bits`` fields are used, plus ``dequantize()``
-    when present). Seed 000, "Symmetric Uniform Quantization": q = clamp(round(x/s)),
+    when present). Symmetric uniform quantization: q = clamp(round(x/s)),
     x̂ = s·q, with s = max|x|/qmax.
 
     Left: histogram of the float values and of the dequantized values x̂, which

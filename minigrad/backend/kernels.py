@@ -340,7 +340,7 @@ def softmax_cross_entropy(z, indices, smoothing=0.0):
 
         ℓᵢ = (1 − ε)·(logsumexp(zᵢ) − z_{i,tᵢ}) + ε·(logsumexp(zᵢ) − mean_c z_ic)
 
-    computed stably from z − max(z) (seed 003, "Funciones de coste").
+    computed stably from z − max(z) (Goodfellow et al. 2016, "Deep Learning", §6.2.2.3).
     """
     smoothing = float(smoothing)
     nb = _kernels("softmax", z) if z.ndim == 2 else None
@@ -420,7 +420,7 @@ def _row_indices(indices, shape):
 # ============================================================================ BatchNorm
 
 def batch_norm_forward(x, gamma, beta, eps):
-    """Training-mode BatchNorm of x (N, C) or (N, C, L) over every axis but 1 (seed 001).
+    """Training-mode BatchNorm (Ioffe & Szegedy 2015) of x (N, C) or (N, C, L), over all axes but 1.
 
     Per channel: μ and the biased σ² over the batch (and length), then
     inv_std = 1/√(σ² + ε), x̂ = (x − μ)·inv_std, y = γ x̂ + β with γ, β of shape (C,).

@@ -3,19 +3,19 @@
 The course's data pipeline, one module per step:
 
 =====================  ===========================================  =====================
-step                   names                                        seed slide
+step                   names                                        further reading
 =====================  ===========================================  =====================
-get data               make_moons, make_circles, make_spirals,      001 "Data
-                       make_xor, make_regression, load_digits       preprocessing"
-divide it              train_val_test_split, kfold,                 001 "Divide the
-                       stratified_kfold                             database into subsets"
-scale it               StandardScaler, MinMaxScaler                 001 "Standardization"
-augment the training   augment.gaussian_noise                       000 "Data
-set                                                                 Augmentation"
-feed mini-batches      DataLoader                                   003 "Descenso por
-                                                                    gradient estocástico"
-choose hyperparameters grid_search, random_search, log_uniform      003 "Grid search vs.
-                                                                    random search"
+get data               make_moons, make_circles, make_spirals,      Alpaydin & Kaynak
+                       make_xor, make_regression, load_digits       1998 (the digits)
+divide it              train_val_test_split, kfold,                 Goodfellow et al.
+                       stratified_kfold                             2016, §5.3
+scale it               StandardScaler, MinMaxScaler                 LeCun et al. 1998
+augment the training   augment.gaussian_noise                       Goodfellow et al.
+set                                                                 2016, §7.4–7.5
+feed mini-batches      DataLoader                                   Goodfellow et al.
+                                                                    2016, §8.1.3
+choose hyperparameters grid_search, random_search, log_uniform      Bergstra & Bengio
+                                                                    2012
 =====================  ===========================================  =====================
 
 A typical run::

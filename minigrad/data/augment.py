@@ -1,9 +1,9 @@
 """Data augmentation: more training examples from the ones we have.
 
-Seed 000, "Data Augmentation": augmentation "generates additional examples and
-reduces overfitting increasing the variability of the dataset"; "in small tabular
-datasets we can apply data augmentation by generating samples with the same
-distribution or adding noise". Adding noise to the inputs asks the model to give the
+Augmentation generates additional examples and reduces overfitting by increasing
+the variability of the data set (Goodfellow et al. 2016, "Deep Learning", §7.4);
+in small tabular data sets it can generate samples with the same distribution
+or add noise. Adding noise to the inputs asks the model to give the
 same answer for nearby points, which smooths the function it learns (training with
 input noise acts like a regularizer, Bishop 1995).
 
@@ -31,7 +31,7 @@ def gaussian_noise(X, y=None, std=0.1, copies=1, seed=None):
 
     ``std`` is a number or one value per feature (broadcast against a sample, e.g.
     ``0.1 * X_train.std(axis=0)`` for noise relative to each feature's spread);
-    every value must be ≥ 0. Seed 000, "Data Augmentation": "adding noise".
+    every value must be ≥ 0. Noise injection: Goodfellow et al. 2016, §7.5.
     """
     where = "gaussian_noise"
     X = as_samples(X, "X", where)

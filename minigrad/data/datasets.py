@@ -8,9 +8,8 @@ The rows are shuffled, so any slice of them (a mini-batch) mixes the classes.
 ``noise`` is the standard deviation of the Gaussian noise N(0, noise²) added to every
 coordinate (to the target for regression): with ``noise=0`` the classes are exact
 curves; the larger it is, the more they overlap. More noise makes a harder problem
-and a model that fits the noise overfits ("Overfitting: learns training data too
-well", seed 000, "Overfitting and Underfitting"; seed 002, "fitting noise in the
-data").
+and a model that fits the noise overfits: it learns the training data too well
+(Goodfellow et al. 2016, "Deep Learning", §5.2).
 
 Randomness follows one rule (see :mod:`minigrad.rng`): ``seed=None`` draws from the
 global generator, so ``mg.manual_seed(n)`` makes the data repeatable; an int seed uses
@@ -133,9 +132,9 @@ def make_regression(n=200, n_features=1, noise=0.1, seed=None):
     on the diagonal direction (for d = 1, u = x: one full period of a sine on
     [−1, 1]); ε ~ N(0, noise²) is added to the target. The targets are float64,
     shape (n,). A straight line cannot fit a sine; a small MLP trained with the
-    mean squared error can, down to the noise floor E[(y − f(x))²] = noise² (seed
-    003, "Gaussian output (linear regression)": for a Gaussian output, maximum
-    likelihood gives the squared error).
+    mean squared error can, down to the noise floor E[(y − f(x))²] = noise² (for a
+    Gaussian output, maximum likelihood gives the squared error: Bishop 2006, §3.1.1;
+    Goodfellow et al. 2016, §5.5.1).
     """
     n, noise = _common(n, noise, "make_regression")
     n_features = check_int(n_features, "n_features", "make_regression", minimum=1)

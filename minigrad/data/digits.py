@@ -55,10 +55,10 @@ def load_digits(images=False):
     * ``y``: int64 digits 0–9, shape (1797,).
 
     The pixels are not scaled: divide by 16 or fit a
-    :class:`~minigrad.data.StandardScaler` on the training split only (seed 001,
-    "Standardization": use the same μ and σ for all sets). Split before scaling,
+    :class:`~minigrad.data.StandardScaler` on the training split only (use the
+    same μ and σ for all sets). Split before scaling,
     e.g. with :func:`~minigrad.data.train_val_test_split` and ``stratify=True``
-    (seed 001, "Divide the database into subsets": all with the same distribution).
+    (all splits with the same distribution).
 
     Each call returns fresh copies, so changing them does not change the next call.
     """

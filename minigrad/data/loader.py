@@ -1,10 +1,11 @@
 """DataLoader: mini-batches of a data set, as Tensors, one epoch per loop.
 
-Seed 003, "Descenso por gradient estocástico": when the training set is large,
+Mini-batch stochastic gradient descent (Goodfellow et al. 2016, "Deep Learning",
+§8.1.3): when the training set is large,
 computing the gradient over all n examples at every step is slow, so the gradient
 is estimated on a random mini-batch B = {x₁, …, x_m} of size m < n and the weights
 are updated with (η/m) Σ_{x∈B} δ_x. One pass over all mini-batches is an *epoch*;
-m = 1 is online training ("Entrenamiento online"), m = n full-batch gradient
+m = 1 is online training, m = n full-batch gradient
 descent. Reshuffling every epoch makes each mini-batch a fresh random sample::
 
     >>> from minigrad.data import DataLoader, make_moons
@@ -30,7 +31,7 @@ __all__ = ["DataLoader"]
 
 
 class DataLoader:
-    """Iterate over ``(X, y)`` in mini-batches of ``batch_size`` samples (seed 003, mini-batch SGD).
+    """Iterate over ``(X, y)`` in mini-batches of ``batch_size`` samples (mini-batch SGD).
 
     Each iteration (``for xb, yb in loader``) is one epoch and yields
     ``(mg.tensor(X_batch), mg.tensor(y_batch))`` -- float data become float32

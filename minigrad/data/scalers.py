@@ -1,15 +1,14 @@
 """Feature scaling: StandardScaler (z-scores) and MinMaxScaler.
 
-Why (seed 001, "Standard normalization"): inputs with very different ranges -- x₁
-in [−50 000, 1 000 000], x₂ in [0, 0.01] -- stretch the cost surface into long
-narrow valleys, and gradient descent zig-zags across them; scaled inputs give
-rounder contours and faster convergence.
+Why (LeCun et al. 1998, "Efficient BackProp", §4.3): inputs with very different ranges
+-- x₁ in [−50 000, 1 000 000], x₂ in [0, 0.01] -- stretch the cost surface into long
+narrow valleys, and gradient descent zig-zags across them; scaled inputs give rounder
+contours and faster convergence.
 
-The rule the slides insist on (seed 001, "Standardization", **Important**): use the
-same μ and σ to normalize all sets (train, validation, test). So a scaler *learns*
-its statistics with ``fit`` on the **training set only** and then applies
-``transform`` with them to every set -- fitting on the test set would leak
-information about it into the model::
+The rule that matters most: use the same μ and σ to normalize all sets (train,
+validation, test). So a scaler *learns* its statistics with ``fit`` on the **training
+set only** and then applies ``transform`` with them to every set -- fitting on the test
+set would leak information about it into the model::
 
     >>> import numpy as np
     >>> from minigrad.data import StandardScaler
@@ -77,15 +76,15 @@ class _Scaler:
 class StandardScaler(_Scaler):
     """Standardization: z = (x − μ) / σ per feature, μ and σ learned on the training set.
 
-    :meth:`fit` computes, over the m training samples (seed 001, "Standardization"),
+    :meth:`fit` computes, over the m training samples,
 
         μ = (1/m) Σₚ x⁽ᵖ⁾,    σ² = (1/m) Σₚ (x⁽ᵖ⁾ − μ)²
 
-    (the biased variance, 1/m as on the slide) and stores ``mean_`` = μ,
+    (the biased variance, 1/m as in the course) and stores ``mean_`` = μ,
     ``var_`` = σ² and ``scale_`` = σ. After the transform the training features
     have mean 0 and standard deviation 1; the other sets are shifted and scaled
-    with the *same* μ and σ ("use same μ and σ² to normalize all sets").
-    The slide writes the division as X / σ²; dividing by σ is what gives unit
+    with the *same* μ and σ (use the same μ and σ² to normalize all sets).
+    The course writes the division as X / σ²; dividing by σ is what gives unit
     variance. A constant feature (σ = 0) gets σ = 1, so it becomes 0 instead of NaN.
     """
 
@@ -115,13 +114,13 @@ class MinMaxScaler(_Scaler):
     """Min-max scaling of each feature to ``feature_range`` = (a, b), (0, 1) by default.
 
     :meth:`fit` learns ``data_min_`` and ``data_max_`` of each feature on the training
-    set; :meth:`transform` maps them to a and b (seed 001, "Min-max scaling"):
+    set; :meth:`transform` maps them to a and b (min-max scaling):
 
         x̃ = (x − min) / (max − min),   then   x̃ · (b − a) + a
 
     stored as ``x̃ = x · scale_ + min_``. Other sets use the training min and max, so
     their values may fall outside [a, b]. A constant feature (max = min) is mapped
-    to a. As the slide warns, one outlier stretches max − min and squeezes every
+    to a. Beware: one outlier stretches max − min and squeezes every
     other value together: min-max scaling is affected by outliers.
     """
 

@@ -1,21 +1,21 @@
 """Hyperparameter search with k-fold cross-validation: grid search and random search.
 
-Seed 003, "Hyperparameter selection": the regularization constant, the mini-batch
-size, the architecture … "are chosen through some type of validation", with
-"automatic grid search techniques or random search techniques". Grid search tries
+Hyperparameter selection (Goodfellow et al. 2016, "Deep Learning", §11.4): the
+regularization constant, the mini-batch size, the architecture … are chosen on
+validation data, by automatic grid search or random search. Grid search tries
 every combination of a few values per hyperparameter; random search draws each
-candidate at random. "Grid search vs. random search: in general, random search is
-more efficient" (Bergstra & Bengio, 2012): when only a few hyperparameters matter,
+candidate at random. In general random search is more efficient (Bergstra &
+Bengio, 2012): when only a few hyperparameters matter,
 a grid of 9 points tries just 3 values of the one that matters, while 9 random
 points try 9.
 
-Each candidate is scored by k-fold cross-validation (seed 000, "K-fold
-cross-validation"): you write ``train_fn(params, X_train, y_train, X_val, y_val)``,
+Each candidate is scored by k-fold cross-validation (Hastie, Tibshirani &
+Friedman 2009, §7.10): you write ``train_fn(params, X_train, y_train, X_val, y_val)``,
 which trains a fresh model with ``params`` and returns its score on the validation
 fold -- **higher is better** (return −loss for a loss). The candidate's score is the
 mean over the k folds; all candidates share the same folds, so they differ only
 by their hyperparameters. Keep the test set out of the search: it is for the final
-model only (seed 001, "Divide the database into subsets")::
+model only::
 
     >>> import numpy as np
     >>> from minigrad.data import grid_search
@@ -203,7 +203,7 @@ def grid_search(train_fn, param_grid, X, y, k=5, seed=None, stratify=False):
     score, higher is better. ``seed`` shuffles the folds; ``stratify=True`` keeps the
     class proportions of ``y`` in every fold. Returns :class:`SearchResults`.
 
-    Seed 003, "Hyperparameter selection: grid search vs. random search"; the number
+    Goodfellow et al. 2016, "Deep Learning", §11.4.3; the number
     of runs, k · Π len(values), grows exponentially with the number of hyperparameters.
     """
     where = "grid_search"
@@ -225,8 +225,8 @@ def random_search(train_fn, param_distributions, X, y, n_iter=10, k=5, seed=None
     its digits. ``train_fn`` is as in :func:`grid_search`. The same ``seed`` gives
     the same folds and the same candidates. Returns :class:`SearchResults`.
 
-    Seed 003, "Grid search vs. random search: in general, random search is more
-    efficient as a hyperparameter optimization method" (Bergstra & Bengio, 2012).
+    In general, random search is the more efficient hyperparameter optimization
+    method (Bergstra & Bengio, 2012, "Random search for hyper-parameter optimization").
     """
     where = "random_search"
     X, y = _data(train_fn, X, y, where)

@@ -1,14 +1,14 @@
 """Dividing a data set: train/validation/test splits and k-fold cross-validation.
 
-Seed 001, "Divide the database into subsets": the model learns its parameters on the
+Goodfellow et al. 2016, "Deep Learning", §5.3: the model learns its parameters on the
 *training* set, its hyperparameters are chosen on the *validation* set, and the
 *test* set, touched once at the end, estimates the generalization error -- e.g.
 60 % / 20 % / 20 % for a small data set, 98 % / 1 % / 1 % for a huge one. All three
 must come from the same distribution, which ``stratify=True`` enforces for the class
-proportions (the slide cites scikit-learn's ``StratifiedShuffleSplit``).
+proportions (as scikit-learn's ``StratifiedShuffleSplit`` does).
 
-When data are too few to set a validation set aside, k-fold cross-validation (seed
-000, "Overfitting and Underfitting": "K-fold cross-validation") lets every sample
+When data are too few to set a validation set aside, k-fold cross-validation (Hastie,
+Tibshirani & Friedman 2009, §7.10) lets every sample
 serve once for validation: train k times, each time holding out one fold, and
 average the k validation scores.
 
@@ -120,12 +120,12 @@ def train_val_test_split(X, y, ratios=(0.6, 0.2, 0.2), stratify=False, seed=None
 
     Returns ``((X_tr, y_tr), (X_va, y_va), (X_te, y_te))`` as NumPy arrays (Tensors
     are converted). ``ratios`` = (train, validation, test), each ≥ 0 and summing
-    to 1 (seed 001, "Example (60%, 20%, 20%)"); a validation ratio of 0 gives an
+    to 1 (e.g. 60 %, 20 %, 20 %); a validation ratio of 0 gives an
     empty validation set (a plain train/test split). Split j holds
     ⌊n·ratios[j]⌋ or ⌈n·ratios[j]⌉ samples; every sample lands in exactly one split.
 
-    ``stratify=True`` keeps the class proportions of ``y`` in every split ("all
-    same distribution", seed 001, "Divide the database into subsets"): class c's
+    ``stratify=True`` keeps the class proportions of ``y`` in every split (all
+    with the same distribution): class c's
     count in split j is ⌊n_c·ratios[j]⌋ or ⌈n_c·ratios[j]⌉. Without it a rare
     class may, by chance, be missing from the validation or test set.
 
@@ -192,11 +192,11 @@ def _yield_folds(fold_of, k):
 def kfold(n, k=5, shuffle=True, seed=None):
     """k-fold cross-validation indices: yields ``(train_idx, val_idx)`` k times.
 
-    The n indices are (optionally) shuffled and cut into k folds whose sizes differ
-    by at most one; round f validates on fold f and trains on the other k − 1
-    (seed 000, "K-fold cross-validation"). Every index is in exactly one validation
-    fold; both arrays are sorted int64. The cross-validation estimate is the mean
-    of the k validation scores. Needs 2 ≤ k ≤ n.
+    The n indices are (optionally) shuffled and cut into k folds whose sizes differ by
+    at most one; round f validates on fold f and trains on the other k − 1 (Hastie,
+    Tibshirani & Friedman 2009, §7.10). Every index is in exactly one validation fold;
+    both arrays are sorted int64. The cross-validation estimate is the mean of the k
+    validation scores. Needs 2 ≤ k ≤ n.
 
     The arguments are checked when ``kfold`` is called, not when the loop starts.
     """
@@ -213,10 +213,10 @@ def stratified_kfold(y, k=5, shuffle=True, seed=None):
     """k-fold cross-validation that keeps the class proportions of ``y`` in every fold.
 
     The samples of each class are (optionally) shuffled, the classes laid one after
-    another and the folds dealt like cards: sample i of that order goes to fold
-    i mod k. So each class's count per fold differs by at most one across folds,
-    and so do the fold sizes (seed 001, "Divide the database into subsets": all
-    same distribution). Yields ``(train_idx, val_idx)`` like :func:`kfold`.
+    another and the folds dealt like cards: sample i of that order goes to fold i mod k.
+    So each class's count per fold differs by at most one across folds, and so do the
+    fold sizes (all with the same distribution). Yields ``(train_idx, val_idx)`` like
+    :func:`kfold`.
     """
     y = as_samples(y, "y", "stratified_kfold")
     if y.ndim != 1:

@@ -1,4 +1,4 @@
-"""Neural-network building blocks (DESIGN §3).
+"""Neural-network building blocks.
 
 * :mod:`~minigrad.nn.module` -- ``Module``, ``Parameter``, ``Sequential``, ``ModuleList``;
 * :mod:`~minigrad.nn.layers` -- ``Linear``, ``Dropout``, ``BatchNorm1d``, ``LayerNorm``,

@@ -2,7 +2,7 @@
 
 A module stores its settings as attributes, applies the function in
 ``forward`` and shows the settings in its repr, so a network reads as a list
-of layers (seed 001, "Activation functions in Keras")::
+of layers, as in Keras::
 
     nn.Sequential(nn.Linear(2, 16), nn.LeakyReLU(0.1), nn.Linear(16, 3), nn.Softmax())
     # repr: ... (1): LeakyReLU(negative_slope=0.1) ...

@@ -5,13 +5,13 @@ accepts) and returns a Tensor. Except for ``sparsemax``, they are built from the
 engine's ops, so their gradients -- and gradients of gradients -- come from the
 chain rule with nothing written by hand.
 
-Why a network needs them (seed 001, "Hidden layers activation functions"):
+Why a network needs them (Goodfellow et al. 2016, "Deep Learning", §6.3):
 without a non-linearity between layers, a stack of layers is one linear map.
 The *saturating* ones (sigmoid, tanh) have gradients that vanish for large |z|;
 the *non-saturating* ones (ReLU and its family) keep a gradient of 1 for z > 0.
-The output layer's activation matches the loss (seed 001, "Output layer
-activation functions"): softmax for classes, linear for regression. The rest of
-the list is Keras' catalogue (seed 001, "Activation functions in Keras").
+The output layer's activation matches the loss (Goodfellow et al. 2016, §6.2.2;
+Bishop 2006, §5.2): softmax for classes, linear for regression. The rest of
+the list is Keras' catalogue of activations.
 
 Numerical care: apart from ``exponential`` itself, nothing here exponentiates a
 positive number (e^-|z|, e^min(z, 0), softmax's e^(z - max z)), so sigmoid, softplus,
@@ -19,7 +19,7 @@ log_sigmoid, softmax, mish, silu, gelu, elu, selu and celu stay finite -- values
 gradients -- at z = ±1000, in float32 as in float64.
 
 Kinks: where a function has a corner, the gradient there follows the op that
-makes the corner (relu: 0 at 0 as in seed 003; clip: 1 on the closed interval).
+makes the corner (relu: 0 at 0, the left derivative; clip: 1 on the closed interval).
 Between kinks the piecewise-linear ones (relu, leaky_relu, hard_tanh, relu6,
 threshold, hard_shrink, soft_shrink, hard_sigmoid, sparsemax) have second derivative 0,
 returned as a zero gradient rather than an error (see :mod:`minigrad.ops.mask`).
@@ -86,7 +86,7 @@ def _floating(x):
 def relu(x):
     """ReLU g(z) = max(0, z); g'(z) = 1 if z > 0 else 0 (0 at the kink).
 
-    Seed 001, "Hidden layers activation functions"; seed 003, "ReLU activation function".
+    Nair & Hinton (2010); Glorot, Bordes & Bengio (2011); Goodfellow et al. 2016, §6.3.1.
     """
     return as_tensor(x).relu()
 
@@ -94,7 +94,7 @@ def relu(x):
 def leaky_relu(x, negative_slope=0.01):
     """Leaky ReLU g(z) = z if z > 0 else ε·z, ε = ``negative_slope``; g' = 1 or ε: it never dies.
 
-    Seed 001, "Leaky ReLUs never die"; seed 003, "Other activation functions" (Maas et al. 2013).
+    Maas, Hannun & Ng (2013), "Rectifier nonlinearities improve neural network acoustic models".
     """
     x = _floating(x)
     return x.where(x > 0, x * negative_slope)
@@ -103,7 +103,8 @@ def leaky_relu(x, negative_slope=0.01):
 def elu(x, alpha=1.0):
     """ELU g(z) = z if z > 0 else α(e^z − 1); g'(z) = 1 or α·e^z (smooth at 0 when α = 1).
 
-    Seed 001, "Exponential Linear Unit (ELU)" (Clevert et al. 2015). Computed as
+    Clevert, Unterthiner & Hochreiter (2015), "Fast and accurate deep network learning by
+    exponential linear units (ELUs)". Computed as
     relu(z) + α·expm1(min(z, 0)), so e^z is never taken of a large positive z.
     """
     x = _floating(x)
@@ -113,7 +114,7 @@ def elu(x, alpha=1.0):
 def selu(x):
     """SELU g(z) = λ·elu(z, α), α ≈ 1.6733, λ ≈ 1.0507: self-normalizing (Klambauer et al. 2017).
 
-    Pair it with LeCun-normal initialization (seed 000, "Lecun initialization").
+    Pair it with LeCun-normal initialization (LeCun et al. 1998; Klambauer et al. 2017).
     """
     return elu(x, SELU_ALPHA) * SELU_SCALE
 
@@ -134,7 +135,7 @@ def relu6(x):
 def threshold(x, threshold, value):
     """Threshold g(z) = z if z > ``threshold`` else ``value``; g' = 1 above the threshold, 0 below.
 
-    ``threshold(z, 0, 0)`` is ReLU. Seed 001, "Activation functions in Keras".
+    ``threshold(z, 0, 0)`` is ReLU.
     """
     x = _floating(x)
     return x.where(x > threshold, value)
@@ -209,8 +210,7 @@ def sparse_plus(x):
 def sigmoid(x):
     """Sigmoid σ(z) = 1/(1 + e^-z); σ'(z) = σ(z)(1 − σ(z)) ≤ ¼: it saturates.
 
-    Seed 001, "Hidden layers activation functions"; seed 003, "Recordando la función
-    de activación sigmoidal".
+    Goodfellow et al. 2016, "Deep Learning", §6.3.2; Bishop 2006, §4.3.2 (logistic sigmoid).
     """
     return _floating(x).sigmoid()
 
@@ -218,7 +218,7 @@ def sigmoid(x):
 def tanh(x):
     """tanh z = (e^z − e^-z)/(e^z + e^-z) = 2σ(2z) − 1; tanh' = 1 − tanh² (saturates).
 
-    Seed 001, "Hidden layers activation functions"; seed 003, "Activations in the hidden layers".
+    Goodfellow et al. 2016, "Deep Learning", §6.3.2; LeCun et al. (1998), "Efficient BackProp".
     """
     return as_tensor(x).tanh()  # the op itself computes integers as floats
 
@@ -288,7 +288,7 @@ def tanh_shrink(x):
 def softmax(x, axis=-1):
     """Softmax S(z)_i = e^(z_i) / Σ_j e^(z_j): probabilities over ``axis``, computed stably.
 
-    Seed 001, "Output layer activation functions"; seed 003, "Multiclass problem (softmax function)".
+    Goodfellow et al. 2016, "Deep Learning", §6.2.2.3; Bishop 2006, §4.3.4 (multiclass logistic).
     """
     return _floating(x).softmax(axis=axis)
 
@@ -302,7 +302,7 @@ def log_softmax(x, axis=-1):
 def linear(x):
     """Identity g(z) = z, g' = 1: the output unit for regression.
 
-    Seed 001, "Output layer activation functions"; seed 003, "Gaussian output (linear regression)".
+    Goodfellow et al. 2016, "Deep Learning", §6.2.2.1 (linear units for Gaussian outputs).
     """
     return as_tensor(x)
 
@@ -376,7 +376,8 @@ def glu(x, axis=-1):
 def maxout(x, pieces, axis=-1):
     """Maxout g(z)_i = max_{j<p} z_{i·p + j}: the max of each group of p = ``pieces`` units.
 
-    Groups are consecutive along ``axis``, whose length k·p becomes k. Seed 003, "Other activation functions": max(W₁x + b₁, W₂x + b₂) is maxout with
+    Groups are consecutive along ``axis``, whose length k·p becomes k.
+    max(W₁x + b₁, W₂x + b₂) is maxout with
     p = 2 after a layer of 2k units (Goodfellow et al. 2013). The gradient goes to
     each group's winner (ties share it).
     """

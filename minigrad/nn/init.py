@@ -13,7 +13,7 @@ int or a tuple) and has an in-place twin ``name_(tensor, ...) -> tensor`` that f
     ((64, 32), dtype('float32'))
     >>> b = init.zeros_(mg.ones(64))          # in place
 
-Why it matters (seed 002, "Weight initialization"): a constant start never breaks
+Why it matters (Goodfellow et al. 2016, "Deep Learning", §8.4): a constant start never breaks
 the symmetry between units, and a random start with the wrong scale makes the
 activations -- and so the gradients -- shrink or grow layer after layer. The
 variance-preserving rules keep the variance of the activations (forward) or of the
@@ -29,11 +29,11 @@ LeCun            1 / fan_in                      LeCun et al., 1998
 
 The ``*_normal`` variants draw from the plain (untruncated) normal N(0, Var); the
 ``*_uniform`` variants from U(-r, r) with the same variance, r = sqrt(3 · Var)
-(seed 002, "Weight Initialization: He Initialization": r = sqrt(3σ²)).
+(the variance of U(-r, r) is r²/3).
 :func:`variance_scaling` reproduces Keras' ``VarianceScaling`` exactly, truncated
 normal included.
 
-Fans follow the seeds' weight layout ``W ∈ R^{n_out × n_in}`` (``nn.Linear``'s
+Fans follow the weight layout ``W ∈ R^{n_out × n_in}`` (``nn.Linear``'s
 weight): for shape ``(out, in)``, fan_in = in and fan_out = out; see
 :func:`compute_fans`.
 
@@ -104,13 +104,13 @@ def _choice(value, allowed, name, where):
 
 # ---------------------------------------------------------------------- fans and gains
 def compute_fans(shape):
-    """``(fan_in, fan_out)`` of a weight of ``shape`` in the (out, in) layout of the seeds.
+    """``(fan_in, fan_out)`` of a weight of ``shape`` in the (out, in) layout of ``nn.Linear``.
 
     * ``()`` (a scalar): 1 and 1;
     * ``(n,)``: n and n;
     * ``(out, in)``: ``in`` and ``out`` -- W ∈ R^{n_out × n_in}, so fan_in = n^{[l-1]}
-      (the layer's inputs) and fan_out = n^{[l]} (its units), as in seed 002,
-      "Weight Initialization: Random Initialization";
+      (the layer's inputs) and fan_out = n^{[l]} (its units), as in Glorot &
+      Bengio (2010);
     * ``(out, in, k1, k2, ...)``: both multiplied by the receptive field k1·k2·…
       (PyTorch's convolution layout).
     """
@@ -146,8 +146,7 @@ def calculate_gain(nonlinearity, param=None):
     ==========================================  ===========================
 
     ReLU zeroes half of its inputs, halving the second moment, so He et al. (2015)
-    double the variance: gain √2 (seed 002, "Weight Initialization: He
-    Initialization"). For SELU the self-normalizing choice is LeCun's variance, i.e.
+    double the variance: gain √2. For SELU the self-normalizing choice is LeCun's variance, i.e.
     gain 1; PyTorch's 3/4 trades exact self-normalization for a steadier gradient flow.
     """
     linear = ("linear", "identity", "conv1d", "conv2d", "conv3d",
@@ -197,8 +196,8 @@ def zeros(shape, dtype="float32"):
 
     Right for biases; wrong for weights: every unit of a layer computes the same
     function and receives the same gradient, so they never become different
-    ("failing to break symmetry", seed 002, "Weight Initialization: Zero
-    Initialization"; seed 000, "Zero initialization").
+    ("failing to break symmetry", Goodfellow et al. 2016, "Deep Learning",
+    §8.4).
     """
     return np.zeros(_shape(shape, "zeros"), dtype=_dtype(dtype, "zeros", floating=False))
 
@@ -207,7 +206,7 @@ def ones(shape, dtype="float32"):
     """All ones: W = 1 (e.g. the scale γ of a normalization layer).
 
     As a weight initializer it has the symmetry problem of every constant
-    (seed 000, "Constant initialization").
+    (Goodfellow et al. 2016, "Deep Learning", §8.4).
     """
     return np.ones(_shape(shape, "ones"), dtype=_dtype(dtype, "ones", floating=False))
 
@@ -215,8 +214,8 @@ def ones(shape, dtype="float32"):
 def constant(shape, value=0.0, dtype="float32"):
     """Every entry equal to ``value``: W = c.
 
-    Any constant fails to break symmetry (seed 000, "Constant initialization";
-    seed 002, "Weight Initialization: Zero Initialization").
+    Any constant fails to break symmetry (Goodfellow et al. 2016, "Deep
+    Learning", §8.4).
     """
     shape = _shape(shape, "constant")
     check_number(value, "value", "constant")
@@ -227,8 +226,8 @@ def constant(shape, value=0.0, dtype="float32"):
 def normal(shape, mean=0.0, std=1.0, dtype="float32"):
     """Samples of the normal distribution: W ~ N(mean, std²).
 
-    The "general normal initialization" of seed 002 ("Weight Initialization: Random
-    Initialization"); seed 000, "Random normal initialization". Choosing σ well is
+    The general normal initialization (Goodfellow et al. 2016, "Deep Learning",
+    §8.4). Choosing σ well is
     the whole point of the Glorot/He/LeCun rules below.
     """
     shape = _shape(shape, "normal")
@@ -241,8 +240,8 @@ def normal(shape, mean=0.0, std=1.0, dtype="float32"):
 def uniform(shape, low=-0.05, high=0.05, dtype="float32"):
     """Samples of the uniform distribution: W ~ U(low, high), low < high.
 
-    The "general uniform initialization" W ~ U(-r, r) of seed 002 ("Weight
-    Initialization: Random Initialization"). Defaults are Keras' RandomUniform.
+    The general uniform initialization W ~ U(-r, r) (Goodfellow et al. 2016,
+    "Deep Learning", §8.4). Defaults are Keras' RandomUniform.
     """
     shape = _shape(shape, "uniform")
     low = check_number(low, "low", "uniform")
@@ -258,8 +257,7 @@ def truncated_normal(shape, mean=0.0, stddev=0.05, dtype="float32"):
 
     Values more than two standard deviations from the mean are drawn again (Keras'
     TruncatedNormal), so no weight starts in a tail. The cut shrinks the standard
-    deviation to ≈ 0.8796·stddev. Listed among the Keras initializers of seed 001
-    ("Initializers in Keras").
+    deviation to ≈ 0.8796·stddev. One of the Keras initializers.
     """
     shape = _shape(shape, "truncated_normal")
     mean = check_number(mean, "mean", "truncated_normal")
@@ -276,8 +274,8 @@ def glorot_normal(shape, gain=1.0, dtype="float32"):
     feedforward neural networks": keeping Var(W) = 1/fan_in preserves the variance
     of the activations going forward, 1/fan_out that of the gradients going
     backward; the compromise is the average of the two fans. Suited to tanh and
-    sigmoid (seed 002, "Weight Initialization: Xavier Initialization"; seed 000,
-    "Xavier initialization"; seed 003, "Xavier initialization"). Plain, untruncated
+    sigmoid (Glorot & Bengio 2010, "Understanding the difficulty of training deep
+    feedforward neural networks"). Plain, untruncated
     normal (Keras' GlorotNormal truncates; use :func:`variance_scaling` for that).
     """
     shape = _shape(shape, "glorot_normal")
@@ -289,7 +287,7 @@ def glorot_uniform(shape, gain=1.0, dtype="float32"):
     """Glorot (Xavier) uniform: W ~ U(-r, r), r = gain · sqrt(6 / (fan_in + fan_out)) = gain · sqrt(3 / fan_avg).
 
     Same variance as :func:`glorot_normal`, 2/(fan_in + fan_out) (Glorot & Bengio,
-    2010; seed 002, "Weight Initialization: Xavier Initialization": r = sqrt(3/fan_avg)).
+    2010): r = sqrt(3/fan_avg).
     """
     shape = _shape(shape, "glorot_uniform")
     gain = check_number(gain, "gain", "glorot_uniform", minimum=0.0)
@@ -307,9 +305,8 @@ def he_normal(shape, negative_slope=0.0, mode="fan_in", dtype="float32"):
     He et al. (2015), "Delving deep into rectifiers": a ReLU passes on only half of
     the second moment, so doubling LeCun's 1/fan_in keeps the activations' variance
     constant through a deep ReLU network (a = ``negative_slope`` generalizes to leaky
-    ReLU; ``mode="fan_out"`` preserves the gradients' variance instead). Seed 002,
-    "Weight Initialization: He Initialization" (σ² = 2/n); seed 000, "He
-    initialization". Plain, untruncated normal.
+    ReLU; ``mode="fan_out"`` preserves the gradients' variance instead). He et
+    al. (2015), "Delving deep into rectifiers" (σ² = 2/n). Plain, untruncated normal.
     """
     shape = _shape(shape, "he_normal")
     variance = _he_variance(shape, negative_slope, mode, "he_normal")
@@ -319,8 +316,7 @@ def he_normal(shape, negative_slope=0.0, mode="fan_in", dtype="float32"):
 def he_uniform(shape, negative_slope=0.0, mode="fan_in", dtype="float32"):
     """He (Kaiming) uniform: W ~ U(-r, r), r = sqrt(3σ²) = sqrt(6 / ((1 + a²) · fan_in)).
 
-    Same variance as :func:`he_normal` (He et al., 2015; seed 002, "Weight
-    Initialization: He Initialization": r = sqrt(3σ²)).
+    Same variance as :func:`he_normal` (He et al., 2015): r = sqrt(3σ²).
     """
     shape = _shape(shape, "he_uniform")
     variance = _he_variance(shape, negative_slope, mode, "he_uniform")
@@ -332,7 +328,7 @@ def lecun_normal(shape, dtype="float32"):
 
     LeCun, Bottou, Orr & Müller (1998), "Efficient BackProp": with inputs of unit
     variance, Var(Σ w x) = fan_in · Var(w) = 1. The initializer that keeps SELU
-    networks self-normalizing (seed 000, "Lecun initialization"). Plain, untruncated
+    networks self-normalizing (Klambauer et al. 2017). Plain, untruncated
     normal.
     """
     shape = _shape(shape, "lecun_normal")
@@ -342,7 +338,7 @@ def lecun_normal(shape, dtype="float32"):
 def lecun_uniform(shape, dtype="float32"):
     """LeCun uniform: W ~ U(-r, r), r = sqrt(3 / fan_in) (variance 1/fan_in).
 
-    LeCun et al. (1998), "Efficient BackProp"; seed 000, "Lecun initialization".
+    LeCun et al. (1998), "Efficient BackProp".
     """
     shape = _shape(shape, "lecun_uniform")
     return _draw(shape, 1.0 / _fan(shape, "fan_in", "lecun_uniform"), "uniform", _dtype(dtype, "lecun_uniform"))
@@ -359,8 +355,8 @@ def variance_scaling(shape, scale=1.0, mode="fan_in", distribution="truncated_no
     * ``"uniform"``: U(-r, r) with r = sqrt(3 · scale/n).
 
     Every rule of this module is a special case: Glorot is (1, fan_avg), He is
-    (2, fan_in), LeCun is (1, fan_in) (seed 001, "Initializers in Keras"; seed 002,
-    "Weight Initialization: Xavier/He Initialization").
+    (2, fan_in), LeCun is (1, fan_in) (Glorot & Bengio 2010; He et al. 2015;
+    LeCun et al. 1998).
     """
     shape = _shape(shape, "variance_scaling")
     scale = check_number(scale, "scale", "variance_scaling", positive=True)
@@ -380,8 +376,7 @@ def orthogonal(shape, gain=1.0, dtype="float32"):
     and gradients. Drawn as the Q of the QR decomposition of a Gaussian matrix, with
     each column multiplied by the sign of R's diagonal so that Q is uniformly
     (Haar) distributed. Shapes with more than two dimensions are flattened to
-    ``(shape[0], prod(shape[1:]))``. Listed among the Keras initializers of seed 001
-    ("Initializers in Keras").
+    ``(shape[0], prod(shape[1:]))``. One of the Keras initializers.
     """
     shape = _shape(shape, "orthogonal")
     if len(shape) < 2:
@@ -492,8 +487,8 @@ def get(identifier):
 
     Names are those of this module, their aliases (``xavier_*``, ``kaiming_*``,
     ``random_normal``, ``random_uniform``) and Keras' class names (``"GlorotUniform"``,
-    ``"HeNormal"``, ``"RandomNormal"``, … as listed in seed 001, "Initializers in
-    Keras"); case and underscores do not matter. A callable is returned unchanged.
+    ``"HeNormal"``, ``"RandomNormal"``, … as Keras lists its initializers); case and
+    underscores do not matter. A callable is returned unchanged.
     Anything else raises ValueError.
     """
     if isinstance(identifier, str):

@@ -31,19 +31,19 @@ __all__ = [
 
 def affine(x, weight, bias=None):
     """The affine map of a Linear layer: z = x Wᵀ + b for a batch of row vectors x
-    (seed 003: z = W a + b per example), computed as one op.
+    (z = W a + b per example), computed as one op.
 
-    ``weight`` has the seeds' layout W ∈ R^{n_out × n_in}; ``x`` is (..., n_in).
+    ``weight`` has the layout W ∈ R^{n_out × n_in}; ``x`` is (..., n_in).
     """
     return _affine(x, weight, bias)
 
 
 def dropout(x, p=0.5, training=True, inverted=True):
-    """Zero each unit with probability ``p`` during training (seed 002, "Dropout").
+    """Zero each unit with probability ``p`` during training (Srivastava et al. 2014).
 
     *Inverted* dropout (the default, as in PyTorch and Keras) scales the kept units
     by 1/(1−p) while training, so nothing changes at test time. *Vanilla* dropout
-    (``inverted=False``, as on the seed 002 slides) keeps units unscaled while
+    (``inverted=False``, as in Srivastava et al. 2014) keeps units unscaled while
     training and multiplies by the keep probability 1−p at test time, which gives
     the same expectation: E_train[a] = (1−p)·E_test-unscaled[a].
     """
@@ -86,7 +86,7 @@ def _channel_shape(x, axis_len):
 
 def batch_norm(x, running_mean=None, running_var=None, weight=None, bias=None,
                training=True, momentum=0.1, eps=1e-5):
-    """Batch normalization over axis 1 (seed 001, "Batch normalization").
+    """Batch normalization over axis 1 (Ioffe & Szegedy 2015).
 
     For each channel c, with μ_B and σ²_B the mean and *biased* variance over the
     batch (and length) axes:
@@ -145,12 +145,12 @@ def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
 # --------------------------------------------------------------------------- modules
 
 class Linear(Module):
-    """Fully connected layer z = x Wᵀ + b with W ∈ R^{out × in} (seed 003 notation).
+    """Fully connected layer z = x Wᵀ + b with W ∈ R^{out × in} (W a + b for one example a).
 
     ``weight_init`` / ``bias_init``: an initializer name from :mod:`minigrad.nn.init`
     ("he_normal", "glorot_uniform", "zeros", ...) or a function ``shape -> array``.
-    ``weight_regularizer``, ``bias_regularizer``, ``activity_regularizer``: as in the
-    seeds' Keras examples (``kernel_regularizer=l2(0.01)``), callables from
+    ``weight_regularizer``, ``bias_regularizer``, ``activity_regularizer``: as in
+    Keras (``kernel_regularizer=l2(0.01)``), callables from
     :mod:`minigrad.nn.regularizers` or their names; their penalties are collected by
     ``model.regularization_loss()``. The activity penalty is that of the last
     forward pass divided by the batch size (as Keras does).

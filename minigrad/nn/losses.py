@@ -1,7 +1,7 @@
 """Loss functions: how far the network's outputs are from the targets.
 
-Training minimises a loss L(ŷ, y) averaged over the data (seed 001, "Loss
-functions"; seed 003, "Funciones de coste"). Each function here computes the
+Training minimises a loss L(ŷ, y) averaged over the data (Goodfellow et al.
+2016, "Deep Learning", §6.2.1; Bishop 2006, §5.2). Each function here computes the
 loss of every element or sample and then *reduces* it:
 
     reduction="mean"   the average of all the per-element / per-sample losses
@@ -169,10 +169,10 @@ def _check_unit_interval(values, what, name, hint=""):
 def mse(input, target, reduction="mean"):
     """Mean squared error: ℓᵢ = (ŷᵢ − yᵢ)², averaged over every element.
 
-    Seed 001, "Loss functions" (MSE); seed 003, "Funciones de coste" (squared
-    error C = ½‖y − t‖², whose gradient y − t is the delta of a linear output).
-    "mean" divides by the number of elements, as PyTorch does; the seed 001
-    table instead sums each row and averages over rows, i.e.
+    The squared error C = ½‖y − t‖², whose gradient y − t is the delta of a linear
+    output (Bishop 2006, §5.2). "mean" divides by the number of elements, as
+    PyTorch does; the course's worked table instead sums each row and averages
+    over rows, i.e.
     ``mse(p, y, reduction="sum") / N``.
     """
     x = _input(input)
@@ -184,7 +184,7 @@ def mse(input, target, reduction="mean"):
 
 
 def mae(input, target, reduction="mean"):
-    """Mean absolute error: ℓᵢ = |ŷᵢ − yᵢ| (seed 001, "Loss functions", MAE).
+    """Mean absolute error: ℓᵢ = |ŷᵢ − yᵢ| (the L1 loss).
 
     Less sensitive to outliers than MSE; its gradient ±1 (0 at a perfect fit)
     does not shrink as the error does.
@@ -201,7 +201,7 @@ def huber(input, target, delta=1.0, reduction="mean"):
 
     (PyTorch's HuberLoss.) It behaves like MSE near the target and like δ·MAE far
     from it, so outliers pull with a bounded force δ. A robust variant of the
-    squared error of seed 003, "Funciones de coste".
+    squared error (Huber 1964).
     """
     if not delta > 0:
         raise ValueError(f"huber: delta must be positive, got {delta}")
@@ -219,8 +219,9 @@ def binary_cross_entropy(input, target, from_logits=False, reduction="mean"):
 
         ℓᵢ = −[yᵢ ln pᵢ + (1 − yᵢ) ln(1 − pᵢ)]
 
-    Seed 003, "Funciones de coste" (cross entropy) and "Maximum likelihood (II)":
-    for a sigmoid output this is −ln p(t | y), and its delta is simply σ(z) − t.
+    Cross entropy as maximum likelihood (Goodfellow et al. 2016, "Deep Learning",
+    §6.2.2.2; Bishop 2006, §4.3.2): for a sigmoid output this is −ln p(t | y), and
+    its delta is simply σ(z) − t.
 
     ``from_logits=False``: ``input`` holds probabilities p, clipped to
     [EPSILON, 1 − EPSILON] (EPSILON = 1e-7, as Keras) so the log stays finite.
@@ -255,8 +256,8 @@ def cross_entropy(input, target, from_logits=True, label_smoothing=0.0, reductio
 
         ℓᵢ = −Σ_c y_{ic} ln p_{ic},    p_i = softmax(z_i)
 
-    Seed 001, "Loss functions" (ACE = −(1/n) Σᵢ Σⱼ yᵢʲ ln Sʲ(zᵢ)); seed 003,
-    "Funciones de coste" (softmax output, delta = softmax(z) − t).
+    The average cross entropy ACE = −(1/n) Σᵢ Σⱼ yᵢʲ ln Sʲ(zᵢ); with a softmax output the
+    delta is softmax(z) − t (Bishop 2006, §4.3.4; Goodfellow et al. 2016, §6.2.2.3).
 
     ``input``: logits of shape (N, C) or (C,) for one sample, or (N, C, d₁, …) with
     classes on axis 1. By default (``from_logits=True``) ln p = log_softmax(z),
@@ -290,7 +291,8 @@ def cross_entropy(input, target, from_logits=True, label_smoothing=0.0, reductio
 def nll(log_probs, target, reduction="mean"):
     """Negative log-likelihood of class indices: ℓᵢ = −ln p_{i,tᵢ}, given ln p.
 
-    Seed 003, "Maximum likelihood (I)": J = −(1/n) Σᵢ ln p(tᵢ | y(xᵢ)).
+    Maximum likelihood (Goodfellow et al. 2016, "Deep Learning", §5.5):
+    J = −(1/n) Σᵢ ln p(tᵢ | y(xᵢ)).
     ``log_probs`` is (N, C) (or (C,), or (N, C, d₁, …)), e.g. from ``log_softmax``;
     ``target`` holds integer class indices shaped like it without the class axis.
     ``nll(log_softmax(z), t)`` equals ``cross_entropy(z, t)``.
@@ -309,7 +311,7 @@ def nll(log_probs, target, reduction="mean"):
 def hinge(input, target, reduction="mean"):
     """Hinge loss (Keras's Hinge): ℓᵢ = max(1 − yᵢ·ŷᵢ, 0), with yᵢ ∈ {−1, 1}.
 
-    Seed 003, "Hinge loss (widely used in SVM)" and "Funciones de coste en Keras".
+    The loss of support vector machines (Bishop 2006, §7.1.2).
     The output ŷ is linear (a score, not a probability); samples beyond the
     margin (y·ŷ ≥ 1) cost nothing and give no gradient. Labels given as {0, 1}
     are mapped to {−1, 1}. "none" returns one loss per element.
@@ -330,9 +332,9 @@ def categorical_hinge(input, target, reduction="mean"):
         pos = Σ_c y_c ŷ_c,   neg = max_c (1 − y_c) ŷ_c,   ℓ = max(neg − pos + 1, 0)
 
     With a one-hot y this is max(ŷ_best wrong − ŷ_true + 1, 0): the true class
-    must beat every other score by a margin of 1. (Seed 003's multi-class hinge
-    Σ_{j≠o} max(0, z_j − z_o + Δ) sums over the wrong classes; Keras takes the
-    largest.) Seed 003, "Funciones de coste en Keras". ``target`` is one-hot of
+    must beat every other score by a margin of 1. (The multi-class hinge of
+    Weston & Watkins (1999), Σ_{j≠o} max(0, z_j − z_o + Δ), sums over the wrong classes;
+    Keras, like Crammer & Singer (2001), takes the largest.) ``target`` is one-hot of
     the input's shape or class indices; ``input`` is (N, C) or (C,).
     """
     x = _input(input)
@@ -352,7 +354,7 @@ def classification_error(input, target):
 
         CE = (1/n) Σᵢ [argmax_c ŷ_{ic} ≠ tᵢ]
 
-    Seed 001, "Loss functions" (classification error): a metric, not a loss, since
+    The classification error is a metric, not a loss, since
     it is piecewise constant (zero gradient almost everywhere) and "too coarse":
     it cannot tell a confident right answer from a lucky one. ``input`` holds scores
     or probabilities, (N, C) or (C,); ``target`` class indices or one-hot. Returns

@@ -4,11 +4,11 @@
 
     Linear(2, 16) → ReLU → Linear(16, 16) → ReLU → Linear(16, 1)
 
-(seed 003, "Feedforward neural networks": a⁽ᵏ⁾ = f(W⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾), with a
+(a feed-forward network, a⁽ᵏ⁾ = f(W⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾), with a
 linear output layer). Options insert BatchNorm before each hidden activation and
-Dropout after it. The default initializer follows the activation, as the seeds
-advise: He for the ReLU family, Glorot (Xavier) for sigmoid/tanh-like ones,
-LeCun for SELU (seed 002, "Weight initialization").
+Dropout after it. The default initializer follows the activation, as the course
+advises: He for the ReLU family, Glorot (Xavier) for sigmoid/tanh-like ones,
+LeCun for SELU (Glorot & Bengio 2010; He et al. 2015; Klambauer et al. 2017).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ _HE = {"relu", "leaky_relu", "relu6", "elu", "celu", "gelu", "silu", "mish", "ha
 
 
 def default_init(activation):
-    """The initializer the seeds recommend for ``activation``."""
+    """The initializer the course recommends for ``activation``."""
     name = canonical_name(activation)
     if name == "selu":
         return "lecun_normal"

@@ -18,7 +18,7 @@ The tree gives every parameter a dotted name (``hidden.weight``), which is what
 ``state_dict()`` saves and ``load_state_dict()`` restores, and gives every tensor
 computed inside a module that module's path as its ``scope``, so graphs can be
 drawn clustered by layer. ``train()`` / ``eval()`` switch the behaviour of layers
-such as Dropout and BatchNorm (seed 002, "Dropout: Test Time").
+such as Dropout and BatchNorm (their test-time behaviour differs from training).
 """
 
 from __future__ import annotations
@@ -254,7 +254,7 @@ class Module:
         return []
 
     def regularization_loss(self):
-        """Σ of every regularizer attached anywhere in the tree (seed 002: J(w) + λR(w)).
+        """Σ of every regularizer attached anywhere in the tree: the λR(w) of J(w) + λR(w).
 
         Add it to the data loss: ``loss = loss_fn(model(x), y) + model.regularization_loss()``.
         Activity regularizers contribute the penalty of the most recent forward pass.

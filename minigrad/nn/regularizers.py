@@ -1,6 +1,7 @@
 """Weight regularizers: callables ``tensor -> scalar Tensor`` added to the loss.
 
-Regularization adds a complexity term to the cost (seed 002, "Regularization in NN"):
+Regularization adds a complexity term to the cost (Goodfellow et al. 2016, "Deep
+Learning", §7.1):
 
     J_λ(w) = J(w) + λ R(w)
 
@@ -19,8 +20,7 @@ gradient flows into the weights with the data loss::
            [ 0.01,  0.  ]], dtype=float32)
 
 The formulas follow Keras (``l1 · Σ|w|``, ``l2 · Σw²``, no factor ½), which is also
-how seed 002 ("What is advantage of each regularization?") and seed 003
-("L² regularization": J + λ Σ w²) write them.
+how the course writes them (L² regularization: J + λ Σ w²).
 
 =================  ==========================================  ===========================
 regularizer        penalty                                     effect
@@ -82,7 +82,7 @@ class L1(Regularizer):
 
     Its gradient l1 · sign(w) shrinks every weight by the same amount whatever its
     size, which drives small weights to exactly zero: sparse models, implicit
-    feature selection (seed 002, "L1 Regularization"; seed 003, "L¹ regularization":
+    feature selection (Tibshirani 1996; Goodfellow et al. 2016, §7.1.2:
     W ← W − ηλ sgn(W) − …). The derivative at w = 0 is taken as 0.
     """
 
@@ -100,9 +100,9 @@ class L2(Regularizer):
     """L2 penalty (Ridge, weight decay): R(w) = l2 · Σ w_j² = l2 · wᵀw.
 
     Its gradient 2 · l2 · w shrinks each weight in proportion to its size: plain
-    gradient descent becomes w ← (1 − 2ηλ) w − η ∇J, i.e. weight decay (seed 002,
-    "L2 Regularization"; seed 003, "Backpropagation with L² regularization"; seed
-    000, "Weight Decay"). No factor ½, as in Keras: the decay factor is 2ηλ.
+    gradient descent becomes w ← (1 − 2ηλ) w − η ∇J, i.e. weight decay (Krogh &
+    Hertz 1992; Goodfellow et al. 2016, "Deep Learning", §7.1.1). No factor ½, as in
+    Keras: the decay factor is 2ηλ.
     """
 
     def __init__(self, l2=0.01):
@@ -120,7 +120,7 @@ class L1L2(Regularizer):
 
     Both coefficients default to 0 (as Keras' class); the name ``"l1_l2"`` in
     :func:`get` gives l1 = l2 = 0.01 (as Keras' ``l1_l2``). A zero coefficient
-    drops its term. Seed 002, "Regularization" (Complexity = Σ|w|^q, q = 1, 2).
+    drops its term. Complexity = Σ|w|^q, q = 1, 2 (Bishop 2006, §3.1.4).
     """
 
     def __init__(self, l1=0.0, l2=0.0):
@@ -145,8 +145,8 @@ class ElasticNet(Regularizer):
     """Elastic net: R(w) = λ · Σ_j (β |w_j| + (1 − β)/2 · w_j²), 0 ≤ β ≤ 1.
 
     β balances the L1 part (sparsity) against the L2 part (small, spread-out
-    weights): β = 1 is ``L1(λ)``, β = 0 is ``L2(λ/2)``. The formula of seed 002,
-    "Elastic net Regularization" (Zou & Hastie, 2005). Unlike :class:`L1L2`, the
+    weights): β = 1 is ``L1(λ)``, β = 0 is ``L2(λ/2)``. The elastic net of
+    Zou & Hastie (2005). Unlike :class:`L1L2`, the
     overall strength λ and the mix β are separate knobs.
     """
 

@@ -10,7 +10,7 @@ gradient of the broadcast shape and an input of shape ``shape``:
    ``keepdims`` so the length-1 axis stays.
 
 This is how a bias ``b`` in ``z = x @ W.T + b`` receives the sum of the batch's
-deltas (seed 003, mini-batch gradient descent: b ← b − η/m Σ δ).
+deltas (mini-batch gradient descent: b ← b − η/m Σ δ).
 """
 
 from __future__ import annotations

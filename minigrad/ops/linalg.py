@@ -1,6 +1,6 @@
 """Matrix multiplication ``a @ b`` with NumPy's rules (1-D, 2-D and batched).
 
-For C = A B (seed 003: z = W a + b, and δ^(k) = (W^(k+1))ᵀ δ^(k+1)):
+For C = A B (backpropagation: z = W a + b, and δ^(k) = (W^(k+1))ᵀ δ^(k+1)):
 
     dL/dA = G Bᵀ,     dL/dB = Aᵀ G
 
@@ -55,7 +55,7 @@ class MatMul(Function):
 
 
 class Affine(Function):
-    """z = x Wᵀ + b in one op: the computation of a Linear layer (seed 003: z = W a + b).
+    """z = x Wᵀ + b in one op: the computation of a Linear layer (z = W a + b).
 
     Backward (δ = dL/dz, rows of x are examples):
 

@@ -1,7 +1,7 @@
 """logsumexp, softmax and log_softmax, computed stably.
 
 softmax(x)_i = e^{x_i} / Σ_j e^{x_j} turns scores (logits) into probabilities
-(seed 001, output layer for classification). Computed literally, e^{1000}
+(the output layer for classification). Computed literally, e^{1000}
 overflows; subtracting the maximum first changes nothing mathematically
 (the factor e^{-m} cancels) and keeps every exponent ≤ 0:
 

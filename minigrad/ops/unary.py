@@ -13,8 +13,8 @@ sqrt       √x                     1/(2√x)   (the saved output)
 sin        sin x                  cos x
 cos        cos x                  -sin x
 tanh       tanh x                 1 - tanh²x
-sigmoid    σ(x) = 1/(1+e^-x)      σ(x)(1 - σ(x))          (seed 003)
-relu       max(0, x)              1 if x > 0 else 0       (seed 003: left derivative at 0)
+sigmoid    σ(x) = 1/(1+e^-x)      σ(x)(1 - σ(x))
+relu       max(0, x)              1 if x > 0 else 0       (left derivative at 0)
 clip       min(max(x, lo), hi)    1 inside [lo, hi], else 0
 softplus   ln(1 + e^x)            σ(x)        (the sigmoid op, so every order is exact)
 =========  =====================  =============================================

@@ -1,11 +1,12 @@
-"""Optimizers, gradient clipping and learning-rate schedules (DESIGN §3).
+"""Optimizers, gradient clipping and learning-rate schedules.
 
 * :mod:`~minigrad.optim.optimizer` -- ``Optimizer``, the base class (parameter
   groups, state, ``state_dict``);
 * :mod:`~minigrad.optim.optimizers` -- ``SGD``, ``Adagrad``, ``RMSprop``,
   ``Adadelta``, ``Adam``, ``AdamW``, ``Adamax``, ``NAdam`` (PyTorch's update rules
-  and defaults) and ``Newton`` (seed 003, "Otras técnicas de optimización");
-* :mod:`~minigrad.optim.clip` -- ``clip_grad_value_``, ``clip_grad_norm_`` (seed 002);
+  and defaults) and ``Newton`` (Newton's method; Goodfellow et al. 2016,
+  "Deep Learning", §8.6.1);
+* :mod:`~minigrad.optim.clip` -- ``clip_grad_value_``, ``clip_grad_norm_`` (Pascanu et al. 2013);
 * :mod:`~minigrad.optim.lr_scheduler` -- ``StepLR``, ``ExponentialLR``,
   ``CosineAnnealingLR``, ``ReduceLROnPlateau``.
 

@@ -1,8 +1,9 @@
 """Gradient clipping: keep one bad batch from throwing the weights far away.
 
-Exploding gradients make an update overshoot (seed 002, "Consequences of
-Exploding Gradients"). Clipping bounds the gradient after ``backward()`` and
-before ``optimizer.step()``::
+Exploding gradients make an update overshoot (Pascanu, Mikolov &
+Bengio 2013, "On the difficulty of training recurrent neural networks").
+Clipping bounds the gradient after ``backward()`` and before
+``optimizer.step()``::
 
     loss.backward()
     optim.clip_grad_norm_(model.parameters(), max_norm=1.0)
@@ -34,9 +35,9 @@ def _grads(parameters):
 def clip_grad_value_(parameters, clip_value):
     """Clamp every gradient entry to [−v, v] in place.
 
-    Seed 002, "Gradient clipping by value": gᵢ ← v if gᵢ > v, gᵢ ← −v if gᵢ < −v.
+    Clipping by value: gᵢ ← v if gᵢ > v, gᵢ ← −v if gᵢ < −v.
     Cheap, but it changes the gradient's *direction* when only some entries are
-    clipped (seed 002: "To preserve direction use clipping by norm").
+    clipped; to preserve the direction, clip by norm.
     """
     clip_value = float(clip_value)
     if not clip_value >= 0:
@@ -48,7 +49,7 @@ def clip_grad_value_(parameters, clip_value):
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False):
     """Rescale all gradients together so their total norm is at most ``max_norm``.
 
-    Seed 002, "Gradient clipping by norm": if ‖g‖ > v then g ← v · g / ‖g‖, which
+    Clipping by norm (Pascanu et al. 2013): if ‖g‖ > v then g ← v · g / ‖g‖, which
     keeps the direction of the update. As in PyTorch, g is every gradient of
     ``parameters`` seen as one vector::
 

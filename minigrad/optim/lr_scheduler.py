@@ -1,10 +1,11 @@
 """Learning-rate schedules: change ``group["lr"]`` as training goes on.
 
 A large learning rate makes fast progress early; a small one settles into a
-minimum late (seed 003, "Hyperparameter selection": the learning rate "can be
-adjusted by monitoring the cost"). A scheduler wraps an optimizer and rewrites
-the learning rate of each of its parameter groups when ``step()`` is called,
-usually once per epoch, *after* ``optimizer.step()``::
+minimum late (Bengio 2012, "Practical recommendations for gradient-based training
+of deep architectures": the learning rate can be adjusted by monitoring the
+cost). A scheduler wraps an optimizer and rewrites the learning rate of each of
+its parameter groups when ``step()`` is called, usually once per epoch, *after*
+``optimizer.step()``::
 
     opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
     sched = optim.lr_scheduler.StepLR(opt, step_size=30, gamma=0.1)
@@ -183,8 +184,8 @@ class ReduceLROnPlateau(LRScheduler):
     After more than ``patience`` epochs in a row without improvement, every
     group's lr becomes max(lr · factor, min_lr) -- unless that changes it by no
     more than ``eps`` -- and the count restarts after ``cooldown`` epochs in which
-    bad epochs are not counted. This automates seed 003's advice to adjust the
-    learning rate "by monitoring the cost".
+    bad epochs are not counted. This automates the advice to adjust the
+    learning rate by monitoring the cost (Bengio 2012).
 
     Keras ``ReduceLROnPlateau`` is the same idea with ``min_delta`` (absolute
     threshold) and ``monitor``.

@@ -1,9 +1,10 @@
 """``Optimizer``: the base class every optimizer shares.
 
-Training is a loop of "forward, backward, update" (seed 003, "Descenso por
-gradiente"): backward fills ``p.grad`` for every parameter, then the optimizer
-turns those gradients into a change of ``p.data``. This class holds what every
-update rule needs around its few lines of math:
+Training is a loop of "forward, backward, update" (gradient descent; Goodfellow
+et al. 2016, "Deep Learning", §8.3.1): backward fills ``p.grad`` for every
+parameter, then the optimizer turns those gradients into a change of
+``p.data``. This class holds what every update rule needs around its few lines
+of math:
 
 * **parameter groups** -- ``param_groups`` is a list of dicts, each with its
   ``"params"`` and its own copy of every hyperparameter, so one model can train

@@ -13,7 +13,7 @@ Notation in the docstrings: θ parameters, g gradient, γ learning rate, λ weig
 decay, t the step count (1 on the first update), ⊙ elementwise product; every
 operation on vectors is elementwise.
 
-Defaults are PyTorch's. The course slides (seed 003) show Keras' signatures,
+Defaults are PyTorch's. The course uses Keras' signatures,
 whose defaults differ; each docstring lists where.
 """
 
@@ -54,9 +54,9 @@ class SGD(Optimizer):
         g ← g + μ b  (nesterov)   or   g ← b
         θ ← θ − γ g
 
-    Seed 003, "Gradient with momentum": v ← μv − ηg, w ← w + v. With τ = 0 this is
+    Momentum: v ← μv − ηg, w ← w + v. With τ = 0 this is
     the same trajectory: PyTorch's buffer is b = −v/η, the velocity measured in
-    gradient units, so θ − γb = θ + v. "Nesterov momentum" (seed 003) evaluates
+    gradient units, so θ − γb = θ + v. Nesterov momentum evaluates
     the gradient at the look-ahead point θ + μv; the form above is Sutskever et
     al.'s rewrite in terms of the current point (no second gradient needed).
 
@@ -65,7 +65,7 @@ class SGD(Optimizer):
     importance of initialization and momentum in deep learning".
 
     Keras differs: ``learning_rate=0.01`` (PyTorch ``lr=1e-3``), and Keras keeps
-    the velocity v of the slide, so changing the learning rate mid-training acts
+    the velocity v above, so changing the learning rate mid-training acts
     differently.
     """
 
@@ -101,7 +101,7 @@ class Adagrad(Optimizer):
         s ← s + g²                                s₀ = initial_accumulator_value
         θ ← θ − γₜ g / (√s + ε)
 
-    Seed 003, "AdaGrad": ``cache += dx**2; x += -lr * dx / (np.sqrt(cache) + eps)``.
+    In code: ``cache += dx**2; x += -lr * dx / (np.sqrt(cache) + eps)``.
     Paper: Duchi, Hazan, Singer (2011), "Adaptive Subgradient Methods for Online
     Learning and Stochastic Optimization".
 
@@ -139,7 +139,7 @@ class RMSprop(Optimizer):
         b ← μ b + g / (√ṽ + ε);  θ ← θ − γ b      if momentum μ > 0
         θ ← θ − γ g / (√ṽ + ε)                    otherwise
 
-    Seed 003, "RMSProp": ``cache = decay_rate * cache + (1 - decay_rate) * dx**2``
+    In code: ``cache = decay_rate * cache + (1 - decay_rate) * dx**2``
     (``decay_rate`` is α here). Centered RMSprop divides by an estimate of the
     gradient's standard deviation instead of its root mean square (Graves, 2013).
     Reference: Hinton, "Neural Networks for Machine Learning", lecture 6a (2012).
@@ -190,7 +190,7 @@ class Adadelta(Optimizer):
         θ ← θ − γ Δ
 
     The ratio √(u + ε)/√(v + ε) has the units of θ, so no learning rate is needed
-    in principle (γ = 1). Seed 003, "Other optimizers". Paper: Zeiler (2012),
+    in principle (γ = 1). Paper: Zeiler (2012),
     "ADADELTA: An Adaptive Learning Rate Method".
 
     Keras differs: ``learning_rate=0.001`` (PyTorch 1.0, the paper's choice),
@@ -227,9 +227,9 @@ class Adam(Optimizer):
         v̂max ← max(v̂max, v)                       if amsgrad, and v is replaced by v̂max below
         θ ← θ − γ · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
 
-    The divisions by 1 − βᵗ undo the bias of starting m and v at 0. Seed 003,
-    "Adam" (``m = beta1*m + (1-beta1)*dx; v = beta2*v + (1-beta2)*(dx**2)``;
-    the slide omits the bias correction). Papers: Kingma & Ba (2014), "Adam: A
+    The divisions by 1 − βᵗ undo the bias of starting m and v at 0. In code,
+    ``m = beta1*m + (1-beta1)*dx; v = beta2*v + (1-beta2)*(dx**2)``
+    (the course's version omits the bias correction). Papers: Kingma & Ba (2014), "Adam: A
     Method for Stochastic Optimization"; AMSGrad: Reddi, Kale, Kumar (2018), "On
     the Convergence of Adam and Beyond".
 
@@ -271,7 +271,7 @@ class AdamW(Adam):
     In Adam, an L2 term λθ added to g is divided by √v̂ like the rest of the
     gradient, so weights with large gradients are barely regularized; shrinking
     θ directly decays every weight at the same rate. Paper: Loshchilov & Hutter
-    (2019), "Decoupled Weight Decay Regularization". Seed 003, "Adam".
+    (2019), "Decoupled Weight Decay Regularization".
 
     Defaults as PyTorch (``weight_decay=1e-2``). Keras ``AdamW`` differs:
     ``weight_decay=0.004``, ``epsilon=1e-7``.
@@ -295,7 +295,7 @@ class Adamax(Optimizer):
         u ← max(β₂ u, |g| + ε)
         θ ← θ − γ m / ((1 − β₁ᵗ) u)
 
-    Seed 003, "Other optimizers". Paper: Kingma & Ba (2014), "Adam", section 7.1.
+    Paper: Kingma & Ba (2014), "Adam", section 7.1.
 
     Keras differs: ``learning_rate=0.001`` (PyTorch 2e-3), ``epsilon=1e-7``
     (PyTorch 1e-8), and Keras adds ε outside the max (θ ← θ − γ m̂ / (u + ε)).
@@ -332,7 +332,7 @@ class NAdam(Optimizer):
         m̂ ← μₜ₊₁ m / (1 − Π_{i≤t+1} μᵢ) + (1 − μₜ) g / (1 − Π_{i≤t} μᵢ)
         θ ← θ − γ m̂ / (√(v / (1 − β₂ᵗ)) + ε)
 
-    Seed 003, "Other optimizers" (Nadam) and "Nesterov momentum". Paper: Dozat
+    Adam with Nesterov momentum. Paper: Dozat
     (2016), "Incorporating Nesterov Momentum into Adam".
 
     Keras ``Nadam`` differs: ``learning_rate=0.001`` (PyTorch 2e-3),
@@ -368,8 +368,8 @@ def hessian(loss, params):
     """The gradient g and the Hessian H of a scalar ``loss`` w.r.t. ``params``, as float64 arrays.
 
     Parameters are flattened and concatenated in order into one vector w, so
-    ``g[i] = ∂J/∂w_i`` and ``H[i, j] = ∂²J/∂w_i∂w_j`` (seed 003, "Second order
-    methods: the Newton method"). The gradient is computed with
+    ``g[i] = ∂J/∂w_i`` and ``H[i, j] = ∂²J/∂w_i∂w_j`` (Goodfellow et al. 2016, "Deep
+    Learning", §8.6.1). The gradient is computed with
     ``create_graph=True``, so it is itself a graph; row i of H is the gradient of
     g[i], one backward pass per row (n passes for n weights: small models only).
     """
@@ -402,7 +402,7 @@ def hessian(loss, params):
 class Newton(Optimizer):
     """Newton's method: a step to the minimum of the local quadratic model of J.
 
-    Update (seed 003, "Second order methods: the Newton method")::
+    Update (Goodfellow et al. 2016, "Deep Learning", §8.6.1)::
 
         g = ∇J(w),   H_ij = ∂²J/∂w_i∂w_j
         solve (H + δ I) Δ = g

@@ -1,4 +1,4 @@
-"""Quantization (DESIGN §4, seed 000 "Quantization"): fewer bits per number, same network.
+"""Quantization (Jacob et al. 2018): fewer bits per number, same network.
 
 *Quantization reduces the precision of weights and activations, for instance
 from Float32 to INT8* -- 8 bits = 1 byte against FP32's 4 bytes. This package
@@ -8,7 +8,7 @@ covers the course's list of quantization types:
 module                   what it gives
 =======================  =======================================================
 quantize                 ``quantize`` / ``dequantize`` / ``QTensor``: n-bit
-                         symmetric (seed 000, Exercise 1) and affine, per tensor
+                         symmetric (the course's worked example) and affine, per tensor
                          or per channel; ``qparams``, ``qrange``
 fake                     ``fake_quantize``: differentiable quantize→dequantize
                          (straight-through estimator; LSQ learnable scale)
@@ -24,7 +24,7 @@ ptq                      post-training quantization to integer arithmetic:
 A tour::
 
     from minigrad import quant
-    qt = quant.quantize([1.23, -0.87], bits=8)       # seed 000, Exercise 1
+    qt = quant.quantize([1.23, -0.87], bits=8)       # the course's worked example
     qt.q, qt.scale                                   # [127, -90], 1.23/127
 
     int_model = quant.quantize_model(model, X_calib, bits=8)    # PTQ

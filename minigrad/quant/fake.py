@@ -1,7 +1,7 @@
 """Fake quantization: quantize → dequantize in floating point, differentiably.
 
-Quantization-aware training (seed 000, "Quantization Types": QAT "simulates
-quantization during training to reduce accuracy loss") runs the float network
+Quantization-aware training (Jacob et al. 2018: QAT simulates quantization
+during training to reduce the accuracy loss) runs the float network
 but passes weights and activations through
 
     q = round(x / s) + z,    x̂ = (clamp(q, qmin, qmax) − z) · s

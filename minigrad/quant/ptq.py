@@ -1,6 +1,6 @@
 """Post-training quantization: a trained float network → a network that computes in integers.
 
-Seed 000, "Quantization Types": *PTQ quantizes a trained model*. This follows
+Post-training quantization (PTQ) quantizes a model that is already trained. This follows
 integer-only inference (Jacob et al. 2018, "Quantization and Training of Neural
 Networks for Efficient Integer-Arithmetic-Only Inference"):
 
@@ -9,7 +9,7 @@ Networks for Efficient Integer-Arithmetic-Only Inference"):
    (:mod:`minigrad.quant.observers`); each range gives an activation scale s and
    zero point z, affine over unsigned n-bit codes (uint8 for 8 bits).
 2. **Quantize weights** per output channel, symmetric: W_c ≈ s_w,c · Q_c with
-   Q ∈ int8 (seed 000, Exercise 1, one scale per row). A BatchNorm1d right after a
+   Q ∈ int8 (one scale per row). A BatchNorm1d right after a
    Linear is folded into it first (W' = W·γ/σ, b' = (b − μ)·γ/σ + β).
    The bias becomes int32 with scale s_x·s_w,c: b_q = round(b / (s_x s_w,c)).
 3. **Run in integers.** A Linear layer computes
@@ -538,7 +538,7 @@ class QuantizationReport(dict):
             f"  ternary (1.58-bit, BitNet b1.58) weights would be 32/1.58 ≈ "
             f"{r['ternary_weight_ratio']:.0f}× smaller: "
             f"{r['ternary_bytes']:,} B for the whole model ({r['ternary_ratio']:.1f}×)",
-            "  (seed 000: 8 bits = 1 byte and FP32 = 4 bytes; float32 → 1 bit would be 32× cheaper)",
+            "  (8 bits = 1 byte and FP32 = 4 bytes; float32 → 1 bit would be 32× cheaper)",
         ]
         return "\n".join(lines)
 
@@ -563,7 +563,7 @@ def ptq_report(float_model, quant_model, X, y):
     ``quant_accuracy``, ``accuracy_change``, ``float_bytes``, ``quant_bytes``,
     ``size_ratio``, ``bits``, ``weight_ratio`` = 32/bits, ``ternary_bytes``,
     ``ternary_ratio``, ``ternary_weight_ratio`` = 32/1.58, ``text``); print it
-    for a table. Seed 000's point in numbers: 8-bit weights are 4× smaller than
+    for a table. The point in numbers: 8-bit weights are 4× smaller than
     float32, 1.58-bit ones ≈ 20×.
     """
     float_acc = _accuracy(float_model, X, y)

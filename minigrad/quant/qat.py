@@ -1,17 +1,17 @@
 """Quantization-aware training: layers that train through simulated quantization.
 
-Seed 000, "Quantization Types": *QAT simulates quantization during training to
-reduce accuracy loss*. The forward pass uses fake-quantized weights and
-activations (:func:`~minigrad.quant.fake_quantize`), so the loss -- and therefore
-the gradient -- sees the rounding that integer inference will do; the
-straight-through estimator (Bengio et al. 2013) lets gradients through the
-rounding. The float weights remain the learned parameters ("shadow weights");
-only their quantized image is used in the forward pass. Every optimizer in
+Quantization-aware training (QAT) simulates quantization during training to reduce
+the accuracy loss (Jacob et al. 2018). The forward pass uses fake-quantized weights
+and activations (:func:`~minigrad.quant.fake_quantize`), so the loss -- and
+therefore the gradient -- sees the rounding that integer inference will do; the
+straight-through estimator (Bengio et al. 2013) lets gradients through the rounding.
+The float weights remain the learned parameters ("shadow weights"); only their
+quantized image is used in the forward pass. Every optimizer in
 :mod:`minigrad.optim` works unchanged.
 
 * :class:`QuantLinear` -- z = Q_a(x) Q_w(W)ᵀ + Q_b(b):
   weights fake-quantized per output channel, symmetric, s_c = max|W_c| / qmax
-  (seed 000, Exercise 1, one scale per row of W ∈ R^{out × in}), or with a
+  (one scale per row of W ∈ R^{out × in}), or with a
   learned scale (LSQ, Esser et al. 2020); input activations fake-quantized
   affine (unsigned 0 … 2^n − 1) over the range an observer tracks while training
   (moving average of batch min/max, as PyTorch's QAT default) and frozen in

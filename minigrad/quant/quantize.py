@@ -1,4 +1,4 @@
-"""Uniform quantization: real numbers ↔ n-bit integers (seed 000, "Quantization").
+"""Uniform quantization: real numbers ↔ n-bit integers (Jacob et al. 2018).
 
 A quantizer maps a real x to an integer q with a *scale* s > 0 and an integer
 *zero point* z, and back:
@@ -8,7 +8,7 @@ A quantizer maps a real x to an integer q with a *scale* s > 0 and an integer
 
 Two ways to choose (s, z) from the range [min, max] of the data:
 
-symmetric (the seeds' formula, seed 000, "Exercise 1. Symmetric Uniform Quantization")
+symmetric (the course's formula; Nagel et al. 2021, "A White Paper on Neural Network Quantization")
     signed integers qmin = −2^(n−1), qmax = 2^(n−1) − 1, α = max|x|,
     s = α / qmax, z = 0. Zero is exact and the grid is centred on it; the natural
     choice for weights, whose distribution is roughly symmetric.
@@ -121,7 +121,7 @@ def _data(x):
 def qrange(bits, scheme="symmetric"):
     """The integer range (qmin, qmax) of an n-bit quantizer.
 
-    symmetric: signed, −2^(n−1) … 2^(n−1) − 1 (seed 000: n = 8 gives −128 … 127);
+    symmetric: signed, −2^(n−1) … 2^(n−1) − 1 (n = 8 gives −128 … 127);
     affine: unsigned, 0 … 2^n − 1 (n = 8 gives 0 … 255, PyTorch's quint8).
     """
     bits = check_bits(bits, "qrange")
@@ -144,7 +144,7 @@ def int_dtype(qmin, qmax):
 def qparams(min_val, max_val, bits=8, scheme="symmetric"):
     """Scale and zero point for data in [min_val, max_val] (scalars or per-channel arrays).
 
-    symmetric: s = max(|min|, |max|) / qmax, z = 0 (seed 000, Exercise 1);
+    symmetric: s = max(|min|, |max|) / qmax, z = 0 (as in the course's worked example);
     affine: s = (max' − min') / (qmax − qmin), z = clamp(qmin − round(min'/s), qmin, qmax)
     with min' = min(min, 0), max' = max(max, 0).
 
@@ -244,13 +244,13 @@ class QTensor:
 def quantize(x, bits=8, scheme="symmetric", axis=None, scale=None, zero_point=None):
     """Quantize ``x`` (an array or Tensor) to ``bits``-bit integers; returns a :class:`QTensor`.
 
-    ``scheme``: "symmetric" (signed codes, z = 0, the seed's formula) or "affine"
+    ``scheme``: "symmetric" (signed codes, z = 0, the course's formula) or "affine"
     (unsigned codes 0 … 2^n − 1 with a zero point); see the module docstring.
     ``axis``: None for one (s, z) for the whole tensor, or the channel axis for one
     per index along it. ``scale`` / ``zero_point``: use these instead of computing
     them from x's range (e.g. from an observer); ``scale`` must be positive.
 
-    Seed 000, Exercise 1: x = [1.23, −0.87], n = 8 → s = 1.23/127 ≈ 0.009685,
+    The course's worked example: x = [1.23, −0.87], n = 8 → s = 1.23/127 ≈ 0.009685,
     q = round([127, −89.83]) = [127, −90].
     """
     bits = check_bits(bits)

@@ -4,7 +4,7 @@ One call does the whole post-training quantization of a trained classifier:
 calibrate on the training split, convert to integer arithmetic
 (:func:`~minigrad.quant.quantize_model`), and compare accuracy on the test split
 and size with the float model (:func:`~minigrad.quant.ptq_report`), including
-seed 000's point: 8-bit weights are 4× smaller than float32, 1.58-bit ones ≈ 20×.
+the point in numbers: 8-bit weights are 4× smaller than float32, 1.58-bit ones ≈ 20×.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def quantization_table(model, splits, bits_list=(8, 4, 2), observer="minmax"):
 
     Shows where post-training quantization stops being free: accuracy holds at
     8 bits and falls apart at a few bits (which is why quantization-aware
-    training exists, seed 000 "Quantization Types").
+    training exists; Jacob et al. 2018).
     """
     evaluation = splits.get("test", splits.get("val"))
     rows = []

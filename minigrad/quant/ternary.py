@@ -1,4 +1,4 @@
-"""Ternary weights: BitNet b1.58 (seed 000: "a quantization of 1.58 bits").
+"""Ternary weights: BitNet b1.58, a quantization of 1.58 bits (Ma et al. 2024).
 
 Ma et al. 2024, "The Era of 1-bit LLMs: All Large Language Models are in 1.58
 Bits", keep every weight in {−1, 0, +1} -- log2(3) ≈ 1.58 bits of information --

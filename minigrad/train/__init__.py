@@ -1,4 +1,4 @@
-"""Training: the ``fit`` loop, its callbacks and ``History`` (DESIGN §4).
+"""Training: the ``fit`` loop, its callbacks and ``History``.
 
 Example::
 

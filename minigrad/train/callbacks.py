@@ -48,7 +48,7 @@ _MAXIMIZED = ("acc", "accuracy", "precision", "recall", "specificity", "f1", "au
 
 
 class EarlyStopping(Callback):
-    """Stop when the monitored quantity stops improving (seeds 000/001, "Early stopping").
+    """Stop when the monitored quantity stops improving (Goodfellow et al. 2016, §7.8).
 
     Training error keeps falling with more epochs while validation error turns back
     up: that turning point is where the model starts to overfit, so stop there.
@@ -58,7 +58,7 @@ class EarlyStopping(Callback):
     picks ``max`` for accuracy-like names and ``min`` otherwise). After ``patience``
     epochs without improvement training stops. With ``restore_best_weights`` the
     model gets back the parameters (and buffers) of its best epoch when training ends.
-    Keras example from the seeds: ``EarlyStopping('val_accuracy', patience=40)``.
+    A Keras example from the course: ``EarlyStopping('val_accuracy', patience=40)``.
     """
 
     def __init__(self, monitor="val_loss", patience=0, min_delta=0.0, mode="auto",

@@ -1,13 +1,13 @@
 """``fit``: the mini-batch training loop, plus ``evaluate`` and ``predict``.
 
-One epoch of mini-batch stochastic gradient descent (seed 003, "Descenso por
-gradient estocástico"):
+One epoch of mini-batch stochastic gradient descent (Goodfellow et al. 2016,
+"Deep Learning", §8.1.3 and §8.3.1):
 
     for each mini-batch B of size m (shuffled every epoch):
-        C = loss(model(X_B), y_B) + Σ regularizers       (seed 002: J(w) + λR(w))
+        C = loss(model(X_B), y_B) + Σ regularizers       (J(w) + λR(w))
         gradients ∇C by backpropagation
-        optionally clip them (seed 002, "Gradient clipping")
-        optimizer step (seed 003, "Optimizers")
+        optionally clip them (Pascanu et al. 2013)
+        optimizer step (SGD, momentum, Adam, ...)
 
 then the model is evaluated on the validation set in eval mode (Dropout off,
 BatchNorm on running statistics), and the callbacks -- early stopping among

@@ -1,6 +1,7 @@
 """Per-parameter gradient statistics: the numbers behind gradient-flow plots.
 
-For a parameter w with gradient g (seed 002, "Vanishing/Exploding Gradient"):
+For a parameter w with gradient g (vanishing and exploding gradients; Glorot & Bengio 2010;
+Pascanu et al. 2013):
 
 * ``mean_abs`` = mean |g| and ``max_abs`` = max |g| -- how much signal reaches the layer;
 * ``norm`` = ‖g‖₂ and ``data_norm`` = ‖w‖₂;

@@ -1,6 +1,6 @@
 """A complete training recipe on a bundled dataset (what ``minigrad train`` runs).
 
-The steps the seeds prescribe, in order: load the data, split it into training,
+The steps the course prescribes, in order: load the data, split it into training,
 validation and test sets (stratified), standardize with the training set's
 statistics only, build an MLP, train it with mini-batches while watching the
 validation loss (optionally stopping early), and report on the untouched test
@@ -56,7 +56,7 @@ class TrainResult:
 def split_dataset(X, y, seed=0, scaler=None):
     """Stratified 60/20/20 train/validation/test splits, standardized.
 
-    The scaler is fitted on the training split only (seeds 000/001: the validation
+    The scaler is fitted on the training split only (the validation
     and test sets must not leak into the statistics), unless an already fitted
     ``scaler`` is given (a checkpoint's). Returns ``(splits, scaler)``.
     """

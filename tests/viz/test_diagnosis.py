@@ -50,7 +50,7 @@ def test_vanishing_in_a_deep_sigmoid_net_with_small_weights():
     assert finding.layer == "0"  # the layer nearest the input suffers
     assert "He" in finding.message and "Xavier" in finding.message and "BatchNorm" in finding.message
     assert "ReLU" in finding.message  # switch sigmoid → ReLU
-    assert "seed 002" in finding.message
+    assert "Bengio, Simard & Frasconi 1994" in finding.message  # cites the vanishing-gradient source
     assert "ratio" in finding.evidence
     grads = [r["grad_norm"] for r in d.rows if r["grad_norm"] is not None]
     assert len(grads) == 12 and grads[0] < 1e-6 * grads[-1]
