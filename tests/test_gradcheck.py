@@ -4,7 +4,7 @@ import pytest
 import minigrad as mg
 from minigrad import GradcheckError, Value, nn
 from minigrad.autograd import is_grad_enabled
-from minigrad.ops.function import Function
+from minigrad.autograd import Function
 
 
 class WrongSquare(Function):

@@ -41,7 +41,7 @@ import numpy as np
 
 from minigrad import backend
 from minigrad.nn.layers import affine, batch_norm, dropout, layer_norm
-from minigrad.ops.function import Function
+from minigrad.autograd import Function
 from minigrad.ops.axes import accepts_dim_aliases, normalize_axis
 from minigrad.ops.mask import mask_grad
 from minigrad.ops.unary import softplus as _softplus

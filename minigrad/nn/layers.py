@@ -14,7 +14,7 @@ from minigrad.backend import kernels, to_device
 from minigrad.nn import init as initializers
 from minigrad.nn import regularizers
 from minigrad.nn.module import Module, Parameter
-from minigrad.ops.function import Function
+from minigrad.autograd import Function
 from minigrad.ops.linalg import affine as _affine
 from minigrad.ops.normalization import batch_norm_train
 from minigrad.ops.shape import flatten as _flatten

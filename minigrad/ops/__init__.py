@@ -1,6 +1,6 @@
 """Differentiable tensor ops, one family per module.
 
-Every op is a :class:`~minigrad.ops.function.Function` (forward on arrays,
+Every op is a :class:`~minigrad.autograd.Function` (forward on arrays,
 backward in Tensor ops) plus a plain function that is also a ``Tensor`` method
 and available as ``mg.<name>``.
 """
@@ -8,7 +8,7 @@ and available as ``mg.<name>``.
 from minigrad.ops.arithmetic import add, div, mul, neg, pow, sub
 from minigrad.ops.broadcast import unbroadcast
 from minigrad.ops.conversion import astype, to_device
-from minigrad.ops.function import Function
+from minigrad.autograd import Function
 from minigrad.ops.indexing import concat, getitem, stack
 from minigrad.ops.linalg import matmul
 from minigrad.ops.normalization import batch_norm_train

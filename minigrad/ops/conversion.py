@@ -8,7 +8,7 @@ its gradient copied back to the CPU.
 from __future__ import annotations
 
 from minigrad import backend
-from minigrad.ops.function import Function
+from minigrad.autograd import Function
 from minigrad.tensor import Tensor, _resolve_dtype, as_tensor
 
 __all__ = ["astype", "to_device"]

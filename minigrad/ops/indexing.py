@@ -16,7 +16,7 @@ import numpy as np
 
 from minigrad import backend
 from minigrad.ops.axes import accepts_dim_aliases, normalize_axis
-from minigrad.ops.function import Function
+from minigrad.autograd import Function
 from minigrad.tensor import Tensor, as_tensor
 
 __all__ = ["getitem", "concat", "stack"]

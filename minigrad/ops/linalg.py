@@ -13,7 +13,7 @@ from __future__ import annotations
 
 
 from minigrad.ops.broadcast import unbroadcast
-from minigrad.ops.function import Function
+from minigrad.autograd import Function
 from minigrad.ops.reduction import Sum
 from minigrad.tensor import Tensor, as_tensor
 

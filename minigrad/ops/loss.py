@@ -26,7 +26,7 @@ import numpy as np
 
 from minigrad.backend import kernels
 from minigrad.backend.device import module_of
-from minigrad.ops.function import Function
+from minigrad.autograd import Function
 from minigrad.tensor import Tensor
 
 __all__ = ["squared_error", "softmax_cross_entropy"]

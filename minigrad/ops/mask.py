@@ -20,7 +20,7 @@ so gradients of gradients stay connected to x and come out exactly 0.
 from __future__ import annotations
 
 from minigrad import backend
-from minigrad.ops.function import Function
+from minigrad.autograd import Function
 from minigrad.tensor import Tensor
 
 __all__ = ["MaskedGrad", "mask_grad", "zero_gradient"]

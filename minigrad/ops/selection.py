@@ -16,7 +16,7 @@ import numpy as np
 
 from minigrad.ops.arithmetic import _operands
 from minigrad.ops.broadcast import unbroadcast
-from minigrad.ops.function import Function
+from minigrad.autograd import Function
 from minigrad.ops.mask import mask_grad
 from minigrad.tensor import Tensor
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from minigrad.ops.axes import accepts_dim_aliases, normalize_axis
 from minigrad.ops.broadcast import unbroadcast
-from minigrad.ops.function import Function
+from minigrad.autograd import Function
 from minigrad.tensor import as_tensor
 
 __all__ = ["reshape", "flatten", "transpose", "permute", "swapaxes", "broadcast_to", "squeeze", "unsqueeze"]

@@ -33,7 +33,7 @@ import numpy as np
 
 from minigrad import backend
 from minigrad.backend import kernels
-from minigrad.ops.function import Function
+from minigrad.autograd import Function
 from minigrad.ops.mask import mask_grad, zero_gradient
 from minigrad.tensor import as_tensor
 

@@ -39,7 +39,7 @@ import numpy as np
 from minigrad.backend import kernels
 
 from minigrad.ops.broadcast import unbroadcast
-from minigrad.ops.function import Function
+from minigrad.autograd import Function
 from minigrad.quant.quantize import channel_shape, check_scale, normalize_axis
 from minigrad.tensor import Tensor, as_tensor
 

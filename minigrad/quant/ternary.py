@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from minigrad.ops.function import Function
+from minigrad.autograd import Function
 from minigrad.quant.quantize import TERNARY_BITS, QTensor, check_finite
 from minigrad.tensor import Tensor
 
