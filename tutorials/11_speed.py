@@ -97,9 +97,10 @@ def show(seconds):
 #         out[i] = g[i] * (one - y[i] * y[i])
 # ```
 #
-# This is **fusion**. `kernels.tanh_backward` decides which one runs; its NumPy
-# twin `kernels.tanh_backward_numpy` is the reference. `kernels.enabled(False)`
-# switches Numba off for a block (as `MINIGRAD_NUMBA=0` does for a whole run).
+# This is **fusion**. `kernels.tanh_backward` is written as the NumPy formula,
+# the reference (`kernels.tanh_backward.numpy`); its decorator `@kernels.elementwise`
+# decides which one runs. `kernels.enabled(False)` switches Numba off for a block
+# (as `MINIGRAD_NUMBA=0` does for a whole run).
 
 # %%
 rng = np.random.default_rng(0)
@@ -130,9 +131,9 @@ assert np.array_equal(out_numpy, g * (1 - y * y))
 logits = rng.normal(size=(2048, 10)).astype(np.float32)
 targets = rng.integers(0, 10, 2048)
 with kernels.enabled(False):
-    loss_np, probs_np = kernels.softmax_cross_entropy(logits, targets)
+    loss_np, probs_np = mg.backend.cross_entropy.softmax_cross_entropy(logits, targets)
 with kernels.enabled(NUMBA):
-    loss_nb, probs_nb = kernels.softmax_cross_entropy(logits, targets)
+    loss_nb, probs_nb = mg.backend.cross_entropy.softmax_cross_entropy(logits, targets)
 print("largest difference in the losses:", np.abs(loss_np - loss_nb).max())
 assert np.allclose(loss_np, loss_nb, rtol=1e-5, atol=1e-6) and np.allclose(probs_np, probs_nb, atol=1e-6)
 
@@ -501,13 +502,13 @@ else:
 #
 # 1. **Fuse it yourself.** Write `sigmoid_backward(g, y, out)` as a Numba loop with
 #    `@numba.njit(parallel=True)` and `prange`, and check it against
-#    `kernels.sigmoid_backward_numpy` with `np.array_equal`. *Hint:* keep NumPy's
+#    `kernels.sigmoid_backward.numpy` with `np.array_equal`. *Hint:* keep NumPy's
 #    order of operations, `g[i] * y[i] * (1 - y[i])`, or the last bit may differ.
 # 2. **Your machine's threshold.** Repeat the size sweep of §11.1 for
-#    `kernels.relu_backward` and for `kernels.adam_update` (family "optimizer").
-#    Where is the crossover on your machine? Then rerun the lesson with
-#    `OPENBLAS_NUM_THREADS=1` and compare the §11.2 step times. *Hint:*
-#    `adam_update` changes its arguments in place; give it fresh copies each call.
+#    `kernels.relu_backward` and for an `optim.Adam` step on one parameter (family
+#    "optimizer"). Where is the crossover on your machine? Then rerun the lesson
+#    with `OPENBLAS_NUM_THREADS=1` and compare the §11.2 step times. *Hint:* a step
+#    changes the parameter and the optimizer's state in place; that is fine for timing.
 # 3. **Count the ops.** Build the 2-16-16-1 MLP of W2 and count the graph nodes of
 #    one MSE loss with `graph_nodes`. Then write the MSE as `((out - target) ** 2).mean()`
 #    and count again. *Hint:* `losses.mse` is one fused op.

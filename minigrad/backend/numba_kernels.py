@@ -1,24 +1,13 @@
-"""Numba kernels for the CPU hot paths: one fused, parallel pass where NumPy makes several.
+"""Numba kernels for the ops' CPU hot paths: one fused pass where NumPy makes several.
 
 Never import this module directly: :mod:`minigrad.backend.kernels` imports it the
 first time an array is large enough to be worth it (so ``import minigrad`` does not
-load Numba), checks the arrays, and keeps a NumPy twin of every kernel here as
-the reference implementation. Each kernel computes in place into arrays the
-caller allocates, on C-contiguous float32/float64 arrays: elementwise kernels
-take them flattened to 1-D, row-wise kernels as (N, C), BatchNorm as (N, C, L).
-Every kernel also exists compiled without threads, in ``serial`` (``serial.relu``,
-...; there ``prange`` is a plain ``range``): the caller uses those for all but
-large arrays, where waking other threads costs more than it gains.
-
-Rules that make the results equal NumPy's bit for bit:
-
-* ``fastmath=False``: no reassociation, no fused multiply-add, IEEE NaN/inf;
-* ``error_model="numpy"``: x/0 gives inf or NaN instead of raising;
-* every scalar arrives already cast to the arrays' dtype (NumPy 2 casts a
-  Python float to float32 before ``float32_array * 0.9``; so does the caller),
-  and each expression keeps NumPy's order of operations, left to right;
-* branches that NumPy decides in Python (``if weight_decay != 0``) arrive as
-  booleans, decided the same way.
+load Numba), checks the arrays, and keeps the NumPy formula of every kernel here
+as the reference implementation. Elementwise kernels take their arrays flattened
+to 1-D, row-wise kernels as (N, C), BatchNorm as (N, C, L). How a kernel is
+compiled (threaded and serial), and the rules that make it equal NumPy bit for
+bit, are in :mod:`minigrad.backend.jit`; the optimizers' kernels are in
+:mod:`minigrad.backend.update_kernels`.
 
 Where a kernel *sums* (softmax's Σ exp, BatchNorm's statistics) or calls log,
 the order of the additions and the libm differ from NumPy's, so those results
@@ -28,18 +17,15 @@ float32 data), which makes them at least as accurate as NumPy's pairwise sums.
 
 from __future__ import annotations
 
-import types
-
-import numba
 import numpy as np
 from numba import prange
 
-_jit = numba.njit(parallel=True, cache=True, fastmath=False, error_model="numpy")
+from minigrad.backend.jit import helper, kernel
 
 
 # ============================================================================ activations
 
-@_jit
+@kernel
 def relu(x, out):
     """out = max(x, 0), NaN kept (as np.maximum)."""
     zero = x.dtype.type(0)
@@ -48,7 +34,7 @@ def relu(x, out):
         out[i] = v if (v > zero or np.isnan(v)) else zero
 
 
-@_jit
+@kernel
 def relu_backward(g, y, out):
     """out = g · [y > 0], from relu's *output* y (y > 0 exactly where x > 0)."""
     zero = g.dtype.type(0)
@@ -57,7 +43,7 @@ def relu_backward(g, y, out):
         out[i] = g[i] * (one if y[i] > zero else zero)
 
 
-@_jit
+@kernel
 def tanh_backward(g, y, out):
     """out = g · (1 − y²) for y = tanh(x)."""
     one = g.dtype.type(1)
@@ -65,7 +51,7 @@ def tanh_backward(g, y, out):
         out[i] = g[i] * (one - y[i] * y[i])
 
 
-@_jit
+@kernel
 def sigmoid_backward(g, y, out):
     """out = g · y · (1 − y) for y = σ(x)."""
     one = g.dtype.type(1)
@@ -73,7 +59,7 @@ def sigmoid_backward(g, y, out):
         out[i] = g[i] * y[i] * (one - y[i])
 
 
-@_jit
+@kernel
 def dropout(x, mask, scale, out):
     """out = x · (scale if mask else 0): the kept units, rescaled, in one pass."""
     zero = x.dtype.type(0)
@@ -87,7 +73,7 @@ def dropout(x, mask, scale, out):
 # exp one value at a time, ~10× slower than NumPy's vectorized (AVX-512) exp; this
 # way the exponentials are also exactly the twin's.
 
-@numba.njit(cache=True)
+@helper
 def _row_max(z, i):
     """max_c z[i, c], NaN if any is NaN (as np.max). Four running maxima: independent
     comparisons the CPU overlaps, where one chain would wait on each result."""
@@ -109,7 +95,7 @@ def _row_max(z, i):
     return m0
 
 
-@numba.njit(cache=True)
+@helper
 def _row_sum(a, i):
     """Σ_c a[i, c] in float64, as four running sums (for the same reason as _row_max)."""
     c = a.shape[1]
@@ -126,7 +112,7 @@ def _row_sum(a, i):
     return (s0 + s1) + (s2 + s3)
 
 
-@_jit
+@kernel
 def softmax_shift(z, indices, want_mean, shifted, picked, shifted_mean):
     """Per row i of the logits z (N, C): shifted_i = z_i − max z_i (so e^shifted ≤ 1),
     picked_i = shifted_i,t for t = indices[i], and (if ``want_mean``) mean_c shifted_ic."""
@@ -140,7 +126,7 @@ def softmax_shift(z, indices, want_mean, shifted, picked, shifted_mean):
             shifted_mean[i] = z.dtype.type(_row_sum(shifted, i)) / z.dtype.type(c)
 
 
-@_jit
+@kernel
 def softmax_finish(exp, picked, shifted_mean, use_smoothing, smoothing, keep, losses):
     """From exp = e^shifted (N, C), in place: probabilities exp_i / S_i with S_i = Σ_c exp_ic,
     and losses_i = ln S_i − picked_i, with label smoothing ε (keep = 1 − ε)
@@ -157,7 +143,7 @@ def softmax_finish(exp, picked, shifted_mean, use_smoothing, smoothing, keep, lo
         losses[i] = loss
 
 
-@_jit
+@kernel
 def softmax_cross_entropy_backward(probs, indices, off, hit, scale, out):
     """out = (probs − target) · scale, target_ic = hit if c = t_i else off.
 
@@ -180,13 +166,13 @@ def softmax_cross_entropy_backward(probs, indices, off, hit, scale, out):
 # a fixed number of row blocks (in parallel; fixed so that results do not depend
 # on the number of threads), then added up per channel.
 
-@numba.njit(cache=True)
+@helper
 def _row_blocks(n, columns):
     """Row blocks for the column sums: a few per thread, and at most ~16 MB of partial sums."""
     return max(1, min(8, n // 8, (1 << 20) // max(columns, 1)))
 
 
-@numba.njit(cache=True)
+@helper
 def _channel_of_columns(values, l):
     """Repeat a per-channel vector L times: its value for every column c·L + l."""
     out = np.empty(values.size * l, dtype=values.dtype)
@@ -195,7 +181,7 @@ def _channel_of_columns(values, l):
     return out
 
 
-@_jit
+@kernel
 def batch_norm_forward(x, gamma, beta, eps, y, mean, var, inv_std, xhat):
     """Training-mode BatchNorm of x (N, C, L) over the axes N and L, per channel c.
 
@@ -241,7 +227,7 @@ def batch_norm_forward(x, gamma, beta, eps, y, mean, var, inv_std, xhat):
             y2[i, q] = h * gamma_q[q] + beta_q[q]
 
 
-@_jit
+@kernel
 def batch_norm_backward(dy, xhat, inv_std, gamma, dx, dgamma, dbeta):
     """BatchNorm's closed-form backward for dy (N, C, L), with n = N·L, dx̂ = dy·γ:
 
@@ -286,152 +272,9 @@ def batch_norm_backward(dy, xhat, inv_std, gamma, dx, dgamma, dbeta):
             dx2[i, q] = coef_q[q] * (count * (dy2[i, q] * gamma_q[q]) - s1_q[q] - xhat2[i, q] * s2_q[q])
 
 
-# ============================================================================ optimizers
-#
-# One pass per parameter: read θ, g and the state once, write them once. Each
-# line is the NumPy update in minigrad.backend.kernels for one element, in the
-# same order; "wd" is weight decay, and flags are decided by the caller.
-
-@_jit
-def sgd_update(param, grad, buf, lr, momentum, dampening_keep, wd, use_wd, use_momentum, nesterov,
-               maximize, first):
-    for i in prange(param.size):
-        g = -grad[i] if maximize else grad[i]
-        if use_wd:
-            g = g + wd * param[i]
-        if use_momentum:
-            if first:
-                b = g
-            else:
-                b = buf[i] * momentum
-                b = b + dampening_keep * g
-            buf[i] = b
-            g = g + momentum * b if nesterov else b
-        param[i] = param[i] - lr * g
-
-
-@_jit
-def adagrad_update(param, grad, total, clr, wd, eps, use_wd, maximize):
-    for i in prange(param.size):
-        g = -grad[i] if maximize else grad[i]
-        if use_wd:
-            g = g + wd * param[i]
-        s = total[i] + g * g
-        total[i] = s
-        param[i] = param[i] - clr * g / (np.sqrt(s) + eps)
-
-
-@_jit
-def rmsprop_update(param, grad, square_avg, grad_avg, buf, lr, alpha, alpha_keep, eps, wd, momentum,
-                   use_wd, centered, use_momentum, maximize):
-    for i in prange(param.size):
-        g = -grad[i] if maximize else grad[i]
-        if use_wd:
-            g = g + wd * param[i]
-        v = square_avg[i] * alpha
-        v = v + alpha_keep * g * g
-        square_avg[i] = v
-        if centered:
-            m = grad_avg[i]
-            m = m + alpha_keep * (g - m)
-            grad_avg[i] = m
-            avg = np.sqrt(v - m * m) + eps
-        else:
-            avg = np.sqrt(v) + eps
-        if use_momentum:
-            b = buf[i] * momentum
-            b = b + g / avg
-            buf[i] = b
-            param[i] = param[i] - lr * b
-        else:
-            param[i] = param[i] - lr * g / avg
-
-
-@_jit
-def adadelta_update(param, grad, square_avg, acc_delta, lr, rho, rho_keep, eps, wd, use_wd, maximize):
-    for i in prange(param.size):
-        g = -grad[i] if maximize else grad[i]
-        if use_wd:
-            g = g + wd * param[i]
-        v = square_avg[i] * rho
-        v = v + rho_keep * g * g
-        square_avg[i] = v
-        u = acc_delta[i]
-        delta = np.sqrt(u + eps) / np.sqrt(v + eps) * g
-        u = u * rho
-        acc_delta[i] = u + rho_keep * delta * delta
-        param[i] = param[i] - lr * delta
-
-
-@_jit
-def adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step_size, beta1_keep, beta2, beta2_keep,
-                sqrt_bias_correction2, eps, wd, decay, use_wd, decoupled, amsgrad, maximize):
-    for i in prange(param.size):
-        g = -grad[i] if maximize else grad[i]
-        p = param[i]
-        if use_wd:
-            if decoupled:
-                p = p * decay
-            else:
-                g = g + wd * p
-        m = exp_avg[i]
-        m = m + beta1_keep * (g - m)
-        exp_avg[i] = m
-        v = exp_avg_sq[i] * beta2
-        v = v + beta2_keep * g * g
-        exp_avg_sq[i] = v
-        if amsgrad:
-            vmax = max_exp_avg_sq[i]
-            if not (vmax >= v or np.isnan(vmax)):  # np.maximum: NaN wins
-                vmax = v
-            max_exp_avg_sq[i] = vmax
-            v = vmax
-        denom = np.sqrt(v) / sqrt_bias_correction2 + eps
-        param[i] = p - step_size * m / denom
-
-
-@_jit
-def adamax_update(param, grad, exp_avg, exp_inf, step_size, beta1_keep, beta2, eps, wd, use_wd, maximize):
-    for i in prange(param.size):
-        g = -grad[i] if maximize else grad[i]
-        if use_wd:
-            g = g + wd * param[i]
-        m = exp_avg[i]
-        m = m + beta1_keep * (g - m)
-        exp_avg[i] = m
-        u = exp_inf[i] * beta2
-        a = abs(g) + eps
-        if not (u >= a or np.isnan(u)):  # np.maximum: NaN wins
-            u = a
-        exp_inf[i] = u
-        param[i] = param[i] - step_size * m / u
-
-
-@_jit
-def nadam_update(param, grad, exp_avg, exp_avg_sq, beta1_keep, beta2, beta2_keep, bias_correction2,
-                 eps, wd, decay, grad_coef, avg_coef, use_wd, decoupled, maximize):
-    for i in prange(param.size):
-        g = -grad[i] if maximize else grad[i]
-        p = param[i]
-        if use_wd:
-            if decoupled:
-                p = p * decay
-            else:
-                g = g + wd * p
-        m = exp_avg[i]
-        m = m + beta1_keep * (g - m)
-        exp_avg[i] = m
-        v = exp_avg_sq[i] * beta2
-        v = v + beta2_keep * g * g
-        exp_avg_sq[i] = v
-        denom = np.sqrt(v / bias_correction2) + eps
-        p = p - grad_coef * g / denom
-        param[i] = p - avg_coef * m / denom
-
-
 # ============================================================================ fake quantization
 
-@_jit
+@kernel
 def fake_quantize(x, scale, zero_point, qmin, qmax, out, inside):
     """out = (clamp(rint(x/s) + z, qmin, qmax) − z)·s and the STE mask, in float64 as the twin."""
     for i in prange(x.size):
@@ -439,24 +282,3 @@ def fake_quantize(x, scale, zero_point, qmin, qmax, out, inside):
         inside[i] = (q >= qmin) and (q <= qmax)
         clamped = min(max(q, qmin), qmax) if q == q else q  # NaN stays NaN, as np.clip
         out[i] = (clamped - zero_point) * scale
-
-
-# ============================================================================ serial versions
-
-def _serial(kernel):
-    """``kernel`` compiled without threads. A copy of the Python function under its own
-    name, so that Numba's on-disk cache keeps the two compilations apart."""
-    f = kernel.py_func
-    copy = types.FunctionType(f.__code__, f.__globals__, f.__name__ + "_serial", f.__defaults__, f.__closure__)
-    copy.__qualname__ = f.__qualname__ + "_serial"
-    copy.__doc__ = f.__doc__
-    return numba.njit(cache=True, fastmath=False, error_model="numpy")(copy)
-
-
-KERNELS = (
-    "relu", "relu_backward", "tanh_backward", "sigmoid_backward", "dropout",
-    "softmax_shift", "softmax_finish", "softmax_cross_entropy_backward", "batch_norm_forward", "batch_norm_backward",
-    "sgd_update", "adagrad_update", "rmsprop_update", "adadelta_update", "adam_update", "adamax_update",
-    "nadam_update", "fake_quantize",
-)
-serial = types.SimpleNamespace(**{name: _serial(globals()[name]) for name in KERNELS})

@@ -13,7 +13,7 @@ closed-form gradients (Goodfellow, Bengio & Courville, "Deep Learning", 2016,
 
 Each backward pass is itself one op (:class:`SquaredErrorBackward`,
 :class:`SoftmaxCrossEntropyBackward`): its forward computes the gradient above on
-arrays (softmax cross-entropy as one kernel, :mod:`minigrad.backend.kernels`,
+arrays (softmax cross-entropy as one kernel, :mod:`minigrad.backend.cross_entropy`,
 from the probabilities kept by the forward pass), and its own backward -- the
 derivative of that gradient with respect to the upstream gradient and the
 inputs -- is written in Tensor ops, so gradients of gradients are exact and can
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from minigrad.backend import kernels
+from minigrad.backend import cross_entropy
 from minigrad.backend.device import module_of
 from minigrad.autograd import Function
 from minigrad.tensor import Tensor
@@ -85,7 +85,7 @@ class SoftmaxCrossEntropy(Function):
 
     def forward(self, z, indices, smoothing, reduction):
         # max, Σ exp, log-normalizer and the picked logit per row, in one pass
-        loss, self.probs = kernels.softmax_cross_entropy(z, indices, smoothing)
+        loss, self.probs = cross_entropy.softmax_cross_entropy(z, indices, smoothing)
         self.indices, self.smoothing, self.reduction = indices, smoothing, reduction
         if reduction == "mean":
             return np.asarray(loss.mean(), dtype=z.dtype)
@@ -124,7 +124,7 @@ class SoftmaxCrossEntropyBackward(Function):
     def forward(self, g, z, probs, indices, smoothing, reduction):
         self.indices, self.smoothing, self.reduction = indices, smoothing, reduction
         scale = g * (1.0 / z.shape[0]) if reduction == "mean" else g  # one per row for "none"
-        return kernels.softmax_cross_entropy_backward(probs, indices, smoothing, scale)
+        return cross_entropy.softmax_cross_entropy_backward(probs, indices, smoothing, scale)
 
     def target(self, like):
         """(1 − ε)·onehot + ε/C as an array shaped and typed like ``like``."""

@@ -19,7 +19,7 @@ and dx = γ·r·M·g removes from g its mean and its component ⟨g·x̂⟩·x̂
 
 The backward is itself one op, :class:`BatchNormBackward`: the map
 (g, x, γ) ↦ (dx, dγ, dβ). Its forward runs the closed form above as one kernel
-(:mod:`minigrad.backend.kernels`); its own backward is the derivative of that map,
+(:mod:`minigrad.backend.batch_norm`); its own backward is the derivative of that map,
 written in Tensor ops, so that gradients of gradients (``create_graph=True``,
 Hessian-vector products) and their derivatives in turn are exact. There is one
 formula for each order, whatever the grad mode.
@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from minigrad.backend import kernels
+from minigrad.backend import batch_norm
 from minigrad.backend.device import module_of
 from minigrad.autograd import Function
 from minigrad.tensor import Tensor
@@ -61,7 +61,7 @@ class BatchNorm(Function):
     name = "batch_norm"
 
     def forward(self, x, weight, bias, eps, running_mean, running_var, momentum):
-        y, mean, var, self.inv_std, self.xhat = kernels.batch_norm_forward(x, weight, bias, eps)
+        y, mean, var, self.inv_std, self.xhat = batch_norm.batch_norm_forward(x, weight, bias, eps)
         self.eps = eps
         if running_mean is not None:
             # As PyTorch: the running variance is the *unbiased* one, σ²·n/(n − 1).
@@ -115,7 +115,7 @@ class BatchNormBackward(Function):
         c = x.shape[1]
         dtype = np.result_type(g.dtype, xhat.dtype, inv_std.dtype, weight.dtype)
         packed = module_of(g).empty(g.size + 2 * c, dtype=dtype)
-        kernels.batch_norm_backward(g, xhat, inv_std, weight, out=packed)  # fills dx, dγ, dβ in one pass
+        batch_norm.batch_norm_backward(g, xhat, inv_std, weight, out=packed)  # fills dx, dγ, dβ in one pass
         return packed
 
     def backward(self, gg):

@@ -18,10 +18,53 @@ of math:
 * **checkpoints** -- ``state_dict()`` / ``load_state_dict()`` in PyTorch's layout,
   so training can stop and resume exactly where it was.
 
-Subclasses implement ``_init_state(param, group)`` and ``_update(param, grad,
-state, group)``, which receive plain arrays (``p.data`` and ``p.grad.data``) and
-change ``param`` in place: an update is arithmetic on arrays, never an op
-recorded in a graph.
+A new optimizer is one class. It passes its hyperparameters' defaults to
+``Optimizer.__init__``, checks them in ``_check_hyperparameters(group)``, creates a
+parameter's state in ``_init_state(param, group)``, and writes its update rule in
+``_update(param, grad, state, group)``: NumPy on plain arrays (``p.data`` and
+``p.grad.data``) that changes ``param`` and the state in place -- an update is
+arithmetic on arrays, never an op recorded in a graph. Hyperparameters arrive as
+Python numbers, so float32 arithmetic stays float32; a state with a ``"step"``
+entry has it counted before each update (t, 1 on the first). Lion (Chen et al.
+2023, "Symbolic Discovery of Optimization Algorithms"), complete::
+
+    class Lion(Optimizer):
+        # θ ← (1 − γλ)θ − γ·sign(β₁m + (1 − β₁)g), then m ← β₂m + (1 − β₂)g
+
+        def __init__(self, params, lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0, maximize=False):
+            super().__init__(params, dict(lr=lr, betas=tuple(betas), weight_decay=weight_decay,
+                                          maximize=maximize))
+
+        def _check_hyperparameters(self, group):
+            check_nonnegative(group, "lr", "weight_decay")
+            check_betas(group)
+
+        def _init_state(self, param, group):
+            return {"exp_avg": np.zeros_like(param)}
+
+        def _update(self, param, grad, state, group):
+            (beta1, beta2), m = group["betas"], state["exp_avg"]
+            g = decayed_gradient(param, grad, group, decoupled=True)
+            param -= group["lr"] * np.sign(beta1 * m + (1 - beta1) * g)
+            m *= beta2
+            m += (1 - beta2) * g
+
+Optionally, the same update can also run as one fused Numba kernel for large
+parameters: write the kernel in :mod:`minigrad.backend.update_kernels` (the
+formula for one element, in the same order of operations) and a method
+``_fused_update(param, grad, state, group)`` that asks
+:func:`minigrad.backend.kernels.fused` for it with the arrays, and when it gets
+it calls it with this step's numbers and returns True; False leaves the step to
+``_update``. The two paths must agree bit for bit (tests/backend/test_kernels.py
+checks each optimizer)::
+
+        def _fused_update(self, param, grad, state, group):
+            kernel = kernels.fused("lion_update", "optimizer", param, grad, state["exp_avg"])
+            if kernel:
+                (beta1, beta2), lr = group["betas"], group["lr"]
+                kernel((lr, 1 - lr * group["weight_decay"], beta1, 1 - beta1, beta2, 1 - beta2),
+                       bool(group["maximize"]))
+            return kernel is not None
 """
 
 from __future__ import annotations
@@ -30,9 +73,10 @@ import numpy as np
 
 from minigrad import backend
 from minigrad.autograd import enable_grad
+from minigrad.backend import kernels
 from minigrad.tensor import Tensor
 
-__all__ = ["Optimizer"]
+__all__ = ["Optimizer", "decayed_gradient", "state_buffer", "check_nonnegative", "check_betas"]
 
 
 class Optimizer:
@@ -105,6 +149,7 @@ class Optimizer:
         group = dict(self.defaults)
         group.update((k, v) for k, v in param_group.items() if k != "params")
         group["params"] = params
+        _python_numbers(group)
         self._check_hyperparameters(group)
         self.param_groups.append(group)
 
@@ -135,6 +180,8 @@ class Optimizer:
             with enable_grad():
                 loss = closure()
         for group in self.param_groups:
+            if not _PYTHON_VALUES.issuperset(map(type, group.values())):
+                _python_numbers(group)  # a NumPy scalar set by hand since the last step
             for p in group["params"]:
                 g = p.grad
                 if g is None:
@@ -145,7 +192,10 @@ class Optimizer:
                 state = self.state.get(p)
                 if state is None:
                     state = self.state[p] = self._init_state(p.data, group)
-                self._update(p.data, grad, state, group)
+                if "step" in state:
+                    state["step"] += 1  # t, the number of this update: 1 on the first (as PyTorch counts)
+                if not self._fused_update(p.data, grad, state, group):
+                    self._update(p.data, grad, state, group)
                 p._mark_changed()  # an in-place change like p -= lr * g: bump p's version
         return loss
 
@@ -154,8 +204,14 @@ class Optimizer:
         return {}
 
     def _update(self, param, grad, state, group):
-        """Change the array ``param`` in place from ``grad`` (subclasses implement)."""
+        """The update rule, in NumPy: change the array ``param`` (and ``state``) in place from
+        ``grad`` (subclasses implement)."""
         raise NotImplementedError(f"{type(self).__name__} must implement _update()")
+
+    def _fused_update(self, param, grad, state, group):
+        """Optionally, the same update as one Numba kernel: True when it ran, False to
+        leave the step to ``_update`` (always, here)."""
+        return False
 
     # ------------------------------------------------------------------ checkpoints
     def state_dict(self):
@@ -276,6 +332,22 @@ def _copy_value(v):
     return v
 
 
+def _python_numbers(group):
+    """Make NumPy numbers among a group's hyperparameters Python numbers, in place. NumPy
+    casts a Python float to a float32 array's dtype, but multiplies a float32 array by a
+    NumPy float64 in float64 (NEP 50): a learning rate of type np.float64 would change
+    the rounding of every float32 update."""
+    for key, value in group.items():
+        if isinstance(value, np.generic) or (isinstance(value, np.ndarray) and value.ndim == 0):
+            group[key] = value.item()
+        elif value.__class__ is tuple and any(isinstance(v, np.generic) for v in value):
+            group[key] = tuple(v.item() if isinstance(v, np.generic) else v for v in value)
+
+
+# The types of hyperparameters that need no conversion (tuples are checked when a group is added).
+_PYTHON_VALUES = frozenset({float, int, bool, str, tuple, list, type(None)})
+
+
 def _plain_hyperparameter(v):
     """Undo what saving to .npz does to hyperparameters (0-d arrays, tuples as arrays)."""
     if isinstance(v, np.ndarray):
@@ -285,6 +357,51 @@ def _plain_hyperparameter(v):
     if isinstance(v, list):
         return tuple(v)
     return v
+
+
+# ---------------------------------------------------------------------- helpers of update rules
+
+def decayed_gradient(param, grad, group, decoupled=False):
+    """The gradient an update starts from: g = ∇θ (−∇θ when ``group["maximize"]``) plus the
+    L2 term λθ of ``weight_decay`` λ; or, ``decoupled``, g = ∇θ and θ ← (1 − γλ)θ in place
+    (Loshchilov & Hutter 2019, "Decoupled Weight Decay Regularization")."""
+    g = -grad if group["maximize"] else grad
+    weight_decay = group["weight_decay"]
+    if weight_decay != 0:
+        if decoupled:
+            param *= 1 - group["lr"] * weight_decay
+        else:
+            g = g + weight_decay * param
+    return g
+
+
+def state_buffer(state, name, param):
+    """``state[name]``, created as zeros shaped like ``param`` the first time it is needed
+    (also when an option that needs it, such as Adam's amsgrad, is switched on mid-training)."""
+    buffer = state.get(name)
+    if buffer is None:
+        buffer = state[name] = np.zeros_like(param)
+    return buffer
+
+
+@kernels.register_warm_up
+def _warm_up(dtype):
+    """One step of each optimizer in minigrad that has a fused kernel, on 12 numbers of
+    ``dtype``: ``kernels.warm_up()`` runs this with every kernel forced on."""
+    done = set()
+    for cls in _subclasses(Optimizer):
+        fused = cls._fused_update
+        if cls.__module__.startswith("minigrad.") and fused is not Optimizer._fused_update and fused not in done:
+            done.add(fused)
+            p = Tensor(np.linspace(-1.0, 1.0, 12).astype(dtype), requires_grad=True)
+            p.grad = Tensor(p.data.copy())
+            cls([p]).step()
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
 
 
 # ---------------------------------------------------------------------- validation helpers

@@ -18,6 +18,8 @@ import numpy as np
 import pytest
 
 import minigrad as mg
+from minigrad.backend import batch_norm as backend_bn
+from minigrad.backend import cross_entropy as backend_ce
 from minigrad.backend import kernels
 from minigrad.nn import functional as F
 from minigrad.nn.layers import batch_norm, dropout
@@ -145,10 +147,10 @@ def test_missing_numba_falls_back_to_numpy_and_warns_once(monkeypatch):
     x = sample(17, np.float32)
     with kernels.enabled(True):
         with pytest.warns(RuntimeWarning, match="Numba is unavailable"):
-            assert_identical(kernels.relu(x), kernels.relu_numpy(x))
+            assert_identical(kernels.relu(x), kernels.relu.numpy(x))
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            assert_identical(kernels.relu(x), kernels.relu_numpy(x))
+            assert_identical(kernels.relu(x), kernels.relu.numpy(x))
         assert not kernels.numba_enabled()
 
 
@@ -202,8 +204,10 @@ def test_ops_and_optimizers_reach_every_kernel(forced, monkeypatch):
     for name in nb.KERNELS:
         monkeypatch.setattr(target, name, spy(name, getattr(target, name)))
     nn = mg.nn
-    for optimizer in (mg.optim.SGD, mg.optim.Adam, mg.optim.RMSprop, mg.optim.Adagrad, mg.optim.Adadelta,
-                      mg.optim.Adamax, mg.optim.NAdam):
+    fused = [cls for cls in vars(mg.optim).values() if isinstance(cls, type) and issubclass(cls, mg.optim.Optimizer)
+             and cls._fused_update is not mg.optim.Optimizer._fused_update]
+    assert {mg.optim.SGD, mg.optim.Adam, mg.optim.NAdam} <= set(fused)
+    for optimizer in fused:
         mg.manual_seed(0)
         model = nn.Sequential(nn.Linear(5, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Dropout(0.3), nn.Linear(8, 6),
                               nn.Tanh(), nn.Linear(6, 4), nn.Sigmoid(), nn.Linear(4, 3))
@@ -225,14 +229,14 @@ def test_elementwise_kernels_equal_twins_bit_for_bit(dtype, size):
     x = sample(size, dtype, seed=1)
     g = sample(size, dtype, seed=2)
     y = kernels.relu(x)
-    assert_identical(y, kernels.relu_numpy(x))
-    assert_identical(kernels.relu_backward(g, y), kernels.relu_backward_numpy(g, y))
+    assert_identical(y, kernels.relu.numpy(x))
+    assert_identical(kernels.relu_backward(g, y), kernels.relu_backward.numpy(g, y))
     t = np.tanh(x)
-    assert_identical(kernels.tanh_backward(g, t), kernels.tanh_backward_numpy(g, t))
+    assert_identical(kernels.tanh_backward(g, t), kernels.tanh_backward.numpy(g, t))
     s = (1 / (1 + np.exp(-x))).astype(dtype)
-    assert_identical(kernels.sigmoid_backward(g, s), kernels.sigmoid_backward_numpy(g, s))
+    assert_identical(kernels.sigmoid_backward(g, s), kernels.sigmoid_backward.numpy(g, s))
     mask = np.random.default_rng(3).random(size) < 0.7
-    assert_identical(kernels.dropout(x, mask, 1 / 0.7), kernels.dropout_numpy(x, mask, 1 / 0.7))
+    assert_identical(kernels.dropout(x, mask, 1 / 0.7), kernels.dropout.numpy(x, mask, 1 / 0.7))
 
 
 @pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")
@@ -261,34 +265,34 @@ def test_softmax_cross_entropy_kernels(dtype, shape, smoothing):
     rng = np.random.default_rng(n * c)
     z = (rng.normal(size=shape) * 3).astype(dtype)
     indices = rng.integers(-c, c, size=n)  # negative indices count from the end, as in NumPy
-    loss, probs = kernels.softmax_cross_entropy(z, indices, smoothing)
-    loss_ref, probs_ref = reference(kernels.softmax_cross_entropy_numpy, dtype, z, indices, smoothing)
+    loss, probs = backend_ce.softmax_cross_entropy(z, indices, smoothing)
+    loss_ref, probs_ref = reference(backend_ce.softmax_cross_entropy_numpy, dtype, z, indices, smoothing)
     assert_close(loss, loss_ref, dtype)
     assert_close(probs, probs_ref, dtype)
     # and with the float32 twin itself (its row sums are pairwise, hence accurate)
-    for a, b in zip((loss, probs), kernels.softmax_cross_entropy_numpy(z, indices, smoothing)):
+    for a, b in zip((loss, probs), backend_ce.softmax_cross_entropy_numpy(z, indices, smoothing)):
         assert_close(a, b, dtype)
     for scale in (dtype(0.25), np.asarray(0.25, dtype=dtype), rng.normal(size=n).astype(dtype)):
-        assert_identical(kernels.softmax_cross_entropy_backward(probs, indices, smoothing, scale),
-                         kernels.softmax_cross_entropy_backward_numpy(probs, indices, smoothing, scale))
+        assert_identical(backend_ce.softmax_cross_entropy_backward(probs, indices, smoothing, scale),
+                         backend_ce.softmax_cross_entropy_backward_numpy(probs, indices, smoothing, scale))
 
 
 def test_softmax_cross_entropy_falls_back_and_raises_like_numpy(forced):
     z = np.random.default_rng(0).normal(size=(6, 4))
-    loss, probs = kernels.softmax_cross_entropy(z.T.copy().T, np.arange(6) % 4)  # Fortran order
-    ref = kernels.softmax_cross_entropy_numpy(z, np.arange(6) % 4)
+    loss, probs = backend_ce.softmax_cross_entropy(z.T.copy().T, np.arange(6) % 4)  # Fortran order
+    ref = backend_ce.softmax_cross_entropy_numpy(z, np.arange(6) % 4)
     assert_identical(loss, ref[0])
     assert_identical(probs, ref[1])
     with pytest.raises(IndexError):
-        kernels.softmax_cross_entropy(z, np.array([0, 1, 2, 3, 4, 0]))
+        backend_ce.softmax_cross_entropy(z, np.array([0, 1, 2, 3, 4, 0]))
     with pytest.raises(IndexError):
-        kernels.softmax_cross_entropy_backward(probs, np.array([0, 1, 2, 3, -5, 0]), 0.0, 1.0)
+        backend_ce.softmax_cross_entropy_backward(probs, np.array([0, 1, 2, 3, -5, 0]), 0.0, 1.0)
 
 
 def test_softmax_cross_entropy_keeps_nan_and_large_logits(forced):
     z = np.array([[1000.0, 0.0, -1000.0], [np.nan, 1.0, 2.0]], dtype=np.float32)
-    loss, probs = kernels.softmax_cross_entropy(z, np.array([0, 1]))
-    ref_loss, ref_probs = kernels.softmax_cross_entropy_numpy(z, np.array([0, 1]))
+    loss, probs = backend_ce.softmax_cross_entropy(z, np.array([0, 1]))
+    ref_loss, ref_probs = backend_ce.softmax_cross_entropy_numpy(z, np.array([0, 1]))
     np.testing.assert_array_equal(loss, ref_loss)
     np.testing.assert_array_equal(probs, ref_probs)
 
@@ -301,14 +305,14 @@ def test_batch_norm_kernels(dtype, shape):
     x = (rng.normal(size=shape) * 2 + 5).astype(dtype)
     c = shape[1]
     gamma, beta = rng.normal(size=c).astype(dtype), rng.normal(size=c).astype(dtype)
-    out = kernels.batch_norm_forward(x, gamma, beta, 1e-5)
-    ref = reference(kernels.batch_norm_forward_numpy, dtype, x, gamma, beta, 1e-5)
+    out = backend_bn.batch_norm_forward(x, gamma, beta, 1e-5)
+    ref = reference(backend_bn.batch_norm_forward_numpy, dtype, x, gamma, beta, 1e-5)
     for a, b in zip(out, ref):
         assert_close(a, b, dtype)
     _, _, _, inv_std, xhat = out
     dy = rng.normal(size=shape).astype(dtype)
-    for a, b in zip(kernels.batch_norm_backward(dy, xhat, inv_std, gamma),
-                    reference(kernels.batch_norm_backward_numpy, dtype, dy, xhat, inv_std, gamma)):
+    for a, b in zip(backend_bn.batch_norm_backward(dy, xhat, inv_std, gamma),
+                    reference(backend_bn.batch_norm_backward_numpy, dtype, dy, xhat, inv_std, gamma)):
         assert_close(a, b, dtype)
 
 
@@ -316,94 +320,134 @@ def test_batch_norm_kernels_fall_back_for_non_contiguous_and_mixed_inputs(forced
     rng = np.random.default_rng(0)
     x = rng.normal(size=(5, 8)).T  # (8, 5), Fortran order
     gamma, beta = np.ones(5), np.zeros(5)
-    for a, b in zip(kernels.batch_norm_forward(x, gamma, beta, 1e-5),
-                    kernels.batch_norm_forward_numpy(x, gamma, beta, 1e-5)):
+    for a, b in zip(backend_bn.batch_norm_forward(x, gamma, beta, 1e-5),
+                    backend_bn.batch_norm_forward_numpy(x, gamma, beta, 1e-5)):
         assert_identical(a, b)
-    y = kernels.batch_norm_forward(x.astype(np.float32), gamma, beta, 1e-5)[0]  # float64 γ, β promote
+    y = backend_bn.batch_norm_forward(x.astype(np.float32), gamma, beta, 1e-5)[0]  # float64 γ, β promote
     assert y.dtype == np.float64
 
 
 # ============================================================================ optimizer updates
 
+O = mg.optim
 UPDATE_CASES = [
-    ("sgd", {}, dict(lr=0.1, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, maximize=False)),
-    ("sgd", {}, dict(lr=0.1, momentum=0.9, dampening=0.1, weight_decay=1e-2, nesterov=False, maximize=True)),
-    ("sgd", {}, dict(lr=0.05, momentum=0.9, dampening=0.0, weight_decay=0.0, nesterov=True, maximize=False)),
-    ("adagrad", {"sum": 0.1}, dict(lr=0.1, lr_decay=0.01, weight_decay=1e-2, eps=1e-10, maximize=False)),
-    ("adagrad", {"sum": 0.0}, dict(lr=0.1, lr_decay=0.0, weight_decay=0.0, eps=1e-10, maximize=True)),
-    ("rmsprop", {"square_avg": 0}, dict(lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0,
-                                       centered=False, maximize=False)),
-    ("rmsprop", {"square_avg": 0, "grad_avg": 0, "momentum_buffer": 0},
-     dict(lr=0.01, alpha=0.9, eps=1e-8, weight_decay=1e-2, momentum=0.9, centered=True, maximize=True)),
-    ("adadelta", {"square_avg": 0, "acc_delta": 0}, dict(lr=1.0, rho=0.9, eps=1e-6, weight_decay=1e-2,
-                                                         maximize=False)),
-    ("adam", {"exp_avg": 0, "exp_avg_sq": 0}, dict(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
-                                                   amsgrad=False, maximize=False, decoupled_weight_decay=False)),
-    ("adam", {"exp_avg": 0, "exp_avg_sq": 0, "max_exp_avg_sq": 0},
-     dict(lr=1e-2, beta1=0.8, beta2=0.99, eps=1e-8, weight_decay=1e-2, amsgrad=True, maximize=True,
-          decoupled_weight_decay=False)),
-    ("adam", {"exp_avg": 0, "exp_avg_sq": 0}, dict(lr=1e-2, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2,
-                                                   amsgrad=False, maximize=False, decoupled_weight_decay=True)),
-    ("adamax", {"exp_avg": 0, "exp_inf": 0}, dict(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2,
-                                                  maximize=True)),
-    ("nadam", {"exp_avg": 0, "exp_avg_sq": 0}, dict(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
-                                                    momentum_decay=4e-3, decoupled_weight_decay=False,
-                                                    maximize=False)),
-    ("nadam", {"exp_avg": 0, "exp_avg_sq": 0}, dict(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2,
-                                                    momentum_decay=4e-3, decoupled_weight_decay=True,
-                                                    maximize=True)),
-    ("nadam", {"exp_avg": 0, "exp_avg_sq": 0}, dict(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2,
-                                                    momentum_decay=4e-3, decoupled_weight_decay=False,
-                                                    maximize=False)),
+    (O.SGD, dict(lr=0.1)),
+    (O.SGD, dict(lr=0.1, momentum=0.9, dampening=0.1, weight_decay=1e-2, maximize=True)),
+    (O.SGD, dict(lr=0.05, momentum=0.9, nesterov=True)),
+    (O.Adagrad, dict(lr=0.1, lr_decay=0.01, weight_decay=1e-2, initial_accumulator_value=0.1)),
+    (O.Adagrad, dict(lr=0.1, maximize=True)),
+    (O.RMSprop, dict(lr=0.01)),
+    (O.RMSprop, dict(lr=0.01, alpha=0.9, weight_decay=1e-2, momentum=0.9, centered=True, maximize=True)),
+    (O.Adadelta, dict(lr=1.0, weight_decay=1e-2)),
+    (O.Adam, dict(lr=1e-3)),
+    (O.Adam, dict(lr=1e-2, betas=(0.8, 0.99), weight_decay=1e-2, amsgrad=True, maximize=True)),
+    (O.AdamW, dict(lr=1e-2, weight_decay=1e-2)),
+    (O.Adamax, dict(lr=2e-3, weight_decay=1e-2, maximize=True)),
+    (O.NAdam, dict(lr=2e-3)),
+    (O.NAdam, dict(lr=2e-3, weight_decay=1e-2, decoupled_weight_decay=True, maximize=True)),
+    (O.NAdam, dict(lr=2e-3, weight_decay=1e-2)),
 ]
 
 
-def _state(buffers, param, name):
-    state = {name: np.full_like(param, value) for name, value in buffers.items()}
-    if name != "sgd":
-        state["step"] = 0
-    if name == "nadam":
-        state["mu_product"] = 1.0
-    return state
+def _case_id(case):
+    cls, kwargs = case
+    return cls.__name__ + "(" + ",".join(f"{k}={v}" for k, v in kwargs.items()) + ")"
+
+
+def _trained(cls, kwargs, param, grads):
+    """``param`` and its state after one step of ``cls`` with each gradient of ``grads``."""
+    p = mg.nn.Parameter(param.copy(), dtype=param.dtype)
+    opt = cls([p], **kwargs)
+    for grad in grads:
+        p.grad = mg.tensor(grad, dtype=grad.dtype)
+        opt.step()
+    return p.data, opt.state[p]
+
+
+@pytest.fixture
+def kernel_calls(monkeypatch):
+    """Counts the calls of every compiled kernel that the current settings use."""
+    nb = kernels._load()
+    target = nb if kernels.PARALLEL_MIN_SIZE == 0 else nb.serial
+    calls = collections.Counter()
+    for name in nb.KERNELS:
+        kernel = getattr(target, name)
+        monkeypatch.setattr(target, name, lambda *args, _name=name, _kernel=kernel: calls.update([_name])
+                            or _kernel(*args))
+    return calls
 
 
 @pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name, buffers, hyper", UPDATE_CASES)
-def test_optimizer_updates_equal_twins_bit_for_bit(dtype, size, name, buffers, hyper):
+@pytest.mark.parametrize("case", UPDATE_CASES, ids=[_case_id(c) for c in UPDATE_CASES])
+def test_optimizer_kernels_equal_their_numpy_update_bit_for_bit(dtype, kernel_calls, size, case):
     rng = np.random.default_rng(size)
     param = rng.normal(size=size).astype(dtype)
-    update = getattr(kernels, f"{name}_update")
-    twin = getattr(kernels, f"{name}_update_numpy")
-    p_kernel, p_twin = param.copy(), param.copy()
-    s_kernel, s_twin = _state(buffers, param, name), _state(buffers, param, name)
-    for _ in range(3):
-        grad = rng.normal(size=size).astype(dtype)
-        update(p_kernel, grad, s_kernel, **hyper)
-        twin(p_twin, grad, s_twin, **hyper)
-    assert_identical(p_kernel, p_twin)
-    assert s_kernel.keys() == s_twin.keys()
-    for key, value in s_twin.items():
+    grads = [rng.normal(size=size).astype(dtype) for _ in range(3)]
+    p_kernel, s_kernel = _trained(*case, param, grads)
+    assert sum(kernel_calls.values()) == len(grads)  # every step ran the kernel
+    with kernels.enabled(False):
+        p_numpy, s_numpy = _trained(*case, param, grads)
+    assert sum(kernel_calls.values()) == len(grads)  # and no step here
+    assert_identical(p_kernel, p_numpy)
+    assert s_kernel.keys() == s_numpy.keys()
+    for key, value in s_numpy.items():
         if isinstance(value, np.ndarray):
             assert_identical(s_kernel[key], value)
         else:
             assert s_kernel[key] == value
 
 
-@pytest.mark.parametrize("name, buffers, hyper", UPDATE_CASES[:1] + UPDATE_CASES[8:9])
-def test_optimizer_updates_with_non_contiguous_or_numpy_scalar_arguments(forced, name, buffers, hyper):
+@pytest.mark.parametrize("case", [UPDATE_CASES[0], UPDATE_CASES[8]], ids=["SGD", "Adam"])
+def test_optimizer_steps_with_non_contiguous_grads_or_numpy_scalar_hyperparameters(forced, case):
+    cls, kwargs = case
     rng = np.random.default_rng(0)
     param = rng.normal(size=(6, 4)).astype(np.float32)
-    grad = rng.normal(size=(4, 6)).astype(np.float32).T  # not C-contiguous: the twin runs
-    update = getattr(kernels, f"{name}_update")
-    twin = getattr(kernels, f"{name}_update_numpy")
-    a, b = param.copy(), param.copy()
-    update(a, grad, _state(buffers, param, name), **hyper)
-    twin(b, grad, _state(buffers, param, name), **hyper)
-    assert_identical(a, b)
+    grad = rng.normal(size=(4, 6)).astype(np.float32).T  # not C-contiguous: the NumPy update runs
+    opt = cls([mg.nn.Parameter(param.copy())], **kwargs)
+    group = opt.param_groups[0]
+    state = opt._init_state(param, group)
+    assert not opt._fused_update(param.copy(), grad, state, group)
+    with kernels.enabled(False):
+        expected, _ = _trained(cls, kwargs, param, [np.ascontiguousarray(grad)])
     # a NumPy float64 learning rate (from a scheduler, say) computes like a Python float
-    c = param.copy()
-    update(c, np.ascontiguousarray(grad), _state(buffers, param, name), **dict(hyper, lr=np.float64(hyper["lr"])))
-    assert_identical(c, b)
+    for lr in (np.float64(kwargs["lr"]), np.asarray(kwargs["lr"])):
+        p, _ = _trained(cls, dict(kwargs, lr=lr), param, [np.ascontiguousarray(grad)])
+        assert_identical(p, expected)
+    p = mg.nn.Parameter(param.copy())
+    opt = cls([p], **kwargs)
+    opt.param_groups[0]["lr"] = np.float64(kwargs["lr"])  # set by hand between steps
+    p.grad = mg.tensor(grad)
+    with kernels.enabled(False):
+        opt.step()
+    assert_identical(p.data, expected)
+    assert type(opt.param_groups[0]["lr"]) is float
+
+
+def test_fused_checks_and_converts_the_kernel_arguments(forced, monkeypatch):
+    x = sample(10, np.float32)
+    assert kernels.fused("relu", "elementwise", x, None, 2.0, np.float64(3.0)) is not None  # None, numbers: unchecked
+    assert kernels.fused("dropout", "elementwise", x, x > 0) is not None  # a boolean mask of x's shape
+    assert kernels.fused("dropout", "elementwise", x, (x > 0)[:5]) is None
+    assert kernels.fused("relu", "elementwise", x, x.astype(np.float64)) is None
+    assert kernels.fused("relu", "elementwise", x, [1.0]) is None  # neither an array nor a number
+    seen = []
+    nb = kernels._load()
+    monkeypatch.setattr(nb if kernels.PARALLEL_MIN_SIZE == 0 else nb.serial, "relu", lambda *args: seen.append(args))
+    kernel = kernels.fused("relu", "elementwise", x.reshape(2, 5), None, True)
+    kernel(np.bool_(False), 0.5, np.float64(2), (0.25, 3.0))
+    (flat, empty, flag, flag2, half, two, numbers), = seen
+    assert flat.shape == (10,) and np.shares_memory(flat, x)
+    assert empty.shape == (0,) and empty.dtype == np.float32
+    assert flag is True and flag2 is np.False_
+    assert type(half) is np.float32 and type(two) is np.float32 and two == 2
+    assert numbers.dtype == np.float32 and numbers.tolist() == [0.25, 3.0]
+
+
+def test_elementwise_ops_are_their_numpy_formula_on_small_arrays():
+    x = np.linspace(-1.0, 1.0, 7)
+    assert kernels.relu.numpy.__name__ == "relu" and kernels.relu.__doc__ == kernels.relu.numpy.__doc__
+    with kernels.enabled(True):
+        assert_identical(kernels.tanh_backward(x, x), x * (1 - x * x))  # below MIN_SIZE: the formula
 
 
 @pytest.mark.parametrize("optimizer", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam"])

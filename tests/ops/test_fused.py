@@ -26,6 +26,8 @@ import numpy as np
 import pytest
 
 import minigrad as mg
+from minigrad.backend import batch_norm as backend_bn
+from minigrad.backend import cross_entropy as backend_ce
 from minigrad.backend import kernels
 from minigrad.nn.layers import batch_norm, dropout
 from minigrad.nn.losses import cross_entropy, mse
@@ -121,7 +123,7 @@ def test_batch_norm_gradients_at_every_order(numba_mode, shape, affine):
 
 def bn_backward(g, x, w):
     """BatchNormBackward applied as an op of (g, x, γ): x̂ and 1/σ recomputed from x's values."""
-    _, _, _, inv_std, xhat = kernels.batch_norm_forward(x.data, w.data, np.zeros_like(w.data), EPS)
+    _, _, _, inv_std, xhat = backend_bn.batch_norm_forward(x.data, w.data, np.zeros_like(w.data), EPS)
     return BatchNormBackward.apply(g, x, w, xhat=xhat, inv_std=inv_std, eps=EPS)
 
 
@@ -145,22 +147,22 @@ def test_batch_norm_backward_op_second_and_third_derivatives(numba_mode, shape):
 def test_batch_norm_backward_kernel_fills_one_packed_array(numba_mode, shape):
     rng = np.random.default_rng(0)
     x, dy, gamma = rng.normal(size=shape), rng.normal(size=shape), rng.normal(size=shape[1])
-    _, _, _, inv_std, xhat = kernels.batch_norm_forward(x, gamma, gamma, EPS)
-    separate = kernels.batch_norm_backward(dy, xhat, inv_std, gamma)
+    _, _, _, inv_std, xhat = backend_bn.batch_norm_forward(x, gamma, gamma, EPS)
+    separate = backend_bn.batch_norm_backward(dy, xhat, inv_std, gamma)
     packed = np.full(dy.size + 2 * shape[1], np.nan)
-    views = kernels.batch_norm_backward(dy, xhat, inv_std, gamma, out=packed)
+    views = backend_bn.batch_norm_backward(dy, xhat, inv_std, gamma, out=packed)
     for view, array in zip(views, separate):
         assert np.shares_memory(view, packed) and view.shape == array.shape
         np.testing.assert_array_equal(view, array)
     np.testing.assert_array_equal(packed, np.concatenate([a.ravel() for a in separate]))
     with pytest.raises(ValueError, match=r"batch_norm_backward: out must have shape \(%d,\)" % packed.size):
-        kernels.batch_norm_backward(dy, xhat, inv_std, gamma, out=packed[:-1])
+        backend_bn.batch_norm_backward(dy, xhat, inv_std, gamma, out=packed[:-1])
 
 
 def test_batch_norm_backward_runs_the_kernel_once_in_either_grad_mode(numba_mode, monkeypatch):
     calls = []
-    original = kernels.batch_norm_backward
-    monkeypatch.setattr(kernels, "batch_norm_backward", lambda *a, **k: calls.append(1) or original(*a, **k))
+    original = backend_bn.batch_norm_backward
+    monkeypatch.setattr(backend_bn, "batch_norm_backward", lambda *a, **k: calls.append(1) or original(*a, **k))
     fn, inputs = bn_case((8, 3, 2), "learned")
     mg.autograd.grad(projected(fn(*inputs)), inputs)
     assert len(calls) == 1
@@ -190,7 +192,7 @@ def test_cross_entropy_gradients_at_every_order(numba_mode, reduction, smoothing
 
 def ce_backward(reduction, smoothing):
     def apply(g, z):
-        _, probs = kernels.softmax_cross_entropy(z.data, TARGETS, smoothing)
+        _, probs = backend_ce.softmax_cross_entropy(z.data, TARGETS, smoothing)
         return SoftmaxCrossEntropyBackward.apply(g, z, probs=probs, indices=TARGETS, smoothing=smoothing,
                                                  reduction=reduction)
 
@@ -214,8 +216,8 @@ def test_cross_entropy_backward_op_second_and_third_derivatives(numba_mode, redu
 
 def test_cross_entropy_backward_runs_the_kernel_once_in_either_grad_mode(numba_mode, monkeypatch):
     calls = []
-    original = kernels.softmax_cross_entropy_backward
-    monkeypatch.setattr(kernels, "softmax_cross_entropy_backward",
+    original = backend_ce.softmax_cross_entropy_backward
+    monkeypatch.setattr(backend_ce, "softmax_cross_entropy_backward",
                         lambda *a, **k: calls.append(1) or original(*a, **k))
     z = leaf((5, 4), seed=7)
     mg.autograd.grad(ce_fn("mean", 0.1)(z), z)
@@ -348,11 +350,11 @@ def _doubled_bn(original):
 @pytest.mark.parametrize("case", ["batch_norm", "cross_entropy", "mse"])
 def test_a_wrong_first_order_kernel_fails_gradcheck_and_gradgradcheck(numba_mode, monkeypatch, case):
     if case == "batch_norm":
-        monkeypatch.setattr(kernels, "batch_norm_backward", _doubled_bn(kernels.batch_norm_backward))
+        monkeypatch.setattr(backend_bn, "batch_norm_backward", _doubled_bn(backend_bn.batch_norm_backward))
         fn, inputs = bn_case((4, 3, 2), "learned")
     elif case == "cross_entropy":
-        original = kernels.softmax_cross_entropy_backward
-        monkeypatch.setattr(kernels, "softmax_cross_entropy_backward", lambda *a, **k: 2 * original(*a, **k))
+        original = backend_ce.softmax_cross_entropy_backward
+        monkeypatch.setattr(backend_ce, "softmax_cross_entropy_backward", lambda *a, **k: 2 * original(*a, **k))
         fn, inputs = ce_fn("mean", 0.1), [leaf((5, 4), seed=7)]
     else:
         original = SquaredErrorBackward.forward

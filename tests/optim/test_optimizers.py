@@ -587,3 +587,83 @@ def test_newton_errors():
         Newton([w]).step(lambda: w * 2)
     with pytest.raises(RuntimeError, match="no graph"):
         Newton([w]).step(lambda: mg.tensor(1.0))
+
+
+# ----------------------------------------------------------------------------- a new optimizer is one class
+
+def _documented_code(after, before=None):
+    """The code block of optim.optimizer's docstring that follows the text ``after``."""
+    import textwrap
+
+    from minigrad.optim import optimizer
+
+    doc = optimizer.__doc__
+    start = doc.index(after) + len(after)
+    return textwrap.dedent(doc[start:doc.index(before, start) if before else len(doc)])
+
+
+def documented_lion():
+    """The example optimizer of optim.optimizer's docstring, defined from the docstring itself."""
+    from minigrad.optim import optimizer
+
+    namespace = {name: getattr(optimizer, name) for name in optimizer.__all__}
+    namespace.update(np=np, kernels=mg.backend.kernels)
+    exec(_documented_code('"Symbolic Discovery of Optimization Algorithms"), complete::', "Optionally,"), namespace)
+    return namespace["Lion"]
+
+
+def ref_lion(th, g, s, t, lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0):
+    """Chen et al. (2023), Algorithm 2: the interpolated sign step, then the momentum update."""
+    m = s.get("m", np.zeros_like(th))
+    th *= 1 - lr * weight_decay
+    th -= lr * np.sign(betas[0] * m + (1 - betas[0]) * g)
+    s["m"] = betas[1] * m + (1 - betas[1]) * g
+
+
+def test_the_documented_example_optimizer_is_one_class_that_trains():
+    Lion = documented_lion()
+    kwargs = dict(lr=0.01, betas=(0.8, 0.95), weight_decay=0.1)
+    expected = reference(ref_lion, **kwargs)
+    assert np.abs(expected[-1] - expected[0]).max() > 1e-2
+    ps = params()
+    np.testing.assert_allclose(train(Lion(ps, **kwargs), ps, exact_grads=True), expected, rtol=0, atol=1e-12)
+    opt = Lion(params(), lr=0.01)
+    assert sorted(opt.state_dict()["param_groups"][0]) == ["betas", "lr", "maximize", "params", "weight_decay"]
+    with pytest.raises(ValueError, match="invalid lr"):
+        Lion(params(), lr=-1.0)
+
+
+def test_the_documented_fused_update_runs_a_kernel_equal_to_the_numpy_update(monkeypatch):
+    numba = pytest.importorskip("numba")
+    from minigrad.backend import kernels
+
+    @numba.njit
+    def lion_update(param, grad, exp_avg, numbers, maximize):  # the Lion kernel, as update_kernels would hold it
+        lr, decay, beta1, beta1_keep, beta2, beta2_keep = numbers
+        for i in range(param.size):
+            g = -grad[i] if maximize else grad[i]
+            m = exp_avg[i]
+            param[i] = param[i] * decay - lr * np.sign(beta1 * m + beta1_keep * g)
+            exp_avg[i] = m * beta2 + beta2_keep * g
+
+    nb = kernels._load()
+    for target in (nb, nb.serial):
+        monkeypatch.setattr(target, "lion_update", lion_update, raising=False)
+    monkeypatch.setattr(kernels, "MIN_SIZE", dict(kernels.MIN_SIZE, optimizer=0))
+    Lion = documented_lion()
+    namespace = {"kernels": kernels}
+    exec(_documented_code("checks each optimizer)::"), namespace)
+    Fused = type("FusedLion", (Lion,), {"_fused_update": namespace["_fused_update"]})
+    results = []
+    for cls in (Lion, Fused):
+        ps = params(dtype="float32")
+        opt = cls(ps, lr=0.01, betas=(0.8, 0.95), weight_decay=0.1, maximize=True)
+        with kernels.enabled(True):
+            trajectory = train(opt, ps, steps=5, exact_grads=True)
+            results.append((trajectory, [opt.state[p]["exp_avg"].copy() for p in ps]))
+            assert opt._fused_update(ps[0].data, ps[0].data.copy(), opt.state[ps[0]], opt.param_groups[0]) == (
+                cls is Fused)
+    (numpy_trajectory, numpy_state), (fused_trajectory, fused_state) = results
+    np.testing.assert_array_equal(fused_trajectory, numpy_trajectory)
+    for fused, plain in zip(fused_state, numpy_state):
+        np.testing.assert_array_equal(fused, plain)
