@@ -215,14 +215,14 @@ class Pow(Function):
             base = a
             elsewhere = (a.data != 0) | (b.data != 0)  # False at 0⁰, the constant 1
             if not elsewhere.all():
-                base = a.where(Tensor._from_op(elsewhere, None), 1.0)
+                base = a.where(Tensor.constant(elsewhere), 1.0)
             ga = unbroadcast(g * b * base ** (b - 1.0), a.shape)
         if b.requires_grad:
             positive = a.data > 0
             if positive.all():
                 log_a = a.log()
             else:  # ln a only where a > 0 (a Tensor op, so second derivatives still flow to a)
-                log_a = a.where(Tensor._from_op(positive, None), 1.0).log()
+                log_a = a.where(Tensor.constant(positive), 1.0).log()
             gb = unbroadcast(g * self.output() * log_a, b.shape)
         return ga, gb
 
@@ -313,7 +313,7 @@ def _floating_for(t, number):
     dtype = t.data.dtype
     if dtype is _FLOAT32 or dtype is _FLOAT64 or dtype.kind == "f" or not isinstance(number, (float, np.floating)):
         return t
-    return Tensor._constant(t.data.astype(DEFAULT_DTYPE))
+    return Tensor.constant(t.data.astype(DEFAULT_DTYPE))
 
 
 def _operands(a, b):
