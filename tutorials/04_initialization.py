@@ -38,7 +38,7 @@ import minigrad as mg
 import viz
 from minigrad import nn, optim
 from minigrad.data import make_moons
-from minigrad.lessons import quick, save_figure
+from minigrad.course.lessons import quick, save_figure
 from minigrad.nn import init, losses
 
 QUICK = quick()

@@ -33,7 +33,7 @@ import minigrad as mg
 import viz
 from minigrad import nn, optim
 from minigrad.data import StandardScaler, load_digits, train_val_test_split
-from minigrad.lessons import quick, save_figure
+from minigrad.course.lessons import quick, save_figure
 from minigrad.optim.optimizers import hessian
 from minigrad.train import fit
 
