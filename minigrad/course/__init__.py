@@ -8,6 +8,8 @@
   ``minigrad demo``;
 * :mod:`minigrad.course.opcheck` -- the op catalogue that ``minigrad gradcheck`` checks
   against central differences.
+* :mod:`minigrad.course.experiments` -- the experiments the lessons run (activation
+  statistics, the initialization sweep, optimizer trajectories); ``viz`` draws their results.
 
 Nothing here is imported by ``import minigrad``: the engine does not depend on its course.
 Import the module you need, e.g. ``from minigrad.course.lessons import run_lesson``.
