@@ -90,7 +90,7 @@ def graph(expression, output, values, backward, frames, model, activation, rankd
       minigrad graph "a*b + c" -o g.svg --frames steps.html
       minigrad graph --model mlp:2,16,16,1 --activation tanh -o mlp.svg
     """
-    from minigrad.expression import ExpressionError, parse_expression, parse_values
+    from minigrad.course.expression import ExpressionError, parse_expression, parse_values
     from viz.graph import SUPPORTED_SUFFIXES, draw_graph, save
 
     if bool(expression) == bool(model):
@@ -172,7 +172,7 @@ def gradcheck(ops, dtype, list_ops):
       minigrad gradcheck tanh softmax matmul
       minigrad gradcheck --dtype float32      # see why float64 is needed
     """
-    from minigrad.opcheck import CASES, check_ops, format_results
+    from minigrad.course.opcheck import CASES, check_ops, format_results
 
     if list_ops:
         click.echo(" ".join(CASES))
@@ -366,7 +366,7 @@ def tutorial():
 @tutorial.command("list")
 def tutorial_list():
     """List the lessons with their titles."""
-    from minigrad.lessons import LessonError, list_lessons
+    from minigrad.course.lessons import LessonError, list_lessons
 
     try:
         lessons = list_lessons()
@@ -387,7 +387,7 @@ def tutorial_run(number, quick, figures):
     Example:
       minigrad tutorial run 2
     """
-    from minigrad.lessons import LessonError, find_lesson, run_lesson
+    from minigrad.course.lessons import LessonError, find_lesson, run_lesson
 
     try:
         lesson = find_lesson(number)
@@ -408,7 +408,7 @@ def tutorial_step(number, figures):
     Example:
       minigrad tutorial step 1
     """
-    from minigrad.lessons import LessonError, step_lesson
+    from minigrad.course.lessons import LessonError, step_lesson
 
     try:
         step_lesson(number, read=lambda prompt: click.prompt(prompt, default="", show_default=False),
@@ -429,7 +429,7 @@ def tutorial_notebook(number, output):
     Example:
       minigrad tutorial notebook 3 -o lesson3.ipynb
     """
-    from minigrad.lessons import LessonError, to_notebook
+    from minigrad.course.lessons import LessonError, to_notebook
 
     try:
         path = to_notebook(number, _output_path(output, (".ipynb",)) if output else None)

@@ -64,7 +64,7 @@ def test_graph_of_a_model_is_clustered_by_layer(tmp_path):
 def test_gradcheck_passes_and_exit_status_1_on_failure(monkeypatch):
     result = run(["gradcheck", "tanh", "matmul"])
     assert result.exit_code == 0 and "2 passed, 0 failed" in result.output
-    import minigrad.opcheck as opcheck
+    import minigrad.course.opcheck as opcheck
 
     monkeypatch.setitem(opcheck.CASES, "broken", (lambda a: a * a.detach(), ((3,),), None))
     result = run(["gradcheck", "broken"])
