@@ -57,11 +57,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from minigrad.registry import Registry
 from minigrad.tensor import Tensor
 
 __all__ = [
     "accuracy", "precision", "recall", "sensitivity", "specificity", "f1",
-    "confusion_matrix", "classification_report", "get",
+    "confusion_matrix", "classification_report", "get", "METRICS",
 ]
 
 _AVERAGES = ("binary", "macro", "micro")
@@ -333,21 +334,12 @@ def classification_report(y_true, y_pred, target_names=None, digits=3):
 
 # --------------------------------------------------------------------------- lookup
 
-_BY_NAME = {
-    "accuracy": accuracy, "acc": accuracy,
-    "precision": precision,
-    "recall": recall, "sensitivity": recall,
-    "specificity": specificity,
-    "f1": f1,
-}
+#: name → metric function.
+METRICS = Registry("metric", {fn.__name__: fn for fn in (accuracy, precision, recall, specificity, f1)},
+                   aliases={"acc": "accuracy", "sensitivity": "recall"})
 
 
 def get(name):
     """The metric function called ``name`` ("accuracy"/"acc", "precision", "recall",
     "sensitivity", "specificity", "f1"); a callable is returned unchanged."""
-    if callable(name):
-        return name
-    fn = _BY_NAME.get(name.lower()) if isinstance(name, str) else None
-    if fn is None:
-        raise ValueError(f"unknown metric {name!r}; valid names are: {', '.join(sorted(_BY_NAME))}")
-    return fn
+    return METRICS.resolve(name)
