@@ -40,11 +40,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from minigrad.nn.functional.activations import (
-    celu, elu, exponential, gelu, glu, hard_shrink, hard_sigmoid, hard_silu, hard_tanh, leaky_relu, linear,
-    log_sigmoid, log_softmax, maxout, mish, relu, relu6, selu, sigmoid, silu, soft_shrink, softmax,
-    softplus, softsign, sparse_plus, sparsemax, squareplus, tanh, tanh_shrink, threshold,
-)
+import minigrad.nn.functional.activations as act
 from minigrad.registry import Registry
 from minigrad.tensor import Tensor
 
@@ -126,42 +122,45 @@ _BEYOND_099 = Saturation("|a| > 0.99", lambda a, s: np.abs(a) > 0.99)
 
 _ROWS = (
     # the ReLU family
-    Activation(relu, "ReLU", "he_normal", _SQRT2, can_die=True),
-    Activation(leaky_relu, "LeakyReLU", "he_normal", _leaky_relu_gain, aliases=("lrelu",)),
-    Activation(elu, "ELU", "he_normal", _SQRT2),
-    Activation(selu, "SELU", "lecun_normal", 0.75),
-    Activation(celu, "CELU", "he_normal", _SQRT2),
-    Activation(relu6, "ReLU6", "he_normal", _SQRT2, Saturation("a at 6", lambda a, s: a >= 6), can_die=True),
-    Activation(threshold, "Threshold"),
+    Activation(act.relu, "ReLU", "he_normal", _SQRT2, can_die=True),
+    Activation(act.leaky_relu, "LeakyReLU", "he_normal", _leaky_relu_gain, aliases=("lrelu",)),
+    Activation(act.elu, "ELU", "he_normal", _SQRT2),
+    Activation(act.selu, "SELU", "lecun_normal", 0.75),
+    Activation(act.celu, "CELU", "he_normal", _SQRT2),
+    Activation(act.relu6, "ReLU6", "he_normal", _SQRT2, can_die=True,
+               saturation=Saturation("a at 6", lambda a, s: a >= 6)),
+    Activation(act.threshold, "Threshold"),
     # smooth rectifiers
-    Activation(gelu, "GELU", "he_normal", _SQRT2),
-    Activation(softplus, "Softplus", "he_normal", _SQRT2),
-    Activation(silu, "SiLU", "he_normal", _SQRT2, aliases=("swish",)),
-    Activation(mish, "Mish", "he_normal", _SQRT2),
-    Activation(squareplus, "Squareplus", "he_normal", _SQRT2),
-    Activation(sparse_plus, "SparsePlus", "he_normal", _SQRT2, can_die=True),
-    Activation(hard_silu, "HardSiLU", "he_normal", _SQRT2, can_die=True, aliases=("hard_swish",)),
+    Activation(act.gelu, "GELU", "he_normal", _SQRT2),
+    Activation(act.softplus, "Softplus", "he_normal", _SQRT2),
+    Activation(act.silu, "SiLU", "he_normal", _SQRT2, aliases=("swish",)),
+    Activation(act.mish, "Mish", "he_normal", _SQRT2),
+    Activation(act.squareplus, "Squareplus", "he_normal", _SQRT2),
+    Activation(act.sparse_plus, "SparsePlus", "he_normal", _SQRT2, can_die=True),
+    Activation(act.hard_silu, "HardSiLU", "he_normal", _SQRT2, can_die=True, aliases=("hard_swish",)),
     # saturating
-    Activation(sigmoid, "Sigmoid", gain=1.0,
+    Activation(act.sigmoid, "Sigmoid", gain=1.0,
                saturation=Saturation("a outside [0.01, 0.99]", lambda a, s: (a < 0.01) | (a > 0.99))),
-    Activation(tanh, "Tanh", gain=5.0 / 3.0, saturation=_BEYOND_099),
-    Activation(softsign, "Softsign", saturation=_BEYOND_099),
-    Activation(hard_sigmoid, "HardSigmoid", saturation=Saturation("a at 0 or 1", lambda a, s: (a <= 0) | (a >= 1))),
-    Activation(hard_tanh, "HardTanh", saturation=Saturation(
-        "a at min_val or max_val", lambda a, s: (a <= s["min_val"]) | (a >= s["max_val"]))),
-    Activation(log_sigmoid, "LogSigmoid"),
+    Activation(act.tanh, "Tanh", gain=5.0 / 3.0, saturation=_BEYOND_099),
+    Activation(act.softsign, "Softsign", saturation=_BEYOND_099),
+    Activation(act.hard_sigmoid, "HardSigmoid",
+               saturation=Saturation("a at 0 or 1", lambda a, s: (a <= 0) | (a >= 1))),
+    Activation(act.hard_tanh, "HardTanh",
+               saturation=Saturation("a at min_val or max_val",
+                                     lambda a, s: (a <= s["min_val"]) | (a >= s["max_val"]))),
+    Activation(act.log_sigmoid, "LogSigmoid"),
     # shrinkage
-    Activation(hard_shrink, "HardShrink"),
-    Activation(soft_shrink, "SoftShrink"),
-    Activation(tanh_shrink, "TanhShrink"),
+    Activation(act.hard_shrink, "HardShrink"),
+    Activation(act.soft_shrink, "SoftShrink"),
+    Activation(act.tanh_shrink, "TanhShrink"),
     # output layer and the rest
-    Activation(softmax, "Softmax"),
-    Activation(log_softmax, "LogSoftmax"),
-    Activation(linear, "LinearActivation", "he_normal", aliases=("identity", "linear_activation")),
-    Activation(exponential, "Exponential"),
-    Activation(glu, "GLU"),
-    Activation(sparsemax, "Sparsemax"),
-    Activation(maxout, "Maxout"),
+    Activation(act.softmax, "Softmax"),
+    Activation(act.log_softmax, "LogSoftmax"),
+    Activation(act.linear, "LinearActivation", "he_normal", aliases=("identity", "linear_activation")),
+    Activation(act.exponential, "Exponential"),
+    Activation(act.glu, "GLU"),
+    Activation(act.sparsemax, "Sparsemax"),
+    Activation(act.maxout, "Maxout"),
 )
 
 #: name → :class:`Activation`, every spelling accepted: ``TRAITS["LeakyReLU"].init == "he_normal"``.
@@ -170,7 +169,7 @@ for _row in _ROWS:
     TRAITS.register(_row.name, _row, aliases=(*_row.aliases, _row.module))
 
 #: name → function (every spelling accepted); None looks up as ``linear``, as in Keras.
-ACTIVATIONS = TRAITS.derive(lambda row: row.function, none=linear)
+ACTIVATIONS = TRAITS.derive(lambda row: row.function, none=act.linear)
 
 #: alias → name (``"swish"`` → ``"silu"``).
 ALIASES = TRAITS.aliases
