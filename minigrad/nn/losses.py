@@ -344,7 +344,7 @@ def categorical_hinge(input, target, reduction="mean"):
     if indices is not None:
         xp = backend.array_module(x.device)
         eye = xp.eye(x.shape[axis], dtype=x.dtype)
-        probs = Tensor._from_op(xp.moveaxis(eye[backend.to_device(indices, x.device)], -1, axis), None)
+        probs = Tensor.constant(xp.moveaxis(eye[backend.to_device(indices, x.device)], -1, axis))
     pos = (probs * x).sum(axis=axis)
     neg = ((1.0 - probs) * x).max(axis=axis)
     return _reduce((neg - pos + 1.0).relu(), reduction, "categorical_hinge")

@@ -332,8 +332,8 @@ class Sparsemax(Function):
         # h = s ⊙ g, recorded with x so that the (piecewise zero) second derivative
         # exists; since s ⊙ s = s, s ⊙ (g − Σ s g/|S|) = h − s ⊙ Σ h/|S|.
         h = mask_grad(g, self.inputs[0], self.support)
-        s = Tensor._from_op(self.support.astype(g.dtype), None)
-        size = Tensor._from_op(self.support.sum(axis=self.axis, keepdims=True).astype(g.dtype), None)
+        s = Tensor.constant(self.support, dtype=g.dtype)
+        size = Tensor.constant(self.support.sum(axis=self.axis, keepdims=True), dtype=g.dtype)
         return (h - s * (h.sum(axis=self.axis, keepdims=True) / size),)
 
 
