@@ -20,7 +20,8 @@ from viz.diagnosis.measure import _units
 __all__ = ["Finding", "KINDS"]
 
 KINDS = ("vanishing", "exploding", "dead_relu", "saturation", "nan")
-_SATURATING_NAMES = ("Sigmoid", "Tanh", "HardSigmoid", "HardTanh", "Softsign")
+# The saturating units that are not rectifiers (the activation table's rows).
+_SATURATING_NAMES = tuple(row.module for row in nn.functional.TRAITS.values() if row.saturates and not row.can_die)
 
 _SEED_VANISH = 'Bengio, Simard & Frasconi 1994; Pascanu et al. 2013'
 _SEED_INIT = 'Xavier/Glorot for tanh/sigmoid, He for ReLU (Glorot & Bengio 2010; He et al. 2015)'

@@ -17,20 +17,6 @@ from minigrad import nn
 from minigrad.rng import generator
 from viz.flow import display_name, layer_statistics
 
-# Where a layer's output saturates: the derivative there is (nearly) zero.
-# Each entry: (predicate on the output array and the module, words for the report).
-_SATURATION = {
-    nn.Tanh: (lambda a, m: np.abs(a) > 0.99, "|a| > 0.99"),
-    nn.Sigmoid: (lambda a, m: (a < 0.01) | (a > 0.99), "a outside [0.01, 0.99]"),
-    nn.Softsign: (lambda a, m: np.abs(a) > 0.99, "|a| > 0.99"),
-    nn.HardTanh: (lambda a, m: (a <= m.min_val) | (a >= m.max_val), "a at min_val or max_val"),
-    nn.HardSigmoid: (lambda a, m: (a <= 0) | (a >= 1), "a at 0 or 1"),
-    nn.ReLU6: (lambda a, m: a >= 6, "a at 6"),
-}
-# ReLU-like layers: a unit whose output is 0 for every input passes no gradient back.
-_DEAD = (nn.ReLU, nn.ReLU6)
-
-
 def _watched_modules(model):
     """Leaf modules and modules that own parameters: the "layers" whose outputs we record."""
     return [(name, m) for name, m in model.named_modules() if not m._modules or m._parameters]
@@ -60,14 +46,17 @@ def _activation_row(name, module, out):
         "saturation_pct": None,
         "dead_pct": None,
     }
-    for cls, (saturated, rule) in _SATURATION.items():
-        if isinstance(module, cls) and out.size:
-            row["saturation_pct"] = 100.0 * float(np.mean(saturated(out, module)))
-            row["saturation_rule"] = rule
-    if isinstance(module, _DEAD) and out.size:
-        dead = np.all(_units(out) == 0, axis=0)  # 0 for *every* sample of the batch
-        row["dead_pct"] = 100.0 * float(dead.mean())
-        row["dead_units"] = (int(dead.sum()), int(dead.size))
+    # The activation table's row says where the derivative is ≈ 0 (saturation) and
+    # whether a unit that outputs 0 for every input passes no gradient back (dead).
+    traits = module.traits if isinstance(module, nn.ActivationModule) else None
+    if traits is not None and out.size:
+        if traits.saturates:
+            row["saturation_pct"] = 100.0 * float(np.mean(traits.saturated(out, **module.settings)))
+            row["saturation_rule"] = traits.saturation.rule
+        if traits.can_die:
+            dead = np.all(_units(out) == 0, axis=0)  # 0 for *every* sample of the batch
+            row["dead_pct"] = 100.0 * float(dead.mean())
+            row["dead_units"] = (int(dead.sum()), int(dead.size))
     return row
 
 
