@@ -114,7 +114,7 @@ def _initializer(spec):
                      "'constant_0.5' or a name from minigrad.nn.init)")
 
 
-def init_sweep(inits=("zeros", "normal_0.01", "normal_1", "glorot_normal", "he_normal"),
+def init_sweep(inits=("zeros", "small_normal", "normal", "glorot_normal", "he_normal"),
                activations=("tanh", "relu", "sigmoid"), depth=10, width=100, n=500, seed=0):
     """Per-layer activation statistics of deep MLPs for each initialization × activation.
 
@@ -130,8 +130,8 @@ def init_sweep(inits=("zeros", "normal_0.01", "normal_1", "glorot_normal", "he_n
     * ``zeros`` (any constant): every unit of a layer computes the same value, so
       std is 0 from layer 1 on -- the network fails to break symmetry
       (Goodfellow et al. 2016, §8.4);
-    * ``normal_0.01`` with tanh: the std shrinks ×0.1 per layer to nothing;
-    * ``normal_1`` with tanh/sigmoid: outputs pile up at the saturated ends;
+    * ``small_normal`` (N(0, 0.01²)) with tanh: the std shrinks ×0.1 per layer to nothing;
+    * ``normal`` (N(0, 1)) with tanh/sigmoid: outputs pile up at the saturated ends;
     * ``glorot_normal`` with tanh, ``he_normal`` with relu: the std stays about
       constant across the layers (Glorot & Bengio 2010; He et al. 2015).
     """

@@ -9,7 +9,7 @@ from minigrad.rng import generator
 
 @pytest.fixture(scope="module")
 def sweep():
-    return init_sweep(inits=("zeros", "normal_0.01", "he_normal"), activations=("tanh", "relu"),
+    return init_sweep(inits=("zeros", "small_normal", "he_normal"), activations=("tanh", "relu"),
                       depth=10, width=100, n=300, seed=0)
 
 
@@ -23,7 +23,7 @@ def test_zero_init_fails_to_break_symmetry(sweep):
 def test_he_relu_keeps_the_scale_and_small_normal_tanh_collapses(sweep):
     he = sweep[("he_normal", "relu")]["std"]
     assert 0.5 < he[-1] / he[0] < 2.0 and np.all((he > 0.3) & (he < 3.0))
-    small = sweep[("normal_0.01", "tanh")]["std"]
+    small = sweep[("small_normal", "tanh")]["std"]
     assert small[-1] < 1e-6 * small[0]
     assert np.all(np.diff(small) < 0)  # shrinks layer after layer
 

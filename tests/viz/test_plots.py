@@ -21,7 +21,7 @@ from viz.plots import (
 
 @pytest.fixture(scope="module")
 def sweep():
-    return init_sweep(inits=("zeros", "normal_0.01", "he_normal"), activations=("tanh", "relu"),
+    return init_sweep(inits=("zeros", "small_normal", "he_normal"), activations=("tanh", "relu"),
                       depth=10, width=100, n=300, seed=0)
 
 
