@@ -20,7 +20,7 @@ import pytest
 import minigrad as mg
 from minigrad.backend import kernels
 from minigrad.nn import functional as F
-from minigrad.nn.layers import batch_norm, dropout
+from minigrad.nn.functional import batch_norm, dropout
 from minigrad.nn.losses import cross_entropy
 
 SIZES = (1, 17, 100_003)

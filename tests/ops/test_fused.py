@@ -27,7 +27,7 @@ import pytest
 
 import minigrad as mg
 from minigrad.backend import kernels
-from minigrad.nn.layers import batch_norm, dropout
+from minigrad.nn.functional import batch_norm, dropout
 from minigrad.nn.losses import cross_entropy, mse
 from minigrad.ops.loss import SoftmaxCrossEntropyBackward, SquaredErrorBackward
 from minigrad.ops.normalization import BatchNormBackward
