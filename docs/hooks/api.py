@@ -1,6 +1,6 @@
 """MkDocs hook: the API reference, one page per public module or subpackage.
 
-The pages are found by walking the packages' folders (nothing is imported), so a new
+The pages are found by walking the packages' folders, so a new
 module, a moved module or a package split into files appears in the reference without
 editing the docs. Each page is one mkdocstrings directive (``::: minigrad.nn``): the
 text comes from the docstrings, rendered by mkdocstrings' Python handler with the
@@ -11,6 +11,8 @@ with an underscore are private and left out.
 from __future__ import annotations
 
 import ast
+import importlib
+import inspect
 
 from _pages import ROOT, add_pages, fill_nav
 
@@ -51,12 +53,22 @@ def _init(package: str) -> ast.Module:
     return ast.parse((ROOT / package.replace(".", "/") / "__init__.py").read_text(encoding="utf-8"))
 
 
-def exported(package: str) -> list[str]:
-    """The names in a package's ``__all__``, read from its source (empty without one)."""
-    for node in _init(package).body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
-            return [name for name in ast.literal_eval(node.value) if not name.startswith("_")]
-    return []
+def exported(package: str) -> dict[str, str]:
+    """A package's public ``__all__`` (imported: it may be computed), each name with the path
+    of the object it is, where that is documented: ``minigrad.nn.Linear`` ->
+    ``minigrad.nn.layers.Linear``; names of objects from elsewhere (NumPy's dtypes) keep
+    the package's path."""
+    runtime = importlib.import_module(package)
+    found = {}
+    for name in getattr(runtime, "__all__", ()):
+        if name.startswith("_"):
+            continue
+        obj = getattr(runtime, name)
+        path = obj.__name__ if inspect.ismodule(obj) else \
+            f"{getattr(obj, '__module__', '')}.{getattr(obj, '__qualname__', '')}"
+        documented = path.startswith(tuple(f"{p}." for p in PACKAGES)) and "<" not in path
+        found[name] = path if documented else f"{package}.{name}"
+    return found
 
 
 def defined(package: str) -> list[str]:
@@ -92,9 +104,9 @@ def module_page(module: str, is_package: bool, root: bool = False) -> str:
         return f"::: {module}\n"
     own = defined(module)
     text = f"::: {module}\n    options:\n      members: false\n"
-    names = [name for name in exported(module) if name not in own]
+    names = {name: path for name, path in exported(module).items() if name not in own}
     if names:
-        links = ", ".join(f"[`{name}`][{module}.{name}]" for name in names)
+        links = ", ".join(f"[`{name}`][{path}]" for name, path in names.items())
         text += f"\n`{module}` exports {links}.\n"
     below = [f"{module}.{name}" for name in own] + ([] if root else submodules(module))
     return text + "".join(f"\n::: {name}\n    options:\n      heading_level: 2\n" for name in below)
