@@ -1,11 +1,12 @@
 """MkDocs hook: the API reference, one page per public module or subpackage.
 
-The pages are found by walking the packages' folders, so a new
-module, a moved module or a package split into files appears in the reference without
-editing the docs. Each page is one mkdocstrings directive (``::: minigrad.nn``): the
-text comes from the docstrings, rendered by mkdocstrings' Python handler with the
-options in mkdocs.yml; a subpackage's page shows its submodules too. Names starting
-with an underscore are private and left out.
+The pages are found by walking the packages' folders, so a new module, a moved module
+or a package split into files appears in the reference without editing the docs. A
+module's page is one mkdocstrings directive (``::: minigrad.tensor``); a subpackage's
+page is its docstring, the names it exports (cross-references to where they are
+defined) and each of its modules, all rendered from the docstrings by mkdocstrings'
+Python handler with the options in mkdocs.yml. Names starting with an underscore are
+private and left out.
 """
 
 from __future__ import annotations
