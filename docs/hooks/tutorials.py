@@ -10,10 +10,7 @@ from __future__ import annotations
 
 from _pages import ROOT, add_pages, fill_nav
 
-try:
-    from minigrad.course.lessons import list_lessons, parse_cells
-except ImportError:  # the course tooling before it moved into minigrad.course
-    from minigrad.lessons import list_lessons, parse_cells
+from minigrad.course.lessons import list_lessons, parse_cells
 
 FOLDER = ROOT / "tutorials"
 
