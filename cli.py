@@ -90,7 +90,7 @@ def graph(expression, output, values, backward, frames, model, activation, rankd
       minigrad graph "a*b + c" -o g.svg --frames steps.html
       minigrad graph --model mlp:2,16,16,1 --activation tanh -o mlp.svg
     """
-    from minigrad.expression import ExpressionError, parse_expression, parse_values
+    from minigrad.course.expression import ExpressionError, parse_expression, parse_values
     from viz.graph import SUPPORTED_SUFFIXES, draw_graph, save
 
     if bool(expression) == bool(model):
@@ -172,7 +172,7 @@ def gradcheck(ops, dtype, list_ops):
       minigrad gradcheck tanh softmax matmul
       minigrad gradcheck --dtype float32      # see why float64 is needed
     """
-    from minigrad.opcheck import CASES, check_ops, format_results
+    from minigrad.course.opcheck import CASES, check_ops, format_results
 
     if list_ops:
         click.echo(" ".join(CASES))
@@ -192,8 +192,9 @@ def gradcheck(ops, dtype, list_ops):
 @click.option("--depth", type=int, default=10, show_default=True, help="Number of hidden layers.")
 @click.option("--width", type=int, default=64, show_default=True, help="Units per hidden layer.")
 @click.option("--activation", default="tanh", show_default=True)
-@click.option("--init", "init_name", default="normal", show_default=True,
-              help="Initializer: normal (std 0.01, the badly scaled one), he_normal, glorot_normal, zeros, ...")
+@click.option("--init", "init_name", default="small_normal", show_default=True,
+              help="Initializer, a name from minigrad.nn.init: small_normal (N(0, 0.01²), the classic "
+                   "badly scaled one), normal (N(0, 1)), he_normal, glorot_normal, lecun_normal, zeros, ...")
 @click.option("--batchnorm", is_flag=True, help="Insert BatchNorm1d before each activation.")
 @click.option("-o", "--output", default=None, help="Also write an HTML report with plots.")
 @click.option("--seed", type=int, default=0, show_default=True)
@@ -202,7 +203,7 @@ def diagnose(depth, width, activation, init_name, batchnorm, output, seed):
 
     \b
     Examples:
-      minigrad diagnose --depth 12 --activation sigmoid --init normal
+      minigrad diagnose --depth 12 --activation sigmoid --init small_normal
       minigrad diagnose --depth 12 --activation relu --init he_normal --batchnorm -o report.html
     """
     import numpy as np
@@ -216,11 +217,10 @@ def diagnose(depth, width, activation, init_name, batchnorm, output, seed):
         _fail(f"--width must be at least 1, got {width}")
     if output:
         output = _output_path(output, (".html",))
-    weight_init = (lambda shape: initializers.normal(shape, std=0.01)) if init_name == "normal" else init_name
     try:
-        initializers.get(weight_init) if isinstance(weight_init, str) else None
+        initializers.get(init_name)  # an unknown name fails here, with the list of valid ones
         minigrad.manual_seed(seed)
-        model = nn.MLP([width] * (depth + 1) + [10], activation=activation, weight_init=weight_init,
+        model = nn.MLP([width] * (depth + 1) + [10], activation=activation, weight_init=init_name,
                        batchnorm=batchnorm)
     except ValueError as exc:
         _fail(str(exc))
@@ -366,7 +366,7 @@ def tutorial():
 @tutorial.command("list")
 def tutorial_list():
     """List the lessons with their titles."""
-    from minigrad.lessons import LessonError, list_lessons
+    from minigrad.course.lessons import LessonError, list_lessons
 
     try:
         lessons = list_lessons()
@@ -387,7 +387,7 @@ def tutorial_run(number, quick, figures):
     Example:
       minigrad tutorial run 2
     """
-    from minigrad.lessons import LessonError, find_lesson, run_lesson
+    from minigrad.course.lessons import LessonError, find_lesson, run_lesson
 
     try:
         lesson = find_lesson(number)
@@ -408,7 +408,7 @@ def tutorial_step(number, figures):
     Example:
       minigrad tutorial step 1
     """
-    from minigrad.lessons import LessonError, step_lesson
+    from minigrad.course.lessons import LessonError, step_lesson
 
     try:
         step_lesson(number, read=lambda prompt: click.prompt(prompt, default="", show_default=False),
@@ -429,7 +429,7 @@ def tutorial_notebook(number, output):
     Example:
       minigrad tutorial notebook 3 -o lesson3.ipynb
     """
-    from minigrad.lessons import LessonError, to_notebook
+    from minigrad.course.lessons import LessonError, to_notebook
 
     try:
         path = to_notebook(number, _output_path(output, (".ipynb",)) if output else None)

@@ -17,7 +17,7 @@ Quick tour::
     mg.gradcheck(lambda x: (x @ x.T).softmax(axis=-1), x)  # True
 """
 
-__version__ = "0.1.0"
+from minigrad._version import __version__
 
 from minigrad import autograd, ops  # ops first: it gives Tensor its methods
 from minigrad import data, metrics, nn, optim, quant, train

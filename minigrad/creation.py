@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad import backend
-from minigrad.ops.shape import shape_arg
+from minigrad.ops.axes import shape_arg
 from minigrad.rng import generator
 from minigrad.tensor import DEFAULT_DTYPE, Tensor, _resolve_dtype
 

@@ -63,6 +63,7 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.lib import format as npy_format
 
+from minigrad._version import __version__
 from minigrad.tensor import Tensor
 
 __all__ = ["save", "load", "CheckpointError", "FORMAT", "VERSION"]
@@ -213,8 +214,6 @@ def save(obj, path):
         raise ValueError("save: path is empty")
     encoder = _Encoder()
     root = encoder.encode(obj)
-    from minigrad import __version__
-
     meta = {"format": FORMAT, "version": VERSION, "writer": f"minigrad {__version__}", "root": root}
     arrays = {_META: np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)}
     arrays.update(encoder.arrays)

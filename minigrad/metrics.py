@@ -57,11 +57,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from minigrad.registry import Registry
 from minigrad.tensor import Tensor
 
 __all__ = [
     "accuracy", "precision", "recall", "sensitivity", "specificity", "f1",
-    "confusion_matrix", "classification_report", "get",
+    "confusion_matrix", "classification_report", "get", "METRICS",
 ]
 
 _AVERAGES = ("binary", "macro", "micro")
@@ -78,15 +79,22 @@ def _is_whole(a):
     return np.all(np.isfinite(a)) and np.all(a == np.round(a))
 
 
+def _columns(a, name, expected):
+    """``(argmax per row, C)`` for an (N, C) array, else ``(a as (N,), 0)``; (N, 1) counts as (N,)."""
+    if a.ndim == 2 and a.shape[1] == 1:
+        a = a[:, 0]
+    if a.ndim == 2:
+        return a.argmax(axis=1), a.shape[1]
+    if a.ndim != 1:
+        raise ValueError(f"{name}: {expected}, got shape {a.shape}")
+    return a, 0
+
+
 def _true_labels(y_true, name):
     """Class labels from labels (N,) or one-hot (N, C); also returns C for one-hot (else 0)."""
-    t = _array(y_true)
-    if t.ndim == 2 and t.shape[1] == 1:
-        t = t[:, 0]
-    if t.ndim == 2:
-        return t.argmax(axis=1), t.shape[1]
-    if t.ndim != 1:
-        raise ValueError(f"{name}: y_true must be labels (N,) or one-hot (N, C), got shape {t.shape}")
+    t, classes = _columns(_array(y_true), name, "y_true must be labels (N,) or one-hot (N, C)")
+    if classes:
+        return t, classes
     if t.dtype.kind == "b":
         t = t.astype(np.int64)
     if t.dtype.kind == "f" and _is_whole(t):
@@ -101,15 +109,9 @@ def _true_labels(y_true, name):
 
 def _pred_labels(y_pred, name):
     """Predicted labels from labels (N,), scores (N, C) or binary probabilities (N,) / (N, 1)."""
-    p = _array(y_pred)
-    if p.ndim == 2 and p.shape[1] == 1:
-        p = p[:, 0]
-    if p.ndim == 2:
-        return p.argmax(axis=1), p.shape[1]
-    if p.ndim != 1:
-        raise ValueError(
-            f"{name}: y_pred must be labels (N,), probabilities (N,) or scores (N, C), got shape {p.shape}"
-        )
+    p, classes = _columns(_array(y_pred), name, "y_pred must be labels (N,), probabilities (N,) or scores (N, C)")
+    if classes:
+        return p, classes
     if p.dtype.kind == "b":
         return p.astype(np.int64), 0
     if p.dtype.kind == "f":
@@ -333,21 +335,12 @@ def classification_report(y_true, y_pred, target_names=None, digits=3):
 
 # --------------------------------------------------------------------------- lookup
 
-_BY_NAME = {
-    "accuracy": accuracy, "acc": accuracy,
-    "precision": precision,
-    "recall": recall, "sensitivity": recall,
-    "specificity": specificity,
-    "f1": f1,
-}
+#: name → metric function.
+METRICS = Registry("metric", {fn.__name__: fn for fn in (accuracy, precision, recall, specificity, f1)},
+                   aliases={"acc": "accuracy", "sensitivity": "recall"})
 
 
 def get(name):
     """The metric function called ``name`` ("accuracy"/"acc", "precision", "recall",
     "sensitivity", "specificity", "f1"); a callable is returned unchanged."""
-    if callable(name):
-        return name
-    fn = _BY_NAME.get(name.lower()) if isinstance(name, str) else None
-    if fn is None:
-        raise ValueError(f"unknown metric {name!r}; valid names are: {', '.join(sorted(_BY_NAME))}")
-    return fn
+    return METRICS.resolve(name)

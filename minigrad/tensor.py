@@ -123,12 +123,16 @@ class Tensor:
             t.scope = _state.scope
         return t
 
-    @classmethod
-    def _constant(cls, result):
-        """Wrap a non-differentiable result (NumPy scalars become 0-d arrays)."""
-        if isinstance(result, np.generic):
-            result = np.asarray(result)
-        return cls._from_op(result, None)
+    @staticmethod
+    def constant(array, dtype=None):
+        """``array`` as a tensor outside any graph, without copying: a constant of an op
+        (a mask, a target, a fixed weight) or a non-differentiable result. NumPy scalars
+        become 0-d arrays; ``dtype`` converts (copying only then)."""
+        if isinstance(array, np.generic) or not hasattr(array, "dtype"):
+            array = np.asarray(array)
+        if dtype is not None and array.dtype != dtype:
+            array = array.astype(dtype)
+        return Tensor._from_op(array, None)
 
     # ------------------------------------------------------------------ attributes
     @property

@@ -200,7 +200,7 @@ def test_graph_protocol_on_tensors():
 
 def test_seed_network_gradients_match_the_delta_rule():
     # seed 003: W(1) = [[1,-2],[0,1],[3,4]], W(2) = [[6,-2,1],[5,-3,2]], sigmoid hidden, linear output
-    from minigrad.walkthrough import SEED_W1, SEED_W2
+    from minigrad.course.walkthrough import SEED_W1, SEED_W2
 
     a0, t = np.array([0.5, -1.0]), np.array([1.0, 0.0])
     W1 = mg.tensor(SEED_W1, dtype="float64", requires_grad=True)

@@ -64,7 +64,7 @@ def test_graph_of_a_model_is_clustered_by_layer(tmp_path):
 def test_gradcheck_passes_and_exit_status_1_on_failure(monkeypatch):
     result = run(["gradcheck", "tanh", "matmul"])
     assert result.exit_code == 0 and "2 passed, 0 failed" in result.output
-    import minigrad.opcheck as opcheck
+    import minigrad.course.opcheck as opcheck
 
     monkeypatch.setitem(opcheck.CASES, "broken", (lambda a: a * a.detach(), ((3,),), None))
     result = run(["gradcheck", "broken"])
@@ -73,7 +73,7 @@ def test_gradcheck_passes_and_exit_status_1_on_failure(monkeypatch):
 
 def test_diagnose_finds_vanishing_gradients(tmp_path):
     out = tmp_path / "report.html"
-    result = run(["diagnose", "--depth", "12", "--width", "32", "--activation", "sigmoid", "--init", "normal",
+    result = run(["diagnose", "--depth", "12", "--width", "32", "--activation", "sigmoid", "--init", "small_normal",
                   "-o", str(out)])
     assert result.exit_code == 0 and "vanishing" in result.output
     assert out.exists() and "<img" in out.read_text() or "<svg" in out.read_text()
@@ -99,6 +99,7 @@ def test_train_then_quantize_the_checkpoint(tmp_path):
     (["train", "moons", "--epochs", "0"], "--epochs must be at least 1"),
     (["diagnose", "--depth", "-1"], "--depth must be at least 1"),
     (["diagnose", "--activation", "swoosh"], "swoosh"),
+    (["diagnose", "--init", "normal_0.01"], "unknown initializer 'normal_0.01'; valid names: constant, "),
     (["graph", "a +", "-o", "x.dot"], "malformed expression"),
     (["graph", "__import__('os')", "-o", "x.dot"], "unknown function"),
     (["graph", "-o", "x.dot"], "either an EXPRESSION or --model"),

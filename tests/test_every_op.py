@@ -1,4 +1,4 @@
-"""Every op of the catalogue (``minigrad.opcheck.CASES``), one test each, in float64:
+"""Every op of the catalogue (``minigrad.course.opcheck.CASES``), one test each, in float64:
 
 * its gradient agrees with central differences (``mg.gradcheck``);
 * the gradient computed with ``create_graph=True`` -- the one second derivatives are
@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad import opcheck
+from minigrad.course import opcheck
 
 # Ops whose gradgradcheck fails today, with the reason; each is marked
 # xfail(strict=True), so the mark must go as soon as the op is fixed. At the

@@ -137,3 +137,13 @@ def test_requires_grad_underscore():
 def test_any_all():
     t = mg.tensor([0.0, 1.0])
     assert (t > 0).any().item() and not (t > 0).all().item()
+
+
+def test_constant_wraps_an_array_outside_any_graph():
+    import numpy as np
+
+    a = np.arange(3.0)
+    c = mg.Tensor.constant(a)
+    assert c.data is a and not c.requires_grad and c.is_leaf
+    assert mg.Tensor.constant(np.float64(2.0)).shape == ()
+    assert mg.Tensor.constant(a > 0, dtype="float32").dtype == np.float32

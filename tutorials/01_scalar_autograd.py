@@ -37,7 +37,7 @@ import numpy as np
 import minigrad as mg
 import viz
 from minigrad import Value
-from minigrad.lessons import quick, save_figure
+from minigrad.course.lessons import quick, save_figure
 
 QUICK = quick()  # MINIGRAD_QUICK=1 asks for small sizes (the test suite does)
 FIGURES = Path(os.environ.get("MINIGRAD_FIGURES", "figures"))

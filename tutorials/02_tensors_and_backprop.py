@@ -41,7 +41,7 @@ import numpy as np
 import minigrad as mg
 import viz
 from minigrad import Value, optim
-from minigrad.lessons import quick, save_figure
+from minigrad.course.lessons import quick, save_figure
 
 QUICK = quick()
 FIGURES = Path(os.environ.get("MINIGRAD_FIGURES", "figures"))

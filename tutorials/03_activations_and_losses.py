@@ -37,7 +37,7 @@ import minigrad as mg
 import viz
 from minigrad import nn, optim
 from minigrad.data import make_moons
-from minigrad.lessons import quick, save_figure
+from minigrad.course.lessons import quick, save_figure
 from minigrad.nn import functional as F
 from minigrad.nn import losses
 

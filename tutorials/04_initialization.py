@@ -38,7 +38,8 @@ import minigrad as mg
 import viz
 from minigrad import nn, optim
 from minigrad.data import make_moons
-from minigrad.lessons import quick, save_figure
+from minigrad.course.experiments import activation_statistics, init_sweep
+from minigrad.course.lessons import quick, save_figure
 from minigrad.nn import init, losses
 
 QUICK = quick()
@@ -233,16 +234,17 @@ assert np.corrcoef(W_same[0], x_same[0])[0, 1] > 0.999
 # ## 4.3 Activations, layer by layer
 #
 # The course's figures show "the density of each layer's output" (as in Glorot &
-# Bengio 2010). `viz.init_sweep` rebuilds that experiment: a stack of `depth` layers
-# Linear(width, width) + activation with zero biases, fed N(0, 1) inputs, for every
-# pair of initialization × activation; it records every layer's outputs.
-# `"normal_0.01"` is N(0, 0.01²), the course's first attempt, and `"normal_1"` is
-# N(0, 1).
+# Bengio 2010). `init_sweep` (in `minigrad.course.experiments`) rebuilds that
+# experiment: a stack of `depth` layers Linear(width, width) + activation with zero
+# biases, fed N(0, 1) inputs, for every pair of initialization × activation; it
+# records every layer's outputs.
+# `"small_normal"` is N(0, 0.01²), the course's first attempt ("small random
+# numbers"), and `"normal"` is N(0, 1) (any other σ can be written `"normal_0.5"`).
 
 # %%
 sweep_size = {"depth": 6, "width": 64, "n": 200} if QUICK else {"depth": 10, "width": 100, "n": 500}
-sweep = viz.init_sweep(inits=("zeros", "normal_0.01", "normal_1", "glorot_normal", "he_normal"),
-                       activations=("tanh", "relu"), seed=0, **sweep_size)
+sweep = init_sweep(inits=("zeros", "small_normal", "normal", "glorot_normal", "he_normal"),
+                   activations=("tanh", "relu"), seed=0, **sweep_size)
 print(f"depth {sweep_size['depth']}, width {sweep_size['width']}: std of each layer's outputs, first → last")
 for (init_name, act), entry in sweep.items():
     print(f"  {init_name:14s} {act:5s} {entry['std'][0]:10.3g} → {entry['std'][-1]:10.3g}")
@@ -278,13 +280,13 @@ def saturated_fraction(init_name, act, level=0.99):
 
 
 assert np.all(sweep[("zeros", "tanh")]["std"] == 0) and np.all(sweep[("zeros", "relu")]["std"] == 0)
-assert std_ratio("normal_0.01", "tanh") < 1e-4  # the signal collapses
-assert std_ratio("normal_0.01", "relu") < 1e-4
-assert saturated_fraction("normal_1", "tanh") > 0.5  # most tanh outputs beyond ±0.99
-assert std_ratio("normal_1", "relu") > 1e3  # the signal explodes
+assert std_ratio("small_normal", "tanh") < 1e-4  # the signal collapses
+assert std_ratio("small_normal", "relu") < 1e-4
+assert saturated_fraction("normal", "tanh") > 0.5  # most tanh outputs beyond ±0.99
+assert std_ratio("normal", "relu") > 1e3  # the signal explodes
 assert 0.5 < std_ratio("he_normal", "relu") < 2  # He keeps ReLU activations steady
 assert std_ratio("glorot_normal", "tanh") > 0.2  # Glorot keeps tanh far from collapse
-print(f"tanh, N(0,1): {saturated_fraction('normal_1', 'tanh'):.0%} of the last layer's outputs are saturated")
+print(f"tanh, N(0,1): {saturated_fraction('normal', 'tanh'):.0%} of the last layer's outputs are saturated")
 
 # %% [markdown]
 # `viz.plot_activation_stats` draws one network in more detail: a histogram per
@@ -294,13 +296,13 @@ print(f"tanh, N(0,1): {saturated_fraction('normal_1', 'tanh'):.0%} of the last l
 # too-small start with Glorot, both with tanh:
 
 # %%
-save_figure(viz.plot_activation_stats(sweep[("normal_0.01", "tanh")], title="tanh, N(0, 0.01²): the signal dies"),
+save_figure(viz.plot_activation_stats(sweep[("small_normal", "tanh")], title="tanh, N(0, 0.01²): the signal dies"),
             "04_activations_small_init.png")
 
 mg.manual_seed(0)
 glorot_tanh = nn.MLP([64] + [64] * 6 + [4], activation="tanh", weight_init="glorot_normal")
 x_batch = mg.tensor(rng.normal(size=(200, 64)))
-stats = viz.activation_statistics(glorot_tanh, x_batch)
+stats = activation_statistics(glorot_tanh, x_batch)
 print("Glorot/tanh model, std per tanh layer:", np.round([s["std"] for s in stats], 3))
 assert len(stats) == 6 and min(s["std"] for s in stats) > 0.2
 save_figure(viz.plot_activation_stats(glorot_tanh, x_batch, title="tanh, Glorot: the signal survives"),
@@ -399,7 +401,7 @@ save_figure(fig, "04_training_small_vs_glorot.png")
 # * The scale must match the layer: Var(z) = n_in · Var(w) · E[x²]. LeCun (1/fan_in),
 #   Glorot (2/(fan_in + fan_out)) and He (2/fan_in, for ReLU) keep it steady.
 # * Too small a scale makes activations and gradients vanish with depth; too large
-#   makes them explode (ReLU) or saturate (tanh). `viz.init_sweep`,
+#   makes them explode (ReLU) or saturate (tanh). `init_sweep`,
 #   `viz.plot_activation_stats` and `viz.diagnose` make both visible.
 # * Batch normalization (lesson 5) makes networks much less sensitive to all this.
 #

@@ -33,7 +33,8 @@ import minigrad as mg
 import viz
 from minigrad import nn, optim
 from minigrad.data import StandardScaler, load_digits, train_val_test_split
-from minigrad.lessons import quick, save_figure
+from minigrad.course.experiments import optimizer_trajectories
+from minigrad.course.lessons import quick, save_figure
 from minigrad.optim.optimizers import hessian
 from minigrad.train import fit
 
@@ -175,8 +176,9 @@ fig
 #
 # ## The optimizers on a 2-D surface
 #
-# `viz.plot_optimizer_trajectories` runs minigrad optimizers on a function of two
-# numbers and draws their paths over its contours. The default surface is
+# `optimizer_trajectories` (in `minigrad.course.experiments`) runs minigrad
+# optimizers on a function of two numbers; `viz.plot_optimizer_trajectories` draws
+# their paths over its contours. The default surface is
 # `f(x, y) = x²/2 + 10y²`, a valley with κ = 20 and its minimum at (0, 0).
 #
 # ### SGD, momentum and Nesterov (Polyak 1964; Sutskever et al. 2013)
@@ -197,7 +199,7 @@ classic = {
     "momentum μ=0.9, η=0.02": (optim.SGD, {"lr": 0.02, "momentum": 0.9}),
     "Nesterov μ=0.9, η=0.02": (optim.SGD, {"lr": 0.02, "momentum": 0.9, "nesterov": True}),
 }
-paths = viz.optimizer_trajectories(optimizers=classic, steps=steps)
+paths = optimizer_trajectories(optimizers=classic, steps=steps)
 distance = {name: np.linalg.norm(path[-1]) for name, path in paths.items()}
 for name, d in distance.items():
     print(f"{name:34s} distance to the minimum after {steps} steps: {d:.4f}")
@@ -231,7 +233,7 @@ adaptive = {
     "NAdam η=0.3": (optim.NAdam, {"lr": 0.3}),
     "Newton": (optim.Newton, {"damping": 0.0}),
 }
-paths = viz.optimizer_trajectories(optimizers=adaptive, steps=steps)
+paths = optimizer_trajectories(optimizers=adaptive, steps=steps)
 for name, path in paths.items():
     print(f"{name:14s} distance to the minimum after {steps} steps: {np.linalg.norm(path[-1]):.2e}")
 assert np.allclose(paths["Newton"][1], 0.0)                       # Newton: there after one step
@@ -500,10 +502,11 @@ fig
 # 2. **The stability limit.** On the default valley f = x²/2 + 10y², run SGD with
 #    η = 0.099 and η = 0.101. What happens and why? *Hint:* along y the iteration is
 #    y ← (1 − 20η) y.
-# 3. **Rosenbrock's banana.** Pass `viz.plots.rosenbrock` and `start=(-1.5, 2.0)` to
-#    `viz.plot_optimizer_trajectories` with 500 steps. Which optimizers reach (1, 1)?
-#    Which learning rates make SGD diverge? *Hint:* the curvature is about 100× larger
-#    across the valley than along it, and changes from place to place.
+# 3. **Rosenbrock's banana.** Pass `minigrad.course.experiments.rosenbrock` and
+#    `start=(-1.5, 2.0)` to `viz.plot_optimizer_trajectories` with 500 steps. Which
+#    optimizers reach (1, 1)? Which learning rates make SGD diverge? *Hint:* the
+#    curvature is about 100× larger across the valley than along it, and changes from
+#    place to place.
 # 4. **Newton beyond quadratics.** Fit a logistic regression (one `nn.Linear(2, 1)`,
 #    `nn.losses.binary_cross_entropy(..., from_logits=True)`) to
 #    `make_moons(200, noise=0.3)` with `optim.Newton`. Print `newton.last_grad_norm`

@@ -37,7 +37,7 @@ import minigrad as mg
 import viz
 from minigrad import nn, optim
 from minigrad.data import gaussian_noise, make_regression
-from minigrad.lessons import quick, save_figure
+from minigrad.course.lessons import quick, save_figure
 from minigrad.nn import regularizers
 from minigrad.train import EarlyStopping, evaluate, fit, predict
 

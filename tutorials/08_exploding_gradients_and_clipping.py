@@ -36,7 +36,7 @@ import minigrad as mg
 import viz
 from minigrad import nn, optim
 from minigrad.data import StandardScaler, make_moons, train_val_test_split
-from minigrad.lessons import quick, save_figure
+from minigrad.course.lessons import quick, save_figure
 from minigrad.train import TrainingError, fit
 
 QUICK = quick()  # MINIGRAD_QUICK=1 asks for small sizes (the test suite sets it)

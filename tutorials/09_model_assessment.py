@@ -49,7 +49,7 @@ from minigrad.data import (
     stratified_kfold,
     train_val_test_split,
 )
-from minigrad.lessons import quick, save_figure
+from minigrad.course.lessons import quick, save_figure
 from minigrad.nn import losses
 from minigrad.train import TrainingError, evaluate, fit, predict
 

@@ -43,7 +43,7 @@ import minigrad as mg
 import viz
 from minigrad import metrics, nn, optim, quant
 from minigrad.data import StandardScaler, load_digits, train_val_test_split
-from minigrad.lessons import quick, save_figure
+from minigrad.course.lessons import quick, save_figure
 from minigrad.quant.report import quantization_table
 from minigrad.train import fit, predict
 

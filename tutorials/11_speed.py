@@ -45,7 +45,7 @@ import numpy as np
 import minigrad as mg
 from minigrad import nn, optim
 from minigrad.backend import kernels
-from minigrad.lessons import TUTORIALS, quick, save_figure
+from minigrad.course.lessons import TUTORIALS, quick, save_figure
 from minigrad.nn import losses
 
 QUICK = quick()  # MINIGRAD_QUICK=1 asks for small sizes (the test suite sets it)

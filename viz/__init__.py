@@ -6,21 +6,24 @@
 * diagnostics of vanishing/exploding gradients, dead units and saturation -- :func:`diagnose`,
   :func:`plot_diagnosis`;
 * the course's plots -- activation statistics and initialization sweeps, learning curves,
-  decision boundaries, confusion matrices, optimizer trajectories, quantization;
+  decision boundaries, confusion matrices, optimizer trajectories, quantization
+  (:mod:`viz.plots`; the experiments ``activation_statistics``, ``init_sweep`` and
+  ``optimizer_trajectories`` run in :mod:`minigrad.course.experiments` and are
+  re-exported here);
 * :func:`report` -- one self-contained HTML page.
 
 Every function returns a matplotlib Figure or a graphviz Digraph (or writes the file it
 is asked to) and never opens a window. ``viz`` imports ``minigrad``; never the reverse.
 """
 
+from minigrad.course.experiments import activation_statistics, init_sweep, optimizer_trajectories
 from viz.diagnosis import Diagnosis, Finding, diagnose, plot_diagnosis
 from viz.flow import GradientFlow, plot_grad_flow, plot_grad_heatmap
 from viz.frames import backprop_frames, save_frames
 from viz.graph import draw_graph, save
 from viz.plots import (
-    activation_statistics, init_sweep, optimizer_trajectories, plot_activation_stats, plot_confusion_matrix,
-    plot_decision_boundary, plot_init_sweep, plot_learning_curves, plot_optimizer_trajectories,
-    plot_quantization,
+    plot_activation_stats, plot_confusion_matrix, plot_decision_boundary, plot_init_sweep, plot_learning_curves,
+    plot_optimizer_trajectories, plot_quantization,
 )
 from viz.html_report import report
 

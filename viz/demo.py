@@ -26,7 +26,7 @@ from minigrad import nn
 from minigrad.nn import losses
 from minigrad.train import GradientRecorder
 from minigrad.train.recipe import train_on_dataset
-from minigrad.walkthrough import network_walkthrough, neuron, neuron_walkthrough
+from minigrad.course.walkthrough import network_walkthrough, neuron, neuron_walkthrough
 from viz.diagnosis import diagnose, plot_diagnosis
 from viz.flow import plot_grad_flow, plot_grad_heatmap
 from viz.frames import backprop_frames, save_frames

@@ -24,7 +24,9 @@ from minigrad.autograd import backward_steps, no_grad, tensor_parents, tensor_vj
 from minigrad.scalar import value_parents, value_vjp
 from minigrad.backend import array_module
 from minigrad.tensor import Tensor
-from viz.graph import _draw, _Graph, _host, render_bytes
+from viz.graph.draw import _draw
+from viz.graph.records import _Graph, _host
+from viz.graph.save import render_bytes
 
 __all__ = ["backprop_frames", "save_frames"]
 

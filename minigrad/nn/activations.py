@@ -1,4 +1,4 @@
-"""Activation layers: each function of :mod:`minigrad.nn.functional` as a Module.
+"""Activation layers: each row of the activation table as a Module class.
 
 A module stores its settings as attributes, applies the function in
 ``forward`` and shows the settings in its repr, so a network reads as a list
@@ -7,38 +7,44 @@ of layers, as in Keras::
     nn.Sequential(nn.Linear(2, 16), nn.LeakyReLU(0.1), nn.Linear(16, 3), nn.Softmax())
     # repr: ... (1): LeakyReLU(negative_slope=0.1) ...
 
-The formulas, derivatives and references are in each function's docstring
-(``help(nn.functional.leaky_relu)``). None of these layers has parameters.
-``get_module("leaky_relu", negative_slope=0.2)`` builds one from its name, with
-the same names and aliases as :func:`minigrad.nn.functional.get`.
+The classes are not written out one by one: each is made from its row of
+:data:`minigrad.nn.functional.table.TRAITS` -- its name (PyTorch's: ``ReLU``,
+``LeakyReLU``, ``GELU``; ``LinearActivation`` for ``linear``, so as not to clash
+with the dense layer ``nn.Linear``), and a constructor whose parameters and
+defaults are the function's (``LeakyReLU(negative_slope=0.01)``, ``Softmax(axis=-1)``,
+also ``dim=``, ``Threshold(threshold, value)``, ``Maxout(pieces, axis=-1)``). The
+formulas, derivatives and references are in each function's docstring
+(``help(nn.functional.leaky_relu)``; ``help(nn.LeakyReLU)`` opens with the same line).
+None of these layers has parameters.
+
+``MODULES`` maps each activation's name to its class; ``get_module("leaky_relu",
+negative_slope=0.2)`` builds one from its name, with the table's names and aliases.
+A class's ``traits`` is its row (``nn.Tanh.traits.saturates``), and an instance's
+``settings`` its parameters, so ``m.traits.saturated(out, **m.settings)`` tells which
+outputs of a layer ``m`` are saturated.
 """
 
 from __future__ import annotations
 
 import inspect
 
-from minigrad.nn import functional as F
+from minigrad.nn.functional.table import TRAITS
 from minigrad.nn.module import Module
-from minigrad.ops.axes import accepts_dim_aliases
+from minigrad.ops.axes import DIM_ALIASES, accepts_dim_aliases
 
-__all__ = [
-    "ActivationModule",
-    "ReLU", "LeakyReLU", "ELU", "SELU", "CELU", "GELU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
-    "Softplus", "Softsign", "SiLU", "Mish", "HardSigmoid", "HardTanh", "HardSiLU", "ReLU6",
-    "HardShrink", "SoftShrink", "TanhShrink", "Threshold", "LogSigmoid", "Exponential",
-    "LinearActivation", "GLU", "Sparsemax", "Squareplus", "SparsePlus", "Maxout",
-    "MODULES", "get_module",
-]
+__all__ = ["ActivationModule", "MODULES", "TRAITS", "get_module"]  # + one class per row, below
 
 
 class ActivationModule(Module):
     """Base of the activation layers: ``forward(x) = function(x, **settings)``.
 
     A subclass sets ``function`` and passes its settings (by keyword) to
-    ``super().__init__``; they become attributes and appear in the repr.
+    ``super().__init__``; they become attributes and appear in the repr. The
+    classes of the table also have ``traits``, their row of the table.
     """
 
     function = None
+    traits = None
 
     def __init__(self, **settings):
         super().__init__()
@@ -50,210 +56,63 @@ class ActivationModule(Module):
         for name, value in settings.items():
             setattr(self, name, value)
 
+    @property
+    def settings(self):
+        """``{name: value}`` of the settings, as they are now (they are plain attributes)."""
+        return {name: getattr(self, name) for name in self._settings}
+
     def forward(self, x):
-        return type(self).function(x, **{name: getattr(self, name) for name in self._settings})
+        return type(self).function(x, **self.settings)
 
     def extra_repr(self):
-        return ", ".join(f"{name}={getattr(self, name)!r}" for name in self._settings)
-
-
-def _applies(fn):
-    """Class decorator: the layer applies ``fn`` (and borrows the first line of its docstring)."""
-
-    def decorate(cls):
-        cls.function = staticmethod(fn)
-        note = f"\n\n{cls.__doc__}" if cls.__doc__ else ""
-        cls.__doc__ = f"{fn.__doc__.strip().splitlines()[0]}\n\nModule form of :func:`minigrad.nn.functional.{fn.__name__}`.{note}"
-        return cls
-
-    return decorate
-
-
-@_applies(F.relu)
-class ReLU(ActivationModule):
-    pass
-
-
-@_applies(F.leaky_relu)
-class LeakyReLU(ActivationModule):
-    def __init__(self, negative_slope=0.01):
-        super().__init__(negative_slope=negative_slope)
-
-
-@_applies(F.elu)
-class ELU(ActivationModule):
-    def __init__(self, alpha=1.0):
-        super().__init__(alpha=alpha)
-
-
-@_applies(F.selu)
-class SELU(ActivationModule):
-    pass
-
-
-@_applies(F.celu)
-class CELU(ActivationModule):
-    def __init__(self, alpha=1.0):
-        super().__init__(alpha=alpha)
-
-
-@_applies(F.gelu)
-class GELU(ActivationModule):
-    def __init__(self, approximate="none"):
-        super().__init__(approximate=approximate)
-
-
-@_applies(F.sigmoid)
-class Sigmoid(ActivationModule):
-    pass
-
-
-@_applies(F.tanh)
-class Tanh(ActivationModule):
-    pass
-
-
-@_applies(F.softmax)
-class Softmax(ActivationModule):
-    @accepts_dim_aliases
-    def __init__(self, axis=-1):
-        super().__init__(axis=axis)
-
-
-@_applies(F.log_softmax)
-class LogSoftmax(ActivationModule):
-    @accepts_dim_aliases
-    def __init__(self, axis=-1):
-        super().__init__(axis=axis)
-
-
-@_applies(F.softplus)
-class Softplus(ActivationModule):
-    def __init__(self, beta=1.0, threshold=20.0):
-        super().__init__(beta=beta, threshold=threshold)
-
-
-@_applies(F.softsign)
-class Softsign(ActivationModule):
-    pass
-
-
-@_applies(F.silu)
-class SiLU(ActivationModule):
-    pass
-
-
-@_applies(F.mish)
-class Mish(ActivationModule):
-    pass
-
-
-@_applies(F.hard_sigmoid)
-class HardSigmoid(ActivationModule):
-    pass
-
-
-@_applies(F.hard_tanh)
-class HardTanh(ActivationModule):
-    def __init__(self, min_val=-1.0, max_val=1.0):
-        super().__init__(min_val=min_val, max_val=max_val)
-
-
-@_applies(F.hard_silu)
-class HardSiLU(ActivationModule):
-    pass
-
-
-@_applies(F.relu6)
-class ReLU6(ActivationModule):
-    pass
-
-
-@_applies(F.hard_shrink)
-class HardShrink(ActivationModule):
-    def __init__(self, lambd=0.5):
-        super().__init__(lambd=lambd)
-
-
-@_applies(F.soft_shrink)
-class SoftShrink(ActivationModule):
-    def __init__(self, lambd=0.5):
-        super().__init__(lambd=lambd)
-
-
-@_applies(F.tanh_shrink)
-class TanhShrink(ActivationModule):
-    pass
-
-
-@_applies(F.threshold)
-class Threshold(ActivationModule):
-    def __init__(self, threshold, value):
-        super().__init__(threshold=threshold, value=value)
-
-
-@_applies(F.log_sigmoid)
-class LogSigmoid(ActivationModule):
-    pass
-
-
-@_applies(F.exponential)
-class Exponential(ActivationModule):
-    pass
-
-
-@_applies(F.linear)
-class LinearActivation(ActivationModule):
-    """Named so as not to clash with the dense layer ``nn.Linear``."""
-
-
-@_applies(F.glu)
-class GLU(ActivationModule):
-    @accepts_dim_aliases
-    def __init__(self, axis=-1):
-        super().__init__(axis=axis)
-
-
-@_applies(F.sparsemax)
-class Sparsemax(ActivationModule):
-    @accepts_dim_aliases
-    def __init__(self, axis=-1):
-        super().__init__(axis=axis)
-
-
-@_applies(F.squareplus)
-class Squareplus(ActivationModule):
-    def __init__(self, b=4.0):
-        super().__init__(b=b)
-
-
-@_applies(F.sparse_plus)
-class SparsePlus(ActivationModule):
-    pass
-
-
-@_applies(F.maxout)
-class Maxout(ActivationModule):
-    @accepts_dim_aliases
-    def __init__(self, pieces, axis=-1):
-        super().__init__(pieces=pieces, axis=axis)
-
-
-MODULES = {
-    cls.function.__name__: cls
-    for cls in (
-        ReLU, LeakyReLU, ELU, SELU, CELU, GELU, Sigmoid, Tanh, Softmax, LogSoftmax, Softplus, Softsign, SiLU,
-        Mish, HardSigmoid, HardTanh, HardSiLU, ReLU6, HardShrink, SoftShrink, TanhShrink, Threshold,
-        LogSigmoid, Exponential, LinearActivation, GLU, Sparsemax, Squareplus, SparsePlus, Maxout,
-    )
-}
+        return ", ".join(f"{name}={value!r}" for name, value in self.settings.items())
+
+
+def _constructor(row):
+    """``__init__(self, <the function's parameters after x>)``, with the function's defaults."""
+    signature = inspect.Signature([
+        inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD), *row.parameters,
+    ])
+
+    def __init__(self, *args, **kwargs):
+        try:
+            bound = signature.bind(self, *args, **kwargs)
+        except TypeError as exc:
+            raise TypeError(f"{type(self).__name__}: {exc}") from None
+        bound.apply_defaults()
+        ActivationModule.__init__(self, **{k: v for k, v in bound.arguments.items() if k != "self"})
+
+    __init__.__signature__ = signature
+    __init__.__qualname__ = f"{row.module}.__init__"
+    if any(p.name in DIM_ALIASES.values() for p in row.parameters):
+        __init__ = accepts_dim_aliases(__init__)  # Softmax(dim=0), as PyTorch
+    return __init__
+
+
+def _module_class(row):
+    """The layer class of one row of the table."""
+    summary = row.function.__doc__.strip().splitlines()[0]
+    return type(row.module, (ActivationModule,), {
+        "__module__": __name__,
+        "__qualname__": row.module,
+        "__doc__": f"{summary}\n\nModule form of :func:`minigrad.nn.functional.{row.name}`.",
+        "__init__": _constructor(row),
+        "function": staticmethod(row.function),
+        "traits": row,
+    })
+
+
+#: name → layer class, one per row of the table: ``MODULES["leaky_relu"] is nn.LeakyReLU``.
+MODULES = {name: _module_class(row) for name, row in TRAITS.items()}
+globals().update({cls.__name__: cls for cls in MODULES.values()})
+__all__ += [cls.__name__ for cls in MODULES.values()]
 
 
 def get_module(name, **kwargs):
     """A new activation layer from its name: ``get_module("elu", alpha=0.5)`` → ``ELU(alpha=0.5)``.
 
-    Names and aliases are those of :func:`minigrad.nn.functional.get` (case and
-    underscores are ignored, so ``"LeakyReLU"`` works too); an unknown name raises
-    a ValueError that lists the valid ones.
+    Names and aliases are those of :func:`minigrad.nn.functional.get` (case, ``-``, ``_``
+    and spaces are ignored, so ``"LeakyReLU"`` works too); an unknown name raises a
+    ValueError that lists the valid ones.
     """
-    return MODULES[F.canonical_name(name)](**kwargs)
+    return MODULES[TRAITS.canonical(name)](**kwargs)

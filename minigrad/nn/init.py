@@ -37,6 +37,10 @@ Fans follow the weight layout ``W ∈ R^{n_out × n_in}`` (``nn.Linear``'s
 weight): for shape ``(out, in)``, fan_in = in and fan_out = out; see
 :func:`compute_fans`.
 
+``normal`` is the standard normal N(0, 1) by default, as PyTorch's ``normal_``; the
+classic "small random numbers" N(0, 0.01²) is :func:`small_normal`, whose docstring
+shows why it makes deep networks vanish.
+
 Every random draw comes from :func:`minigrad.rng.generator`, so ``mg.manual_seed(n)``
 makes initialization repeatable.
 """
@@ -44,62 +48,32 @@ makes initialization repeatable.
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
-from minigrad import backend
 from minigrad._checks import check_number
-from minigrad.autograd import no_grad
+from minigrad.nn.fill import (
+    check_choice as _choice, check_shape as _shape, draw as _draw, float_dtype as _dtype, in_place as _in_place,
+    truncated_standard_normal as _truncated_standard_normal,
+)
+from minigrad.nn.functional.table import TRAITS
+from minigrad.registry import Registry, normalize_name
 from minigrad.rng import generator
-from minigrad.tensor import Tensor, _resolve_dtype
 
 __all__ = [
-    "compute_fans", "calculate_gain", "get",
-    "zeros", "ones", "constant", "normal", "uniform", "truncated_normal",
+    "compute_fans", "calculate_gain", "get", "INITIALIZERS",
+    "zeros", "ones", "constant", "normal", "small_normal", "uniform", "truncated_normal",
     "glorot_normal", "glorot_uniform", "xavier_normal", "xavier_uniform",
     "he_normal", "he_uniform", "kaiming_normal", "kaiming_uniform",
     "lecun_normal", "lecun_uniform", "orthogonal", "identity", "variance_scaling",
-    "zeros_", "ones_", "constant_", "normal_", "uniform_", "truncated_normal_",
+    "zeros_", "ones_", "constant_", "normal_", "small_normal_", "uniform_", "truncated_normal_",
     "glorot_normal_", "glorot_uniform_", "xavier_normal_", "xavier_uniform_",
     "he_normal_", "he_uniform_", "kaiming_normal_", "kaiming_uniform_",
     "lecun_normal_", "lecun_uniform_", "orthogonal_", "identity_", "variance_scaling_",
 ]
 
-# Standard deviation of N(0, 1) truncated to [-2, 2]: Keras divides by it so that the
-# truncated draw of variance_scaling keeps the intended variance.
-TRUNCATED_STD = 0.87962566103423978
-
 _MODES = ("fan_in", "fan_out", "fan_avg")
 _DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "uniform")
-
-
-# ---------------------------------------------------------------------- validation
-def _shape(shape, where):
-    """An int or a sequence of ints as a tuple; negative dimensions are an error."""
-    if isinstance(shape, numbers.Integral) and not isinstance(shape, bool):
-        shape = (shape,)
-    if not isinstance(shape, (tuple, list)) or not all(
-        isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in shape
-    ):
-        raise TypeError(f"{where}: a shape is an int or a tuple of ints, got {shape!r}")
-    dims = tuple(int(n) for n in shape)
-    if any(n < 0 for n in dims):
-        raise ValueError(f"{where}: negative dimension in shape {dims}")
-    return dims
-
-
-def _dtype(dtype, where, floating=True):
-    dt = _resolve_dtype(dtype)
-    if floating and dt.kind != "f":
-        raise TypeError(f"{where}: random initializers produce float32 or float64 arrays, got dtype {dt}")
-    return dt
-
-
-def _choice(value, allowed, name, where):
-    if value not in allowed:
-        raise ValueError(f"{where}: unknown {name} {value!r}; expected one of {', '.join(map(repr, allowed))}")
-    return value
 
 
 # ---------------------------------------------------------------------- fans and gains
@@ -130,6 +104,11 @@ def _fan(shape, mode, where):
     return max(1.0, fan)  # an empty weight has no fan; avoid dividing by zero (as Keras)
 
 
+# Layers without a nonlinearity: PyTorch's gain 1.
+_LINEAR_LAYERS = ("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
+_LINEAR_KEYS = {normalize_name(name) for name in _LINEAR_LAYERS}
+
+
 def calculate_gain(nonlinearity, param=None):
     """The recommended gain g for a nonlinearity (PyTorch's table); Std(W) is scaled by g.
 
@@ -148,46 +127,18 @@ def calculate_gain(nonlinearity, param=None):
     ReLU zeroes half of its inputs, halving the second moment, so He et al. (2015)
     double the variance: gain √2. For SELU the self-normalizing choice is LeCun's variance, i.e.
     gain 1; PyTorch's 3/4 trades exact self-normalization for a steadier gradient flow.
+    Every other activation of ``nn.functional`` has its gain in the activation table
+    (:mod:`minigrad.nn.functional.table`): √2 for the rectifiers, 1 for the rest.
+    Names are looked up as everywhere (``"LeakyReLU"``, ``"swish"``).
     """
-    linear = ("linear", "identity", "conv1d", "conv2d", "conv3d",
-              "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "sigmoid")
-    if nonlinearity in linear:
+    if isinstance(nonlinearity, str) and normalize_name(nonlinearity) in _LINEAR_KEYS:
         return 1.0
-    if nonlinearity == "tanh":
-        return 5.0 / 3.0
-    if nonlinearity == "relu":
-        return math.sqrt(2.0)
-    if nonlinearity == "leaky_relu":
-        slope = 0.01 if param is None else check_number(param, "param (negative slope)", "calculate_gain")
-        return math.sqrt(2.0 / (1.0 + slope**2))
-    if nonlinearity == "selu":
-        return 3.0 / 4.0
-    names = (*linear, "tanh", "relu", "leaky_relu", "selu")
-    raise ValueError(f"calculate_gain: unsupported nonlinearity {nonlinearity!r}; expected one of {', '.join(names)}")
-
-
-# ---------------------------------------------------------------------- draws
-def _truncated_standard_normal(shape):
-    """N(0, 1) samples with every value beyond ±2 redrawn (TensorFlow's truncated normal)."""
-    rng = generator()
-    z = rng.standard_normal(shape)
-    outside = np.abs(z) > 2.0
-    while outside.any():
-        z[outside] = rng.standard_normal(int(outside.sum()))
-        outside = np.abs(z) > 2.0
-    return z
-
-
-def _draw(shape, variance, distribution, dtype):
-    """Zero-mean samples with the given variance from one of three distributions."""
-    if distribution == "normal":
-        values = math.sqrt(variance) * generator().standard_normal(shape)
-    elif distribution == "uniform":
-        limit = math.sqrt(3.0 * variance)
-        values = generator().uniform(-limit, limit, shape)
-    else:  # truncated normal rescaled so the *truncated* draw has this variance (Keras)
-        values = math.sqrt(variance) / TRUNCATED_STD * _truncated_standard_normal(shape)
-    return values.astype(dtype)
+    if nonlinearity not in TRAITS:
+        names = ", ".join((*TRAITS, *_LINEAR_LAYERS))
+        raise ValueError(f"calculate_gain: unknown nonlinearity {nonlinearity!r}; valid names: {names}")
+    if param is not None:
+        param = check_number(param, "param (negative slope)", "calculate_gain")
+    return TRAITS[nonlinearity].gain_for(param)
 
 
 # ---------------------------------------------------------------------- constant
@@ -235,6 +186,22 @@ def normal(shape, mean=0.0, std=1.0, dtype="float32"):
     std = check_number(std, "std", "normal", minimum=0.0)
     dt = _dtype(dtype, "normal")
     return (mean + std * generator().standard_normal(shape)).astype(dt)
+
+
+def small_normal(shape, std=0.01, dtype="float32"):
+    """Small random numbers: W ~ N(0, 0.01²), the classic "small random weights" initialization.
+
+    Fine for a shallow network, and the textbook way to see why a deep one fails
+    (Glorot & Bengio 2010, "Understanding the difficulty of training deep feedforward
+    neural networks"; Goodfellow et al. 2016, "Deep Learning", §8.4): each layer
+    multiplies the activations' standard deviation by about std·√fan_in (times the
+    activation's slope), 0.01·√64 = 0.08 for 64 inputs, so after ten tanh layers the
+    signal -- and the gradient flowing back -- is ~10⁻¹¹ of its size: it vanishes.
+    The variance-preserving rules below choose std from the fans instead.
+    ``small_normal(shape)`` is ``normal(shape, std=0.01)``.
+    """
+    std = check_number(std, "std", "small_normal", minimum=0.0)
+    return normal(shape, std=std, dtype=dtype)
 
 
 def uniform(shape, low=-0.05, high=0.05, dtype="float32"):
@@ -417,38 +384,11 @@ kaiming_uniform = he_uniform
 
 
 # ---------------------------------------------------------------------- in place
-def _in_place(init):
-    name = init.__name__
-
-    def fill_(tensor, *args, **kwargs):
-        if not isinstance(tensor, Tensor):
-            raise TypeError(f"{name}_: expects a Tensor, got {type(tensor).__name__}")
-        if "dtype" in kwargs:
-            raise TypeError(f"{name}_: the tensor keeps its dtype ({tensor.dtype}); do not pass dtype")
-        values = init(tensor.shape, *args, dtype=tensor.dtype, **kwargs)
-        values = backend.to_device(values, tensor.device)
-        with no_grad():
-            if getattr(tensor.data, "flags", None) is not None and tensor.data.flags.writeable:
-                tensor.data[...] = values
-                tensor._mark_changed()
-            else:
-                tensor.data = values
-                tensor._mark_changed()
-        return tensor
-
-    fill_.__name__ = fill_.__qualname__ = name + "_"
-    fill_.__doc__ = (
-        f"In place :func:`{name}`: fill ``tensor.data`` with ``{name}(tensor.shape, ...)``.\n\n"
-        "No graph is recorded; the tensor keeps its dtype, device and ``requires_grad``.\n"
-        "Returns the tensor.\n"
-    )
-    return fill_
-
-
 zeros_ = _in_place(zeros)
 ones_ = _in_place(ones)
 constant_ = _in_place(constant)
 normal_ = _in_place(normal)
+small_normal_ = _in_place(small_normal)
 uniform_ = _in_place(uniform)
 truncated_normal_ = _in_place(truncated_normal)
 glorot_normal_ = _in_place(glorot_normal)
@@ -467,19 +407,16 @@ kaiming_uniform_ = he_uniform_
 
 
 # ---------------------------------------------------------------------- lookup
-_BY_NAME = {
-    "zeros": zeros, "ones": ones, "constant": constant,
-    "normal": normal, "random_normal": normal, "uniform": uniform, "random_uniform": uniform,
-    "truncated_normal": truncated_normal,
-    "glorot_normal": glorot_normal, "glorot_uniform": glorot_uniform,
-    "xavier_normal": xavier_normal, "xavier_uniform": xavier_uniform,
-    "he_normal": he_normal, "he_uniform": he_uniform,
-    "kaiming_normal": kaiming_normal, "kaiming_uniform": kaiming_uniform,
-    "lecun_normal": lecun_normal, "lecun_uniform": lecun_uniform,
-    "orthogonal": orthogonal, "identity": identity, "variance_scaling": variance_scaling,
-}
-# "GlorotUniform", "glorot_uniform" and "glorotuniform" all name the same initializer.
-_LOOKUP = {key.replace("_", ""): fn for key, fn in _BY_NAME.items()}
+#: name → initializer; also Keras' class names ("GlorotUniform", "RandomNormal").
+INITIALIZERS = Registry("initializer", {
+    fn.__name__: fn for fn in (
+        zeros, ones, constant, normal, small_normal, uniform, truncated_normal, glorot_normal, glorot_uniform,
+        he_normal, he_uniform, lecun_normal, lecun_uniform, orthogonal, identity, variance_scaling,
+    )
+}, aliases={
+    "xavier_normal": "glorot_normal", "xavier_uniform": "glorot_uniform", "kaiming_normal": "he_normal",
+    "kaiming_uniform": "he_uniform", "random_normal": "normal", "random_uniform": "uniform",
+})
 
 
 def get(identifier):
@@ -487,16 +424,8 @@ def get(identifier):
 
     Names are those of this module, their aliases (``xavier_*``, ``kaiming_*``,
     ``random_normal``, ``random_uniform``) and Keras' class names (``"GlorotUniform"``,
-    ``"HeNormal"``, ``"RandomNormal"``, … as Keras lists its initializers); case and
-    underscores do not matter. A callable is returned unchanged.
-    Anything else raises ValueError.
+    ``"HeNormal"``, ``"RandomNormal"``, …); case, ``-``, ``_`` and spaces do not matter.
+    ``"normal"`` is N(0, 1), as PyTorch's ``normal_``; ``"small_normal"`` is N(0, 0.01²).
+    A callable is returned unchanged; anything else raises ValueError.
     """
-    if isinstance(identifier, str):
-        fn = _LOOKUP.get(identifier.replace("_", "").lower())
-        if fn is not None:
-            return fn
-    elif callable(identifier):
-        return identifier
-    raise ValueError(
-        f"unknown initializer {identifier!r}: use a callable or one of {', '.join(sorted(_BY_NAME))}"
-    )
+    return INITIALIZERS.resolve(identifier)

@@ -1,148 +1,24 @@
 """Layers: Linear, Dropout, BatchNorm1d, LayerNorm, Flatten, Identity.
 
-Each layer is a small :class:`~minigrad.nn.module.Module` around a function defined
-here (``affine`` for Linear, ``dropout``, ``batch_norm``, ``layer_norm``) that takes
-every tensor as an argument -- handy for gradient checks and for writing a network
-by hand. They are also available from :mod:`minigrad.nn.functional`.
+Each layer is a small :class:`~minigrad.nn.module.Module` that owns parameters and
+buffers and calls a function of :mod:`minigrad.nn.functional` (``affine`` for
+Linear, ``dropout``, ``batch_norm``, ``layer_norm``), which takes every tensor as
+an argument -- handy for gradient checks and for writing a network by hand.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from minigrad.backend import kernels, to_device
 from minigrad.nn import init as initializers
 from minigrad.nn import regularizers
+from minigrad.nn.functional import affine, batch_norm, dropout, layer_norm
 from minigrad.nn.module import Module, Parameter
-from minigrad.autograd import Function
-from minigrad.ops.linalg import affine as _affine
-from minigrad.ops.normalization import batch_norm_train
 from minigrad.ops.shape import flatten as _flatten
-from minigrad.rng import generator
 from minigrad.tensor import Tensor, as_tensor
 
-__all__ = [
-    "Linear", "Dropout", "BatchNorm1d", "LayerNorm", "Flatten", "Identity",
-    "affine", "dropout", "batch_norm", "layer_norm",
-]
+__all__ = ["Linear", "Dropout", "BatchNorm1d", "LayerNorm", "Flatten", "Identity"]
 
-
-# --------------------------------------------------------------------------- functions
-
-def affine(x, weight, bias=None):
-    """The affine map of a Linear layer: z = x Wᵀ + b for a batch of row vectors x
-    (z = W a + b per example), computed as one op.
-
-    ``weight`` has the layout W ∈ R^{n_out × n_in}; ``x`` is (..., n_in).
-    """
-    return _affine(x, weight, bias)
-
-
-def dropout(x, p=0.5, training=True, inverted=True):
-    """Zero each unit with probability ``p`` during training (Srivastava et al. 2014).
-
-    *Inverted* dropout (the default, as in PyTorch and Keras) scales the kept units
-    by 1/(1−p) while training, so nothing changes at test time. *Vanilla* dropout
-    (``inverted=False``, as in Srivastava et al. 2014) keeps units unscaled while
-    training and multiplies by the keep probability 1−p at test time, which gives
-    the same expectation: E_train[a] = (1−p)·E_test-unscaled[a].
-    """
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout: p must be a probability in [0, 1], got {p}")
-    x = as_tensor(x)
-    keep = 1.0 - p
-    if not training:
-        return x if inverted or p == 0 else x * keep
-    if p == 0:
-        return x
-    if p == 1:
-        return x * 0.0
-    mask = to_device(generator().random(x.shape) < keep, x.device)
-    scale = 1.0 / keep if inverted else 1.0
-    return _Dropout.apply(x, mask=mask, scale=scale)
-
-
-class _Dropout(Function):
-    """x ⊙ m · s for a fixed boolean mask m: linear in x, so its backward is the same op on g.
-
-    The mask is drawn by NumPy from minigrad's generator (the same numbers with or
-    without Numba) and kept as booleans; the kernel applies mask and scale in one pass.
-    """
-
-    name = "dropout"
-
-    def forward(self, x, mask, scale):
-        self.mask, self.scale = mask, scale
-        return kernels.dropout(x, mask, scale)
-
-    def backward(self, g):
-        return (_Dropout.apply(g, mask=self.mask, scale=self.scale),)
-
-
-def _channel_shape(x, axis_len):
-    """Shape that lines a per-channel vector up with axis 1 of ``x`` ((C,) → (1, C[, 1]))."""
-    return (1, axis_len) + (1,) * (x.ndim - 2)
-
-
-def batch_norm(x, running_mean=None, running_var=None, weight=None, bias=None,
-               training=True, momentum=0.1, eps=1e-5):
-    """Batch normalization over axis 1 (Ioffe & Szegedy 2015).
-
-    For each channel c, with μ_B and σ²_B the mean and *biased* variance over the
-    batch (and length) axes:
-
-        x̂ = (x − μ_B) / √(σ²_B + ε),   y = γ x̂ + β
-
-    In training the running statistics are updated in place (momentum m):
-    running_mean ← (1−m)·running_mean + m·μ_B and
-    running_var ← (1−m)·running_var + m·σ²_B·n/(n−1) (the *unbiased* variance,
-    as PyTorch). In evaluation the running statistics replace μ_B and σ²_B.
-    """
-    x = as_tensor(x)
-    if x.ndim not in (2, 3):
-        raise ValueError(f"batch_norm expects input of shape (N, C) or (N, C, L), got {x.shape}")
-    if training or running_mean is None:
-        n = x.shape[0] * (x.shape[2] if x.ndim == 3 else 1)
-        if n < 2:
-            raise ValueError(
-                f"batch_norm in training needs more than one value per channel, got input of shape {x.shape}"
-            )
-        # One fused op (statistics, normalization, affine; closed-form backward).
-        return batch_norm_train(x, weight, bias, eps,
-                                None if running_mean is None else running_mean.data,
-                                None if running_var is None else running_var.data, momentum)
-    shape = _channel_shape(x, x.shape[1])
-    out = (x - running_mean.reshape(shape)) / (running_var.reshape(shape) + eps).sqrt()
-    if weight is not None:
-        out = out * weight.reshape(shape)
-    if bias is not None:
-        out = out + bias.reshape(shape)
-    return out
-
-
-def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
-    """Layer normalization over the trailing ``normalized_shape`` axes of each example.
-
-    x̂ = (x − μ) / √(σ² + ε) with μ, σ² (biased) over those axes; y = γ x̂ + β.
-    Unlike BatchNorm it needs no batch statistics, so train and eval agree.
-    """
-    x = as_tensor(x)
-    normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-    k = len(normalized_shape)
-    if x.shape[x.ndim - k:] != normalized_shape:
-        raise ValueError(f"layer_norm over {normalized_shape} needs input ending in that shape, got {x.shape}")
-    axes = tuple(range(x.ndim - k, x.ndim))
-    mean = x.mean(axis=axes, keepdims=True)
-    var = x.var(axis=axes, keepdims=True)
-    out = (x - mean) / (var + eps).sqrt()
-    if weight is not None:
-        out = out * weight
-    if bias is not None:
-        out = out + bias
-    return out
-
-
-# --------------------------------------------------------------------------- modules
 
 class Linear(Module):
     """Fully connected layer z = x Wᵀ + b with W ∈ R^{out × in} (W a + b for one example a).

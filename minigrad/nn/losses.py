@@ -45,11 +45,12 @@ from minigrad import backend
 from minigrad.ops import where
 from minigrad.ops.loss import softmax_cross_entropy, squared_error
 from minigrad.ops.unary import softplus
+from minigrad.registry import Registry
 from minigrad.tensor import FLOAT_DTYPES, Tensor, as_tensor, float32
 
 __all__ = [
     "mse", "mae", "huber", "binary_cross_entropy", "cross_entropy", "nll",
-    "hinge", "categorical_hinge", "classification_error", "get", "EPSILON",
+    "hinge", "categorical_hinge", "classification_error", "get", "LOSSES", "EPSILON",
 ]
 
 EPSILON = 1e-7
@@ -343,7 +344,7 @@ def categorical_hinge(input, target, reduction="mean"):
     if indices is not None:
         xp = backend.array_module(x.device)
         eye = xp.eye(x.shape[axis], dtype=x.dtype)
-        probs = Tensor._from_op(xp.moveaxis(eye[backend.to_device(indices, x.device)], -1, axis), None)
+        probs = Tensor.constant(xp.moveaxis(eye[backend.to_device(indices, x.device)], -1, axis))
     pos = (probs * x).sum(axis=axis)
     neg = ((1.0 - probs) * x).max(axis=axis)
     return _reduce((neg - pos + 1.0).relu(), reduction, "categorical_hinge")
@@ -371,17 +372,13 @@ def classification_error(input, target):
 
 # --------------------------------------------------------------------------- lookup
 
-_BY_NAME = {
-    "mse": mse, "mean_squared_error": mse,
-    "mae": mae, "mean_absolute_error": mae,
-    "huber": huber,
-    "binary_cross_entropy": binary_cross_entropy, "bce": binary_cross_entropy,
-    "binary_crossentropy": binary_cross_entropy,
-    "cross_entropy": cross_entropy, "categorical_crossentropy": cross_entropy,
-    "nll": nll,
-    "hinge": hinge,
-    "categorical_hinge": categorical_hinge,
-}
+#: name → loss function (with Keras' names as aliases).
+LOSSES = Registry("loss", {
+    fn.__name__: fn for fn in (mse, mae, huber, binary_cross_entropy, cross_entropy, nll, hinge, categorical_hinge)
+}, aliases={
+    "mean_squared_error": "mse", "mean_absolute_error": "mae", "bce": "binary_cross_entropy",
+    "binary_crossentropy": "binary_cross_entropy", "categorical_crossentropy": "cross_entropy",
+})
 
 
 def get(name):
@@ -391,9 +388,4 @@ def get(name):
     Note that "categorical_crossentropy" maps to :func:`cross_entropy`, which expects
     logits unless called with ``from_logits=False``.
     """
-    if callable(name):
-        return name
-    fn = _BY_NAME.get(name.lower()) if isinstance(name, str) else None
-    if fn is None:
-        raise ValueError(f"unknown loss {name!r}; valid names are: {', '.join(sorted(_BY_NAME))}")
-    return fn
+    return LOSSES.resolve(name)

@@ -6,30 +6,24 @@
 
 (a feed-forward network, a⁽ᵏ⁾ = f(W⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾), with a
 linear output layer). Options insert BatchNorm before each hidden activation and
-Dropout after it. The default initializer follows the activation, as the course
-advises: He for the ReLU family, Glorot (Xavier) for sigmoid/tanh-like ones,
-LeCun for SELU (Glorot & Bengio 2010; He et al. 2015; Klambauer et al. 2017).
+Dropout after it. The default initializer follows the activation (its ``init`` in
+the activation table, :mod:`minigrad.nn.functional.table`): He for the ReLU family,
+Glorot (Xavier) for sigmoid/tanh-like ones, LeCun for SELU (Glorot & Bengio 2010;
+He et al. 2015; Klambauer et al. 2017).
 """
 
 from __future__ import annotations
 
 from minigrad.nn.activations import get_module
-from minigrad.nn.functional import canonical_name
+from minigrad.nn.functional.table import TRAITS
 from minigrad.nn.layers import BatchNorm1d, Dropout, Linear
 from minigrad.nn.module import Sequential
 
 __all__ = ["MLP", "default_init"]
 
-_HE = {"relu", "leaky_relu", "relu6", "elu", "celu", "gelu", "silu", "mish", "hard_silu", "softplus",
-       "squareplus", "sparse_plus", "linear"}
-
-
 def default_init(activation):
-    """The initializer the course recommends for ``activation``."""
-    name = canonical_name(activation)
-    if name == "selu":
-        return "lecun_normal"
-    return "he_normal" if name in _HE else "glorot_normal"
+    """The initializer that suits ``activation`` (a name): its row's ``init`` in the activation table."""
+    return TRAITS[activation].init
 
 
 def _parse_sizes(sizes):

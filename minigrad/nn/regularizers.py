@@ -40,9 +40,10 @@ import numbers
 
 from minigrad.creation import eye
 from minigrad.ops import maximum, sqrt
+from minigrad.registry import Registry
 from minigrad.tensor import Tensor, as_tensor
 
-__all__ = ["Regularizer", "L1", "L2", "L1L2", "ElasticNet", "Orthogonal", "get"]
+__all__ = ["Regularizer", "L1", "L2", "L1L2", "ElasticNet", "Orthogonal", "get", "REGULARIZERS"]
 
 
 def _coefficient(value, name, where):
@@ -216,32 +217,20 @@ class Orthogonal(Regularizer):
         return {"factor": self.factor, "mode": self.mode}
 
 
-_BY_NAME = {
-    "l1": L1,
-    "l2": L2,
-    "l1_l2": lambda: L1L2(l1=0.01, l2=0.01),
-    "l1l2": lambda: L1L2(l1=0.01, l2=0.01),
-    "elastic_net": ElasticNet,
-    "elasticnet": ElasticNet,
-    "orthogonal": Orthogonal,
-    "orthogonal_regularizer": Orthogonal,
-}
+#: name → a function that makes the regularizer with the default coefficients.
+REGULARIZERS = Registry("regularizer", {
+    "l1": L1, "l2": L2, "l1_l2": lambda: L1L2(l1=0.01, l2=0.01), "elastic_net": ElasticNet, "orthogonal": Orthogonal,
+}, aliases={"orthogonal_regularizer": "orthogonal"}, none=None)
 
 
 def get(identifier):
     """A regularizer from ``None``, a callable or a name.
 
     ``None`` → ``None`` (no penalty); a :class:`Regularizer` or any callable is
-    returned as is; a name (case-insensitive) gives the regularizer with default
-    coefficients: ``"l1"`` → ``L1(0.01)``, ``"l2"`` → ``L2(0.01)``, ``"l1_l2"`` /
-    ``"l1l2"`` → ``L1L2(0.01, 0.01)``, ``"elastic_net"`` → ``ElasticNet(0.01, 0.5)``,
+    returned as is; a name (case, ``-``, ``_`` and spaces ignored) gives the regularizer with
+    default coefficients: ``"l1"`` → ``L1(0.01)``, ``"l2"`` → ``L2(0.01)``, ``"l1_l2"`` /
+    ``"L1L2"`` → ``L1L2(0.01, 0.01)``, ``"elastic_net"`` → ``ElasticNet(0.01, 0.5)``,
     ``"orthogonal"`` → ``Orthogonal(0.01, "rows")``. Anything else raises ValueError.
     """
-    if identifier is None or (callable(identifier) and not isinstance(identifier, str)):
-        return identifier
-    if isinstance(identifier, str):
-        make = _BY_NAME.get(identifier.lower())
-        if make is not None:
-            return make()
-    names = ", ".join(repr(n) for n in ("l1", "l2", "l1_l2", "elastic_net", "orthogonal"))
-    raise ValueError(f"unknown regularizer {identifier!r}: use None, a callable or one of {names}")
+    make = REGULARIZERS.resolve(identifier)
+    return make() if isinstance(identifier, str) else make

@@ -215,14 +215,14 @@ class Pow(Function):
             base = a
             elsewhere = (a.data != 0) | (b.data != 0)  # False at 0⁰, the constant 1
             if not elsewhere.all():
-                base = a.where(Tensor._from_op(elsewhere, None), 1.0)
+                base = a.where(Tensor.constant(elsewhere), 1.0)
             ga = unbroadcast(g * b * base ** (b - 1.0), a.shape)
         if b.requires_grad:
             positive = a.data > 0
             if positive.all():
                 log_a = a.log()
             else:  # ln a only where a > 0 (a Tensor op, so second derivatives still flow to a)
-                log_a = a.where(Tensor._from_op(positive, None), 1.0).log()
+                log_a = a.where(Tensor.constant(positive), 1.0).log()
             gb = unbroadcast(g * self.output() * log_a, b.shape)
         return ga, gb
 
@@ -240,56 +240,39 @@ def _plain(x):
     return x if x.__class__ in _NUMBER else x.item()
 
 
-def add(a, b):
-    """a + b (broadcasting)."""
-    if a.__class__ is Tensor and b.__class__ is Tensor:  # the common case first: no other test
-        return Add.apply(a, b)
-    if a.__class__ is Tensor and b.__class__ in _NUMBER:
-        return AddScalar.apply(_floating_for(a, b), c=b)
-    if isinstance(a, Tensor) and _is_number(b):
-        return AddScalar.apply(_floating_for(a, b), c=_plain(b))
-    if isinstance(b, Tensor) and _is_number(a):
-        return AddScalar.apply(_floating_for(b, a), c=_plain(a))
-    return Add.apply(*_operands(a, b))
+def _operator(name, doc, both, tensor_number, number_tensor, negate=False, fractional=False):
+    """The function behind one of ``+ - * /``: it picks the Function for the operand types.
+
+    ``both`` computes tensor ∘ tensor (numbers and arrays beside a tensor become
+    tensors of its dtype); ``tensor_number`` and ``number_tensor`` take a plain number
+    as the constant ``c`` of a one-input op, so no tensor is built for it and backward
+    has one gradient to compute. ``negate``: a − c is computed as a + (−c).
+    ``fractional``: the result is a float even for integers (true division).
+    """
+    def op(a, b):
+        if a.__class__ is Tensor:
+            if b.__class__ is Tensor:  # the common case first, with no other test
+                return both.apply(a, b)
+            if _is_number(b):
+                c = _plain(b)
+                return tensor_number.apply(_floating_for(a, 0.5 if fractional else c), c=-c if negate else c)
+        elif isinstance(b, Tensor) and _is_number(a):
+            c = _plain(a)
+            return number_tensor.apply(_floating_for(b, 0.5 if fractional else c), c=c)
+        return both.apply(*_operands(a, b))
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = doc
+    return op
 
 
-def sub(a, b):
-    """a - b (broadcasting)."""
-    if a.__class__ is Tensor and b.__class__ is Tensor:  # the common case first: no other test
-        return Sub.apply(a, b)
-    if a.__class__ is Tensor and b.__class__ in _NUMBER:
-        return AddScalar.apply(_floating_for(a, b), c=-b)
-    if isinstance(a, Tensor) and _is_number(b):
-        return AddScalar.apply(_floating_for(a, b), c=-_plain(b))
-    if isinstance(b, Tensor) and _is_number(a):
-        return RSubScalar.apply(_floating_for(b, a), c=_plain(a))
-    return Sub.apply(*_operands(a, b))
-
-
-def mul(a, b):
-    """a * b elementwise (broadcasting)."""
-    if a.__class__ is Tensor and b.__class__ is Tensor:  # the common case first: no other test
-        return Mul.apply(a, b)
-    if a.__class__ is Tensor and b.__class__ in _NUMBER:
-        return MulScalar.apply(_floating_for(a, b), c=b)
-    if isinstance(a, Tensor) and _is_number(b):
-        return MulScalar.apply(_floating_for(a, b), c=_plain(b))
-    if isinstance(b, Tensor) and _is_number(a):
-        return MulScalar.apply(_floating_for(b, a), c=_plain(a))
-    return Mul.apply(*_operands(a, b))
-
-
-def div(a, b):
-    """a / b elementwise (broadcasting); true division: integers give floats."""
-    if a.__class__ is Tensor and b.__class__ is Tensor:  # the common case first: no other test
-        return Div.apply(a, b)
-    if a.__class__ is Tensor and b.__class__ in _NUMBER:
-        return DivScalar.apply(_floating_for(a, 0.5), c=b)
-    if isinstance(a, Tensor) and _is_number(b):
-        return DivScalar.apply(_floating_for(a, 0.5), c=_plain(b))
-    if isinstance(b, Tensor) and _is_number(a):
-        return RDivScalar.apply(_floating_for(b, 0.5), c=_plain(a))
-    return Div.apply(*_operands(a, b))
+add = _operator("add", "a + b (broadcasting; numbers and arrays on either side).", Add, AddScalar, AddScalar)
+sub = _operator("sub", "a − b (broadcasting; numbers and arrays on either side).", Sub, AddScalar, RSubScalar,
+                negate=True)
+mul = _operator("mul", "a · b elementwise (broadcasting; numbers and arrays on either side).", Mul, MulScalar,
+                MulScalar)
+div = _operator("div", "a / b elementwise (broadcasting): true division, so integers give floats.", Div,
+                DivScalar, RDivScalar, fractional=True)
 
 
 def neg(a):
@@ -313,7 +296,7 @@ def _floating_for(t, number):
     dtype = t.data.dtype
     if dtype is _FLOAT32 or dtype is _FLOAT64 or dtype.kind == "f" or not isinstance(number, (float, np.floating)):
         return t
-    return Tensor._constant(t.data.astype(DEFAULT_DTYPE))
+    return Tensor.constant(t.data.astype(DEFAULT_DTYPE))
 
 
 def _operands(a, b):

@@ -1,4 +1,5 @@
-"""Axis arguments: checking them (:func:`normalize_axis`) and PyTorch's spellings of them.
+"""Axis and shape arguments: checking them (:func:`normalize_axis`, :func:`shape_arg`)
+and PyTorch's spellings of them (:func:`accepts_dim_aliases`).
 
 minigrad follows NumPy's names, ``axis=`` and ``keepdims=``; PyTorch calls the
 same arguments ``dim=`` and ``keepdim=`` (and ``flatten``'s ``start_axis``
@@ -21,10 +22,20 @@ import inspect
 
 import numpy as np
 
-__all__ = ["normalize_axis", "accepts_dim_aliases", "takes_axis", "DIM_ALIASES"]
+__all__ = ["normalize_axis", "shape_arg", "accepts_dim_aliases", "takes_axis", "DIM_ALIASES"]
 
 # PyTorch's name → minigrad's (NumPy's) name.
 DIM_ALIASES = {"dim": "axis", "keepdim": "keepdims", "start_dim": "start_axis"}
+
+
+def shape_arg(shape):
+    """Accept ``f(2, 3)`` and ``f((2, 3))`` alike; returns a tuple of ints."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = shape[0]
+    try:
+        return tuple(int(n) for n in shape)
+    except (TypeError, ValueError):
+        raise TypeError(f"a shape is a sequence of ints, got {shape!r}") from None
 
 
 def normalize_axis(op, axis, ndim):

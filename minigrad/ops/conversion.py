@@ -41,7 +41,7 @@ def astype(x, dtype):
     if dtype == x.dtype:
         return x
     if x.requires_grad and dtype.kind != "f":
-        return Tensor._from_op(x.data.astype(dtype), None)
+        return Tensor.constant(x.data.astype(dtype))
     return AsType.apply(x, dtype=dtype)
 
 

@@ -32,10 +32,6 @@ from minigrad.tensor import Tensor
 __all__ = ["squared_error", "softmax_cross_entropy"]
 
 
-def _constant(array):
-    return Tensor._from_op(array, None)
-
-
 class SquaredError(Function):
     """L = Σ (x − t)² (reduction "sum") or its mean over all N elements ("mean")."""
 
@@ -146,7 +142,7 @@ class SoftmaxCrossEntropyBackward(Function):
             s = g.reshape(-1, 1)
         dg = dz = None
         if g.requires_grad:
-            rows = ((p - _constant(self.target(p.data))) * gg).sum(axis=1)  # Σ_c (p − y)⊙G per row
+            rows = ((p - Tensor.constant(self.target(p.data))) * gg).sum(axis=1)  # Σ_c (p − y)⊙G per row
             if self.reduction == "none":
                 dg = rows
             elif self.reduction == "sum":

@@ -61,13 +61,13 @@ def to(self, device):
 @accepts_dim_aliases
 def any(self, axis=None, keepdims=False):
     """Whether any element (along ``axis``) is nonzero: a boolean tensor, not differentiable."""
-    return Tensor._constant(self.data.any(axis=axis, keepdims=keepdims))
+    return Tensor.constant(self.data.any(axis=axis, keepdims=keepdims))
 
 
 @accepts_dim_aliases
 def all(self, axis=None, keepdims=False):
     """Whether every element (along ``axis``) is nonzero: a boolean tensor, not differentiable."""
-    return Tensor._constant(self.data.all(axis=axis, keepdims=keepdims))
+    return Tensor.constant(self.data.all(axis=axis, keepdims=keepdims))
 
 
 def zero_(self):

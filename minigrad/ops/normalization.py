@@ -37,10 +37,6 @@ from minigrad.tensor import Tensor
 __all__ = ["batch_norm_train"]
 
 
-def _constant(array):
-    return Tensor._from_op(array, None)
-
-
 def _unpack(packed, shape):
     """(dx, dγ, dβ): views of BatchNormBackward's flat output [dx.ravel(), dγ, dβ].
 
@@ -52,7 +48,7 @@ def _unpack(packed, shape):
     if packed.requires_grad:
         return packed[:size].reshape(shape), packed[size:size + c], packed[size + c:]
     a = packed.data
-    return _constant(a[:size].reshape(shape)), _constant(a[size:size + c]), _constant(a[size + c:])
+    return Tensor.constant(a[:size].reshape(shape)), Tensor.constant(a[size:size + c]), Tensor.constant(a[size + c:])
 
 
 class BatchNorm(Function):
@@ -160,8 +156,8 @@ def batch_norm_train(x, weight=None, bias=None, eps=1e-5, running_mean=None, run
     """
     c = x.shape[1]
     xp = module_of(x.data)
-    weight = _constant(xp.ones(c, dtype=x.dtype)) if weight is None else weight
-    bias = _constant(xp.zeros(c, dtype=x.dtype)) if bias is None else bias
+    weight = Tensor.constant(xp.ones(c, dtype=x.dtype)) if weight is None else weight
+    bias = Tensor.constant(xp.zeros(c, dtype=x.dtype)) if bias is None else bias
     weight = weight if weight.shape == (c,) else weight.reshape(c)
     bias = bias if bias.shape == (c,) else bias.reshape(c)
     return BatchNorm.apply(x, weight, bias, eps=eps, running_mean=running_mean, running_var=running_var,

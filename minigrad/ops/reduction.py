@@ -170,7 +170,7 @@ def _arg_extreme(op, x, axis, keepdims):
             raise ValueError(f"{op}: {exc} (input shape: {x.shape})") from None
     axis = None if axis is None or not axes else axes[0]  # a 0-d tensor: axis 0/-1 is the whole tensor
     pick = x.data.argmax if op == "argmax" else x.data.argmin
-    return Tensor._constant(pick(axis=axis, keepdims=keepdims))
+    return Tensor.constant(pick(axis=axis, keepdims=keepdims))
 
 
 @accepts_dim_aliases

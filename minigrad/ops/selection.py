@@ -89,7 +89,7 @@ def _compare(name, ufunc):
     def compare(a, b):
         a, b = _operands(a, b)
         try:
-            return Tensor._constant(ufunc(a.data, b.data))
+            return Tensor.constant(ufunc(a.data, b.data))
         except ValueError:
             raise ValueError(f"{name}: shapes {a.shape} and {b.shape} cannot be broadcast together") from None
 

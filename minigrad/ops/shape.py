@@ -10,22 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from minigrad.ops.axes import accepts_dim_aliases, normalize_axis
+from minigrad.ops.axes import accepts_dim_aliases, normalize_axis, shape_arg
 from minigrad.ops.broadcast import unbroadcast
 from minigrad.autograd import Function
 from minigrad.tensor import as_tensor
 
 __all__ = ["reshape", "flatten", "transpose", "permute", "swapaxes", "broadcast_to", "squeeze", "unsqueeze"]
-
-
-def shape_arg(shape):
-    """Accept ``f(2, 3)`` and ``f((2, 3))`` alike; returns a tuple of ints."""
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = shape[0]
-    try:
-        return tuple(int(n) for n in shape)
-    except (TypeError, ValueError):
-        raise TypeError(f"a shape is a sequence of ints, got {shape!r}") from None
 
 
 class Reshape(Function):

@@ -26,28 +26,18 @@ from minigrad.optim import lr_scheduler
 from minigrad.optim.clip import clip_grad_norm_, clip_grad_value_
 from minigrad.optim.optimizer import Optimizer
 from minigrad.optim.optimizers import SGD, Adadelta, Adagrad, Adam, Adamax, AdamW, NAdam, Newton, RMSprop
+from minigrad.registry import Registry
 
 __all__ = [
     "Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "NAdam", "Newton",
     "clip_grad_value_", "clip_grad_norm_", "lr_scheduler", "get",
 ]
 
-_BY_NAME = {
-    "sgd": SGD,
-    "adagrad": Adagrad,
-    "rmsprop": RMSprop,
-    "adadelta": Adadelta,
-    "adam": Adam,
-    "adamw": AdamW,
-    "adamax": Adamax,
-    "nadam": NAdam,
-    "newton": Newton,
-}
+_OPTIMIZERS = Registry("optimizer", {cls.__name__.lower(): cls for cls in (
+    SGD, Adagrad, RMSprop, Adadelta, Adam, AdamW, Adamax, NAdam, Newton,
+)})
 
 
 def get(name, params, **kwargs):
-    """Build an optimizer from its name (case-insensitive): ``get("adam", model.parameters(), lr=1e-2)``."""
-    cls = _BY_NAME.get(str(name).lower()) if isinstance(name, str) else None
-    if cls is None:
-        raise ValueError(f"unknown optimizer {name!r}; valid names: {', '.join(sorted(_BY_NAME))}")
-    return cls(params, **kwargs)
+    """Build an optimizer from its name (case-insensitive) or class: ``get("adam", model.parameters(), lr=1e-2)``."""
+    return _OPTIMIZERS.resolve(name)(params, **kwargs)

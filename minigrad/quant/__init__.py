@@ -18,7 +18,11 @@ observers                ``MinMaxObserver``, ``MovingAverageMinMaxObserver``,
 qat                      quantization-aware training: ``QuantLinear``,
                          ``BitLinear``, ``prepare_qat``
 ptq                      post-training quantization to integer arithmetic:
-                         ``quantize_model``, ``model_size_bytes``, ``ptq_report``
+                         ``quantize_model`` (calibrate, fold, build)
+integer                  the integer-only layers it builds: ``IntegerLinear``
+                         (int8 × int8 → int32, fixed-point requantization),
+                         ``QuantizedModel``
+report                   ``model_size_bytes``, ``ptq_report``: size and accuracy
 =======================  =======================================================
 
 A tour::
@@ -43,14 +47,8 @@ from minigrad.quant.observers import (
     PercentileObserver,
     get_observer,
 )
-from minigrad.quant.ptq import (
-    IntegerLinear,
-    QuantizationReport,
-    QuantizedModel,
-    model_size_bytes,
-    ptq_report,
-    quantize_model,
-)
+from minigrad.quant.integer import IntegerLinear, QuantizedModel
+from minigrad.quant.ptq import quantize_model
 from minigrad.quant.qat import (
     BitLinear,
     QuantLinear,
@@ -66,6 +64,7 @@ from minigrad.quant.quantize import (
     qrange,
     quantize,
 )
+from minigrad.quant.report import QuantizationReport, model_size_bytes, ptq_report
 from minigrad.quant.ternary import absmean, quantize_ternary, ternary
 
 __all__ = [

@@ -46,10 +46,6 @@ from minigrad.tensor import Tensor, as_tensor
 __all__ = ["fake_quantize", "lsq_grad_scale", "scale_gradient"]
 
 
-def _constant(values, dtype):
-    return Tensor._from_op(np.asarray(values, dtype=dtype), None)
-
-
 class FakeQuantize(Function):
     """x̂ = (clamp(round(x/s) + z, qmin, qmax) − z)·s; STE gradient for x, LSQ gradient for s."""
 
@@ -71,10 +67,10 @@ class FakeQuantize(Function):
 
     def backward(self, g):
         x, scale = self.inputs
-        gx = g * _constant(self.inside, g.dtype) if x.requires_grad else None
+        gx = g * Tensor.constant(self.inside, g.dtype) if x.requires_grad else None
         gs = None
         if scale.requires_grad:
-            gs = unbroadcast(g * _constant(self.dscale, scale.dtype), scale.shape)
+            gs = unbroadcast(g * Tensor.constant(self.dscale, scale.dtype), scale.shape)
         return gx, gs
 
 
@@ -144,7 +140,7 @@ def fake_quantize(x, scale, zero_point=0, qmin=-128, qmax=127, axis=None, grad_s
     s = scale if isinstance(scale, Tensor) else None
     check_scale(scale.data if s is not None else scale, "fake_quantize")
     if s is None:
-        s = _constant(scale, np.float64)
+        s = Tensor.constant(scale, np.float64)
     axis = normalize_axis(axis, x.ndim, "fake_quantize")
     if axis is not None:
         n = x.shape[axis]

@@ -31,7 +31,8 @@ import math
 
 import numpy as np
 
-from minigrad.nn.layers import Linear, affine
+from minigrad.nn.functional import affine
+from minigrad.nn.layers import Linear
 from minigrad.nn.module import Module, Parameter
 from minigrad.quant.fake import fake_quantize, lsq_grad_scale
 from minigrad.quant.observers import get_observer

@@ -22,7 +22,7 @@ from minigrad.backend import batch_norm as backend_bn
 from minigrad.backend import cross_entropy as backend_ce
 from minigrad.backend import kernels
 from minigrad.nn import functional as F
-from minigrad.nn.layers import batch_norm, dropout
+from minigrad.nn.functional import batch_norm, dropout
 from minigrad.nn.losses import cross_entropy
 
 SIZES = (1, 17, 100_003)

@@ -4,9 +4,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import minigrad as mg
-from minigrad.nn.layers import (
-    BatchNorm1d, Dropout, Flatten, Identity, LayerNorm, Linear, affine, batch_norm, dropout, layer_norm,
-)
+from minigrad.nn.functional import affine, batch_norm, dropout, layer_norm
+from minigrad.nn.layers import BatchNorm1d, Dropout, Flatten, Identity, LayerNorm, Linear
 from minigrad.nn.module import Sequential
 from minigrad.nn.regularizers import L1, L2
 from tests.helpers import check_gradients

@@ -243,4 +243,4 @@ def test_get_passes_none_and_callables_through():
 def test_get_unknown_raises(bad):
     with pytest.raises(ValueError) as err:
         R.get(bad)
-    assert repr(bad) in str(err.value) and "'l1'" in str(err.value) and "'elastic_net'" in str(err.value)
+    assert repr(bad) in str(err.value) and "valid names: elastic_net, l1, l1_l2, l2, orthogonal" in str(err.value)

@@ -29,7 +29,7 @@ import minigrad as mg
 from minigrad.backend import batch_norm as backend_bn
 from minigrad.backend import cross_entropy as backend_ce
 from minigrad.backend import kernels
-from minigrad.nn.layers import batch_norm, dropout
+from minigrad.nn.functional import batch_norm, dropout
 from minigrad.nn.losses import cross_entropy, mse
 from minigrad.ops.loss import SoftmaxCrossEntropyBackward, SquaredErrorBackward
 from minigrad.ops.normalization import BatchNormBackward
@@ -303,7 +303,7 @@ CE_MUTANTS = {
     "mean without 1/N in dg": ("mean", ("rows.sum() * (1.0 / n)", "rows.sum()")),
     "mean without 1/N in dz": ("mean", ("s = g * (1.0 / n)", "s = g")),
     "doubled per-row term": ("none", ("dg = rows\n", "dg = 2.0 * rows\n")),
-    "target forgotten": ("sum", ("p - _constant(self.target(p.data))", "p")),
+    "target forgotten": ("sum", ("p - Tensor.constant(self.target(p.data))", "p")),
     "diagonal softmax Jacobian": ("none", ("(w - (w * p).sum(axis=1, keepdims=True))", "w")),
 }
 

@@ -12,7 +12,7 @@ from minigrad.quant import (
     ptq_report,
     quantize_model,
 )
-from minigrad.quant.ptq import fixed_point_multiplier, rounding_right_shift
+from minigrad.quant.integer import fixed_point_multiplier, rounding_right_shift
 from minigrad.train import evaluate, fit, predict
 from tests.quant.conftest import accuracy
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from minigrad.lessons import list_lessons, run_lesson
+from minigrad.course.lessons import list_lessons, run_lesson
 
 LESSONS = list_lessons()
 

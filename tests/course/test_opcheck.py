@@ -1,6 +1,6 @@
 import pytest
 
-from minigrad.opcheck import CASES, check_ops, format_results
+from minigrad.course.opcheck import CASES, check_ops, format_results
 
 
 def test_every_op_passes_in_float64():
@@ -18,7 +18,7 @@ def test_named_ops_and_float32_tolerances():
 
 
 def test_a_broken_op_is_reported(monkeypatch):
-    import minigrad.opcheck as opcheck
+    import minigrad.course.opcheck as opcheck
 
     wrong = (lambda a: a * a.detach(), ((3,),), None)  # ignores one of the two paths of d(a²)/da
     monkeypatch.setitem(opcheck.CASES, "square", wrong)

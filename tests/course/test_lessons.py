@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from minigrad.lessons import LessonError, find_lesson, list_lessons, parse_cells, quick, run_lesson, step_lesson, to_notebook
+from minigrad.course.lessons import LessonError, find_lesson, list_lessons, parse_cells, quick, run_lesson, step_lesson, to_notebook
 
 LESSON = '''# ---
 # jupyter:

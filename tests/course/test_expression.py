@@ -3,7 +3,7 @@ import random
 import pytest
 
 from minigrad import Value, gradcheck
-from minigrad.expression import ExpressionError, parse_expression, parse_values
+from minigrad.course.expression import ExpressionError, parse_expression, parse_values
 
 
 def test_builds_the_graph_and_backpropagates():

@@ -29,7 +29,8 @@ __all__ = [
     "run_lesson", "step_lesson", "to_notebook", "quick", "save_figure",
 ]
 
-TUTORIALS = Path(__file__).resolve().parent.parent / "tutorials"
+# minigrad/course/lessons.py -> the checkout root, where tutorials/ sits beside minigrad/
+TUTORIALS = Path(__file__).resolve().parents[2] / "tutorials"
 _FILE = re.compile(r"^(\d\d)_(\w+)\.py$")
 
 

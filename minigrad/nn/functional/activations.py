@@ -29,8 +29,9 @@ Integer and boolean inputs: an activation whose values are not integers
 computes in the default float dtype (float32), so ``silu(tensor([0, 1, 3]))``
 is never truncated to integers.
 
-``get(name)`` looks an activation up by name (with Keras/PyTorch aliases such as
-``"swish"`` or ``"hardtanh"``); ``ACTIVATIONS`` maps each name to its function.
+What else the package knows about each activation -- its module class, the
+initializer and gain that suit it, when it saturates, whether its units can die --
+is one row of :mod:`minigrad.nn.functional.table`.
 """
 
 from __future__ import annotations
@@ -40,22 +41,12 @@ import math
 import numpy as np
 
 from minigrad import backend
-from minigrad.nn.layers import affine, batch_norm, dropout, layer_norm
 from minigrad.autograd import Function
 from minigrad.ops.axes import accepts_dim_aliases, normalize_axis
 from minigrad.ops.mask import mask_grad
 from minigrad.ops.unary import softplus as _softplus
 from minigrad.tensor import DEFAULT_DTYPE, Tensor, as_tensor
 
-__all__ = [
-    "relu", "leaky_relu", "elu", "selu", "celu", "gelu", "sigmoid", "tanh", "softmax", "log_softmax",
-    "softplus", "softsign", "silu", "mish", "hard_sigmoid", "hard_tanh", "hard_silu", "relu6",
-    "hard_shrink", "soft_shrink", "tanh_shrink", "threshold", "log_sigmoid", "exponential", "linear",
-    "glu", "sparsemax", "squareplus", "sparse_plus", "maxout",
-    "ACTIVATIONS", "ALIASES", "canonical_name", "get",
-    # the computations of the layers in nn.layers, as functions
-    "affine", "dropout", "batch_norm", "layer_norm",
-]
 
 # Klambauer et al. 2017: the fixed point (mean 0, variance 1) of SELU networks.
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -341,8 +332,8 @@ class Sparsemax(Function):
         # h = s ⊙ g, recorded with x so that the (piecewise zero) second derivative
         # exists; since s ⊙ s = s, s ⊙ (g − Σ s g/|S|) = h − s ⊙ Σ h/|S|.
         h = mask_grad(g, self.inputs[0], self.support)
-        s = Tensor._from_op(self.support.astype(g.dtype), None)
-        size = Tensor._from_op(self.support.sum(axis=self.axis, keepdims=True).astype(g.dtype), None)
+        s = Tensor.constant(self.support, dtype=g.dtype)
+        size = Tensor.constant(self.support.sum(axis=self.axis, keepdims=True), dtype=g.dtype)
         return (h - s * (h.sum(axis=self.axis, keepdims=True) / size),)
 
 
@@ -392,50 +383,7 @@ def maxout(x, pieces, axis=-1):
     return grouped.max(axis=axis + 1)
 
 
-# --------------------------------------------------------------------------- registry
-
-ACTIVATIONS = {
-    f.__name__: f
-    for f in (
-        relu, leaky_relu, elu, selu, celu, gelu, sigmoid, tanh, softmax, log_softmax, softplus, softsign,
-        silu, mish, hard_sigmoid, hard_tanh, hard_silu, relu6, hard_shrink, soft_shrink, tanh_shrink,
-        threshold, log_sigmoid, exponential, linear, glu, sparsemax, squareplus, sparse_plus, maxout,
-    )
-}
-
-# Other spellings (Keras and PyTorch); lookups also ignore case and underscores,
-# so "LeakyReLU", "hardtanh" and "log_sigmoid" all work.
-ALIASES = {
-    "swish": "silu", "hard_swish": "hard_silu", "identity": "linear", "linear_activation": "linear", "lrelu": "leaky_relu",
-}
-
-_LOOKUP = {
-    **{name.replace("_", ""): name for name in ACTIVATIONS},
-    **{alias.replace("_", ""): name for alias, name in ALIASES.items()},
-}
-
-
-def canonical_name(name):
-    """The registry name for ``name`` (case, underscores and aliases forgiven), or a ValueError."""
-    if not isinstance(name, str):
-        raise TypeError(f"activation name must be a string, got {type(name).__name__}")
-    key = name.strip().lower().replace("_", "").replace("-", "")
-    if key not in _LOOKUP:
-        raise ValueError(
-            f"unknown activation {name!r}; valid names: {', '.join(sorted(ACTIVATIONS))} "
-            f"(aliases: {', '.join(sorted(ALIASES))})"
-        )
-    return _LOOKUP[key]
-
-
-def get(name):
-    """The activation function called ``name`` (e.g. ``get("relu")``, ``get("swish")``).
-
-    A callable is returned unchanged and None means ``linear`` (as in Keras), so a layer
-    can take ``activation=`` as a name, a function or nothing.
-    """
-    if name is None:
-        return linear
-    if callable(name):
-        return name
-    return ACTIVATIONS[canonical_name(name)]
+# Every public function (and Function) defined here, so that adding an activation is
+# its function and its row in the table, with no list to keep up to date.
+__all__ = [name for name, obj in list(globals().items())
+           if not name.startswith("_") and getattr(obj, "__module__", None) == __name__] + ["SELU_ALPHA", "SELU_SCALE"]

@@ -1,0 +1,30 @@
+"""``nn.functional`` (``F``): the computations of the network, as functions of tensors.
+
+The base of :mod:`minigrad.nn`: the layers and activation modules hold parameters
+and settings and call these functions; here every tensor is an argument, which is
+handy for gradient checks and for writing a network by hand (as
+``torch.nn.functional``)::
+
+    from minigrad.nn import functional as F
+    h = F.relu(F.affine(x, W1, b1))
+    y = F.softmax(F.affine(F.dropout(h, 0.5), W2, b2))
+
+* :mod:`~minigrad.nn.functional.activations` -- every activation g(z) with its formula;
+* :mod:`~minigrad.nn.functional.table` -- the activation table (``TRAITS``): module
+  class, default initializer, gain, saturation, dying units; ``ACTIVATIONS`` and
+  ``get(name)`` come from it;
+* :func:`affine` (z = x Wᵀ + b, the Linear layer), :mod:`~minigrad.nn.functional.dropout`,
+  :mod:`~minigrad.nn.functional.normalization` (``batch_norm``, ``layer_norm``).
+"""
+
+from minigrad.nn.functional.activations import *  # noqa: F403 -- relu, leaky_relu, ..., Sparsemax, SELU_*
+from minigrad.nn.functional.dropout import dropout
+from minigrad.nn.functional.normalization import batch_norm, layer_norm
+from minigrad.nn.functional.table import ACTIVATIONS, ALIASES, TRAITS, Activation, canonical_name, get
+from minigrad.ops.linalg import affine
+
+__all__ = [
+    *ACTIVATIONS, "Sparsemax", "SELU_ALPHA", "SELU_SCALE",
+    "ACTIVATIONS", "ALIASES", "TRAITS", "Activation", "canonical_name", "get",
+    "affine", "dropout", "batch_norm", "layer_norm",
+]

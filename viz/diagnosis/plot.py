@@ -1,0 +1,112 @@
+"""Drawing a :class:`~viz.diagnosis.Diagnosis`: gradient norms, activation std, dead and saturated units."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from viz._mpl import new_figure
+from viz.diagnosis.diagnosis import Diagnosis
+
+__all__ = ["plot_diagnosis"]
+
+
+def plot_diagnosis(diagnosis, figsize=None):
+    """Three panels over the layers (input → output) of a :class:`Diagnosis`, problems in red.
+
+    1. gradient norm ‖g‖ per parametrized layer on a log scale, with the
+       vanishing line (vanish_ratio × the last layer's ‖g‖) and the exploding
+       line (max_grad_norm): points below/above them are the problem
+       (vanishing and exploding gradients);
+    2. activation std per layer (log scale), separately for the outputs of
+       parametrized layers (pre-activations) and of the others (activations): it
+       should stay roughly constant with depth (Glorot & Bengio
+       2010); collapsing towards 0 or growing by decades is the
+       forward-pass side of the same story;
+    3. dead-unit % and saturation % per layer, with the threshold lines.
+
+    Flagged layers have red tick labels (and a red ring in panel 1); the title
+    sums up the findings.
+    """
+    if not isinstance(diagnosis, Diagnosis):
+        raise TypeError(f"plot_diagnosis needs a Diagnosis (from viz.diagnose), got {type(diagnosis).__name__}")
+    rows, t = diagnosis.rows, diagnosis.thresholds
+    n = len(rows)
+    x = np.arange(n)
+    flagged = diagnosis.flagged_layers()
+    fig = new_figure(figsize=figsize or (max(7.0, 0.45 * n + 3), 9.0))
+    axes = fig.subplots(3, 1, sharex=True)
+
+    def values(key):
+        return np.array([np.nan if r.get(key) is None else r[key] for r in rows], dtype=float)
+
+    ax = axes[0]
+    grad = values("grad_norm")
+    have = [i for i in range(n) if np.isfinite(grad[i]) and grad[i] > 0]  # connect only real points
+    ax.plot(have, grad[have], "o-", label="‖grad‖ of the layer's parameters")
+    ring = [i for i in have if rows[i]["layer"] in flagged]
+    if ring:
+        ax.plot(ring, grad[ring], "o", color="tab:red", markersize=11, fillstyle="none", markeredgewidth=2,
+                label="flagged layer")
+    zero = [i for i in range(n) if grad[i] == 0]
+    if zero:  # 0 cannot sit on a log axis: mark it at the bottom
+        ax.plot(zero, [0.03] * len(zero), "x", color="tab:red", markersize=9, markeredgewidth=2,
+                transform=ax.get_xaxis_transform(), label="‖grad‖ = 0")
+    ax.set_yscale("log")
+    if have:
+        last = grad[have[-1]]
+        if t.get("vanish_ratio"):
+            ax.axhline(last * t["vanish_ratio"], color="tab:blue", linestyle="--", linewidth=1,
+                       label=f"vanishing below {t['vanish_ratio']:g} × last layer")
+        if t.get("max_grad_norm") and grad[have].max() > t["max_grad_norm"] / 100:  # only when near
+            ax.axhline(t["max_grad_norm"], color="tab:red", linestyle="--", linewidth=1,
+                       label=f"exploding above {t['max_grad_norm']:g}")
+    else:
+        ax.set_ylim(1e-8, 1.0)
+    ax.set_ylabel("‖grad‖ (log)")
+    ax.set_title("Gradient norm per layer")
+    ax.legend(fontsize=7, loc="best")
+
+    ax = axes[1]
+    std = values("act_std")
+    parametrized = np.array([r.get("data_norm") is not None for r in rows])
+    for mask, marker, color, label in ((parametrized, "s-", "tab:green", "outputs of parametrized layers"),
+                                       (~parametrized, "d-", "tab:purple", "outputs of other layers (activations)")):
+        idx = [i for i in range(n) if mask[i] and np.isfinite(std[i]) and std[i] > 0]
+        if idx:
+            ax.plot(idx, std[idx], marker, color=color, label=label)
+    zero = [i for i in range(n) if std[i] == 0]
+    if zero:
+        ax.plot(zero, [0.03] * len(zero), "x", color="tab:red", markersize=9, markeredgewidth=2,
+                transform=ax.get_xaxis_transform(), label="std = 0 (all outputs equal)")
+    ax.set_yscale("log")
+    if not (np.isfinite(std) & (std > 0)).any():
+        ax.set_ylim(1e-8, 1.0)
+    ax.set_ylabel("std (log)")
+    ax.set_title("Activation std per layer")
+    ax.legend(fontsize=7, loc="best")
+
+    ax = axes[2]
+    width = 0.4
+    ax.bar(x - width / 2, np.nan_to_num(values("dead_pct")), width, color="tab:gray", label="dead units %")
+    ax.bar(x + width / 2, np.nan_to_num(values("saturation_pct")), width, color="tab:orange", label="saturated %")
+    if "dead_fraction" in t:
+        ax.axhline(100 * t["dead_fraction"], color="tab:gray", linestyle="--", linewidth=1,
+                   label=f"dead threshold {100 * t['dead_fraction']:.0f}%")
+    if "saturation_fraction" in t:
+        ax.axhline(100 * t["saturation_fraction"], color="tab:orange", linestyle=":", linewidth=1,
+                   label=f"saturation threshold {100 * t['saturation_fraction']:.0f}%")
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("% of units / outputs")
+    ax.set_title("Dead and saturated units")
+    ax.legend(fontsize=7, loc="upper left")
+    ax.set_xticks(x, [f"{r['layer']}\n{r['type']}" for r in rows], rotation=90 if n > 10 else 0, fontsize=7)
+    ax.set_xlabel("layer (input → output)")
+    for tick, row in zip(ax.get_xticklabels(), rows):
+        if row["layer"] in flagged:
+            tick.set_color("tab:red")
+
+    summary = ("; ".join(f"{f.kind} at {f.layer}" for f in diagnosis.findings) if diagnosis.findings
+               else "no problems found")
+    fig.suptitle(f"Diagnosis (loss {diagnosis.loss:.3g}): {summary}", fontsize=10,
+                 color="tab:red" if diagnosis.findings else "tab:green")
+    return fig

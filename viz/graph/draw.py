@@ -1,0 +1,230 @@
+"""Computation graphs as Graphviz diagrams: :func:`draw_graph` and :func:`save`.
+
+A graph is drawn the way micrograd's ``draw_dot`` draws it -- one box per value
+and one small oval per operation -- so that backpropagation (Rumelhart,
+Hinton & Williams 1986) can be followed by eye: every box shows its value
+and dC/d(value), every arrow runs from an operand into the op that used it.
+
+What ``draw_graph`` adds for real networks:
+
+* **roles** -- each value box is coloured by what it is (legend included):
+
+  ============  ==============================================================
+  loss          the root of the graph (the output the gradient starts from)
+  parameter     an ``nn.Parameter`` (learned by the optimizer)
+  input         any other leaf that requires a gradient, a labelled leaf, or a
+                leaf with more than one element (the data fed to the network)
+  constant      an unlabelled single number that entered an expression
+                (the ``2.0`` of ``x * 2.0``); label a leaf to call it an input
+  intermediate  everything an op computed on the way to the root
+  ============  ==============================================================
+
+* **tensors** show label, shape, dtype and summary statistics (mean, std and
+  norm of the data; norm and mean |g| of the gradient when there is one);
+* **gradient flow on the edges** -- an edge is coloured and thickened by
+  log10 of the mean |gradient| of the value it carries, from pale and thin
+  (1e-6, vanishing) to red and thick (1e2, exploding); zero gradients are grey,
+  NaN/Inf ones red and dashed, and a box holding NaN or Inf gets a red border
+  and a red badge;
+* **clusters per module** -- tensors computed inside a module carry its path in
+  ``.scope`` ("layers.2"); each scope becomes a box titled with the path and the
+  number of parameters under it, nested as the modules are;
+* **folding** -- with ``max_nodes``, repeated structure is collapsed into
+  "×N" boxes until the drawing fits (see :func:`draw_graph`).
+
+Node ids are ``n0, n1, ...`` in topological order (``o<i>`` for op ovals, ``f<k>``
+for folded boxes), never ``id()``, so drawing the same graph twice gives the same
+DOT source.
+"""
+
+from __future__ import annotations
+
+import graphviz
+
+from viz.graph.folding import _plan_folds
+from viz.graph.labels import (
+    MUTED, _add_legend, _edge_attrs, _fold_label, _op_attrs, _tooltip, _value_label,
+)
+from viz.graph.records import _Graph
+
+__all__ = ["draw_graph"]
+
+_RANKDIRS = ("LR", "RL", "TB", "BT")
+
+
+def draw_graph(root, rankdir="LR", show_data=True, show_grad=True, cluster_by_scope=True, max_nodes=None):
+    """Draw the computation graph that produced ``root`` (a ``Value`` or a ``Tensor``).
+
+    Parameters
+    ----------
+    root : Value or Tensor
+        The output; every node it was computed from is drawn.
+    rankdir : {"LR", "RL", "TB", "BT"}
+        Graphviz layout direction (left to right by default).
+    show_data, show_grad : bool
+        Show values (scalars: ``data 2.0000``; tensors: mean, std, norm) and
+        gradients (``grad -3.0000``; tensors: norm and mean |g|). Edges are
+        coloured by gradient only when gradients are shown and exist: for a
+        ``Value`` graph, when some gradient is non-zero; for a ``Tensor`` graph,
+        wherever ``.grad`` is set (leaves, and non-leaves after ``retain_grad()``).
+    cluster_by_scope : bool
+        Group tensors computed inside a module into a box per module path.
+    max_nodes : int or None
+        When the drawing would have more boxes and ovals than this, fold
+        repeated structure, biggest savings first, until it fits:
+
+        1. *repeated blocks* -- the module scopes, ordered by when the forward
+           pass finished them, are compared by signature (ops, shapes and
+           internal wiring); a run of N consecutive identical blocks (one scope
+           or a group of up to 8 scopes, e.g. Linear then Tanh) becomes one
+           "×N" box, with the edges entering and leaving the run kept;
+        2. *long chains* -- then (or when there are no scopes, e.g. a long
+           ``Value`` chain) a chain of ops where each result feeds only the next
+           op, repeating the same op (or a short cycle of ops), becomes a "×N" box
+           that also swallows the unlabelled constants used only inside it.
+
+        The root is never folded. A graph note says how many nodes were folded.
+
+    Returns
+    -------
+    graphviz.Digraph
+        Nothing is rendered or displayed; pass it to :func:`save` or show it in a
+        notebook.
+    """
+    if rankdir not in _RANKDIRS:
+        raise ValueError(f"draw_graph: rankdir must be one of {', '.join(_RANKDIRS)}, got {rankdir!r}")
+    if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1):
+        raise ValueError(f"draw_graph: max_nodes must be a positive integer or None, got {max_nodes!r}")
+    graph = _Graph(root)
+    grads = graph.user_grads() if show_grad else [None] * len(graph.nodes)
+    folds = _plan_folds(graph, max_nodes)
+    note = None
+    if folds:
+        before = graph.visible_count()
+        after = before - sum(f.saved for f in folds)
+        note = f"repeated structure folded: {before} → {after} nodes (max_nodes={max_nodes})"
+    return _draw(
+        graph, grads, rankdir=rankdir, show_data=show_data, show_grad=show_grad,
+        cluster_by_scope=cluster_by_scope, folds=folds, caption=note,
+        color_edges=show_grad and graph.has_grads(),
+    )
+
+
+def _draw(graph, grads, *, rankdir="LR", show_data=True, show_grad=True, cluster_by_scope=True, folds=(),
+          caption=None, color_edges=True, partial=frozenset(), highlight=None, edge_labels=None,
+          show_unknown=False):
+    """Build the Digraph. ``grads[i]`` is node i's gradient to show (None: unknown,
+    drawn as "grad ?" when ``show_unknown``, else left out).
+
+    ``partial``: nodes whose gradient is still being accumulated (shown "so far");
+    ``highlight``: the node being processed (backprop frames); ``edge_labels``:
+    ``{(child, k): text}`` for the edge from the k-th parent of ``child``.
+    """
+    graph_attr = {"rankdir": rankdir, "fontname": "Helvetica", "fontsize": "12", "nodesep": "0.25",
+                  "ranksep": "0.35"}
+    if caption:
+        graph_attr.update(label=caption, labelloc="t", labeljust="l")
+    dot = graphviz.Digraph(
+        graph_attr=graph_attr,
+        node_attr={"fontname": "Helvetica", "fontsize": "11"},
+        edge_attr={"arrowsize": "0.7", "fontname": "Helvetica", "fontsize": "9"},
+    )
+    edge_labels = edge_labels or {}
+    owner = {}
+    for k, fold in enumerate(folds):
+        fold.id = f"f{k}"
+        for m in fold.members:
+            owner[m] = fold
+
+    # Nodes, each with the scope of the cluster it goes in.
+    items = []  # (position, scope, name, attrs)
+    for i, node in enumerate(graph.nodes):
+        if i in owner:
+            continue
+        scope = graph.scopes[i] if cluster_by_scope else ""
+        label = _value_label(graph, i, grads[i], show_data, show_grad, i in partial, i == highlight,
+                             show_unknown)
+        items.append((i, scope, f"n{i}", {"label": label, "shape": "plain", "tooltip": _tooltip(graph, i)}))
+        if graph.parents[i]:
+            items.append((i, scope, f"o{i}", _op_attrs(node.op, i == highlight)))
+    for fold in folds:
+        scope = fold.scope if cluster_by_scope else ""
+        items.append((fold.position, scope, fold.id, {"label": _fold_label(fold), "shape": "plain"}))
+    items.sort(key=lambda it: (it[0], it[2]))
+    _add_clustered(dot, graph, items)
+
+    # Edges: operand -> op oval -> result box; folded nodes are represented by their box.
+    def box(i):
+        return owner[i].id if i in owner else f"n{i}"
+
+    def oval(i):
+        return owner[i].id if i in owner else f"o{i}"
+
+    seen = set()
+    for v, ps in enumerate(graph.parents):
+        if not ps:
+            continue
+        if v not in owner:
+            dot.edge(f"o{v}", f"n{v}", **_edge_attrs(grads[v] if color_edges else None, color_edges))
+        for k, p in enumerate(ps):
+            src, dst = box(p), oval(v)
+            if src == dst:
+                continue  # inside one folded box
+            if p in owner or v in owner:
+                if (src, dst) in seen:
+                    continue
+                seen.add((src, dst))
+            attrs = _edge_attrs(grads[p] if color_edges else None, color_edges)
+            if (v, k) in edge_labels:
+                attrs["label"] = edge_labels[(v, k)]
+                attrs["fontcolor"] = "#5c3c00"
+            dot.edge(src, dst, **attrs)
+    _add_legend(dot, color_edges, bool(folds), highlight is not None)
+    return dot
+
+
+def _add_clustered(dot, graph, items):
+    """Add nodes to ``dot``, inside nested clusters per module scope ("layers" ⊃ "layers.2")."""
+    by_scope = {}
+    for _, scope, name, attrs in items:
+        by_scope.setdefault(scope, []).append((name, attrs))
+    clusters = set()
+    for scope in by_scope:
+        parts = scope.split(".") if scope else []
+        clusters.update(".".join(parts[:k]) for k in range(1, len(parts) + 1))
+    counts = _parameter_counts(graph, clusters)
+    subgraphs = {}
+    for scope in clusters:
+        title = scope if not counts[scope] else f"{scope}  ({counts[scope]:,} params)"
+        subgraphs[scope] = graphviz.Digraph(
+            name=f"cluster_{scope}",
+            graph_attr={"label": title, "style": "rounded,dashed", "color": MUTED, "fontcolor": "#495057",
+                        "fontsize": "10", "labeljust": "l"},
+        )
+    for scope, nodes in by_scope.items():
+        target = subgraphs[scope] if scope else dot
+        for name, attrs in nodes:
+            target.node(name, **attrs)
+    # A cluster's source is copied into its parent when attached, so attach the
+    # deepest ones first; siblings go in natural order ("2" before "10").
+    for scope in sorted(clusters, key=lambda s: (-s.count("."), _natural(s))):
+        parent = scope.rpartition(".")[0]
+        (subgraphs[parent] if parent else dot).subgraph(subgraphs[scope])
+
+
+def _parameter_counts(graph, scopes):
+    """Number of parameter elements in the graph under each scope (nested scopes included)."""
+    counts = dict.fromkeys(scopes, 0)
+    for node, role, scope in zip(graph.nodes, graph.roles, graph.scopes):
+        if role != "parameter" or not scope:
+            continue
+        parts = scope.split(".")
+        for k in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:k])
+            if prefix in counts:
+                counts[prefix] += int(node.data.size)
+    return counts
+
+
+def _natural(scope):
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in scope.split("."))

@@ -1,0 +1,191 @@
+"""What the boxes, ovals, edges and legend of a graph drawing look like.
+
+Colours by role, the HTML-like labels Graphviz renders (value boxes, op ovals,
+folded "×N" boxes), NaN/Inf badges, and the edge colour ramp over log10 of the
+mean |gradient| an edge carries (pale and thin at 1e-6, red and thick at 1e2).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import graphviz
+import numpy as np
+
+from viz.graph.records import _host, _shape_text
+
+__all__ = ["ROLE_COLORS", "FOLD_COLOR", "HIGHLIGHT_COLOR", "NAN_COLOR", "ZERO_GRAD_COLOR", "UNKNOWN_GRAD_COLOR"]
+
+# Box fill per role (see :mod:`viz.graph.draw`); the legend lists them in this order.
+ROLE_COLORS = {
+    "input": "#d0ebff",
+    "parameter": "#d3f9d8",
+    "constant": "#e9ecef",
+    "intermediate": "#ffffff",
+    "loss": "#ffd8a8",
+}
+ROLE_NAMES = {"loss": "loss / output"}
+FOLD_COLOR = "#e5dbff"
+HIGHLIGHT_COLOR = "#ffe066"      # the node being processed in a backprop frame
+HIGHLIGHT_BORDER = "#f08c00"
+NAN_COLOR = "#e03131"            # NaN/Inf badges, borders and edges
+ZERO_GRAD_COLOR = "#adb5bd"      # edges whose gradient is exactly zero
+UNKNOWN_GRAD_COLOR = "#495057"   # edges whose gradient is not known (not computed, not retained)
+BORDER_COLOR = "#343a40"
+MUTED = "#868e96"
+
+# Edge colour ramp over log10(mean |grad|): (log10, colour) stops.
+_GRAD_STOPS = ((-6.0, "#c5dcef"), (-1.0, "#1c4e9c"), (2.0, "#c92a2a"))
+_PEN_MIN, _PEN_MAX = 0.6, 4.0
+
+
+def _esc(text):
+    return html.escape(str(text), quote=False)
+
+
+def _value_label(graph, i, grad, show_data, show_grad, partial, highlighted, show_unknown):
+    """The HTML-like label of a value box."""
+    node = graph.nodes[i]
+    title = f"<B>{_esc(node.label)}</B>" if node.label else f'<FONT COLOR="{MUTED}">n{i}</FONT>'
+    badges = []
+    if graph.is_tensor:
+        data = _host(node)
+        cells = [title, _esc(_shape_text(node))]
+        if show_data:
+            cells.append(_esc(_data_text(data)))
+        badges += _badges(data, "data")
+    else:
+        data = node.data
+        cells = [title]
+        if show_data:
+            cells.append(f"data {data:.4f}")
+        badges += _badges(data, "data")
+    if show_grad and graph.gets_grad(i):
+        if grad is not None:
+            cells.append(_esc(_grad_text(grad) + (" (so far)" if partial else "")))
+            badges += _badges(grad, "grad")
+        elif show_unknown:
+            cells.append("grad ?")
+    cells += [f'<FONT COLOR="{NAN_COLOR}"><B>{b}</B></FONT>' for b in badges]
+
+    fill, border, width = ROLE_COLORS[graph.roles[i]], BORDER_COLOR, 1
+    if badges:
+        border, width = NAN_COLOR, 2
+    if highlighted:
+        fill, border, width = HIGHLIGHT_COLOR, HIGHLIGHT_BORDER, 3
+    table = (f'<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
+             f'BGCOLOR="{fill}" COLOR="{border}">')
+    if graph.is_tensor:  # a tall box: one fact per row
+        rows = "<HR/>".join(f"<TR><TD>{c}</TD></TR>" for c in cells)
+    else:  # micrograd's record: label | data | grad in one row
+        rows = "<TR>" + "<VR/>".join(f"<TD>{c}</TD>" for c in cells) + "</TR>"
+    return f"<{table}{rows}</TABLE>>"
+
+
+def _grad_text(grad):
+    """``grad -3.0000`` for scalars; norm and mean |g| for tensors."""
+    g = np.asarray(grad, dtype=np.float64)
+    if g.size == 1:
+        return f"grad {float(g.reshape(())):.4f}"
+    with np.errstate(all="ignore"):
+        return f"grad norm {np.sqrt(np.sum(g * g)):.4g}  mean|g| {np.mean(np.abs(g)):.3g}"
+
+
+def _data_text(data):
+    if data.size == 0:
+        return "empty"
+    if data.size == 1:
+        return f"data {float(data.reshape(-1)[0]):.4f}"
+    x = data.astype(np.float64, copy=False)
+    with np.errstate(all="ignore"):
+        return f"mean {x.mean():.4g}  std {x.std():.4g}  norm {np.sqrt(np.sum(x * x)):.4g}"
+
+
+def _badges(x, where):
+    """Red "NaN in data" / "Inf in grad" warnings for non-finite values."""
+    a = np.asarray(x)
+    if a.dtype.kind not in "fc":
+        return []
+    out = []
+    if np.isnan(a).any():
+        out.append(f"NaN in {where}")
+    if np.isinf(a).any():
+        out.append(f"Inf in {where}")
+    return out
+
+
+def _tooltip(graph, i):
+    node = graph.nodes[i]
+    what = graph.roles[i] if not node.op else f"{graph.roles[i]} = {node.op}(...)"
+    scope = f" in {graph.scopes[i]}" if graph.scopes[i] else ""
+    return f"{graph.name(i)}: {what}{scope}"
+
+
+def _op_attrs(op, highlighted):
+    attrs = {"label": op, "shape": "ellipse", "style": "filled", "fillcolor": "#f8f9fa", "color": MUTED,
+             "fontsize": "10", "height": "0.3", "margin": "0.04,0.02"}
+    if highlighted:
+        attrs.update(fillcolor=HIGHLIGHT_COLOR, color=HIGHLIGHT_BORDER, penwidth="3")
+    return attrs
+
+
+def _fold_label(fold):
+    head, *rest = fold.lines
+    rows = [f'<TR><TD><FONT POINT-SIZE="16"><B>{_esc(head)}</B></FONT></TD></TR>']
+    rows += [f"<TR><TD>{_esc(line)}</TD></TR>" for line in rest]
+    table = (f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" BGCOLOR="{FOLD_COLOR}" '
+             f'COLOR="{BORDER_COLOR}">')
+    return f"<{table}{''.join(rows)}</TABLE>>"
+
+
+def _edge_attrs(grad, color_edges):
+    """Colour and width of an edge from the mean |grad| of the value it carries."""
+    if not color_edges or grad is None:
+        return {"color": UNKNOWN_GRAD_COLOR}
+    g = np.abs(np.asarray(grad, dtype=np.float64))
+    if not np.isfinite(g).all():
+        return {"color": NAN_COLOR, "penwidth": "2.5", "style": "dashed", "tooltip": "gradient is NaN/Inf"}
+    m = float(g.mean()) if g.size else 0.0
+    if m == 0.0:
+        return {"color": ZERO_GRAD_COLOR, "tooltip": "gradient is zero"}
+    log = math.log10(m)
+    lo, hi = _GRAD_STOPS[0][0], _GRAD_STOPS[-1][0]
+    t = min(max((log - lo) / (hi - lo), 0.0), 1.0)
+    return {"color": _ramp(log), "penwidth": f"{_PEN_MIN + t * (_PEN_MAX - _PEN_MIN):.2f}",
+            "tooltip": f"mean |grad| {m:.3g}"}
+
+
+def _ramp(log):
+    """Interpolate the edge colour stops at ``log`` (clamped to the ends)."""
+    stops = _GRAD_STOPS
+    if log <= stops[0][0]:
+        return stops[0][1]
+    for (x0, c0), (x1, c1) in zip(stops, stops[1:]):
+        if log <= x1:
+            t = (log - x0) / (x1 - x0)
+            rgb0 = [int(c0[k:k + 2], 16) for k in (1, 3, 5)]
+            rgb1 = [int(c1[k:k + 2], 16) for k in (1, 3, 5)]
+            return "#" + "".join(f"{round(a + t * (b - a)):02x}" for a, b in zip(rgb0, rgb1))
+    return stops[-1][1]
+
+
+def _add_legend(dot, color_edges, folded, highlighted):
+    swatch = '<TR><TD BGCOLOR="{}" WIDTH="18"> </TD><TD ALIGN="LEFT">{}</TD></TR>'
+    line = '<TR><TD><FONT COLOR="{}" POINT-SIZE="14"><B>━━</B></FONT></TD><TD ALIGN="LEFT">{}</TD></TR>'
+    rows = ['<TR><TD COLSPAN="2"><B>legend</B></TD></TR>']
+    rows += [swatch.format(color, ROLE_NAMES.get(role, role)) for role, color in ROLE_COLORS.items()]
+    if folded:
+        rows.append(swatch.format(FOLD_COLOR, "×N repeated structure, folded"))
+    if highlighted:
+        rows.append(swatch.format(HIGHLIGHT_COLOR, "being processed"))
+    if color_edges:
+        rows.append(line.format(_GRAD_STOPS[0][1], "mean |grad| 1e-6 (pale, thin)"))
+        rows.append(line.format(_GRAD_STOPS[1][1], "mean |grad| 0.1"))
+        rows.append(line.format(_GRAD_STOPS[2][1], "mean |grad| 1e2 (red, thick)"))
+        rows.append(line.format(ZERO_GRAD_COLOR, "zero gradient"))
+        rows.append(line.format(NAN_COLOR, "NaN / Inf gradient (dashed)"))
+    table = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3">' + "".join(rows) + "</TABLE>"
+    legend = graphviz.Digraph(name="cluster_legend", graph_attr={"label": "", "style": "invis"})
+    legend.node("legend", label=f"<{table}>", shape="plain", fontsize="9")
+    dot.subgraph(legend)
