@@ -209,7 +209,7 @@ def fused(name, family, first, *others):
     if nb is None:
         return None
     kernel = getattr(_pick(nb, first.size), name)
-    convert = _converter(first.dtype)
+    convert = _CONVERTERS[first.dtype]
     bound = convert((first, *others))
     return lambda *rest: kernel(*bound, *convert(rest))
 
@@ -232,6 +232,9 @@ def _converter(dtype, ndarray=np.ndarray, array=np.array, flags=frozenset(_FLAGS
         return converted
 
     return convert
+
+
+_CONVERTERS = {dt: _converter(dt) for dt in _FLOATS}
 
 
 def elementwise(formula):
