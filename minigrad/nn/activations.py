@@ -62,6 +62,8 @@ class ActivationModule(Module):
         return {name: getattr(self, name) for name in self._settings}
 
     def forward(self, x):
+        if not self._settings:  # most activations: nothing to collect at every call
+            return type(self).function(x)
         return type(self).function(x, **self.settings)
 
     def extra_repr(self):

@@ -253,9 +253,11 @@ def _operator(name, doc, both, tensor_number, number_tensor, negate=False, fract
         if a.__class__ is Tensor:
             if b.__class__ is Tensor:  # the common case first, with no other test
                 return both.apply(a, b)
-            if _is_number(b):
-                c = _plain(b)
-                return tensor_number.apply(_floating_for(a, 0.5 if fractional else c), c=-c if negate else c)
+            if b.__class__ in _NUMBER or _is_number(b):
+                c = b if b.__class__ in _NUMBER else b.item()
+                if a.data.dtype.kind != "f":  # an integer tensor: see _floating_for
+                    a = _floating_for(a, 0.5 if fractional else c)
+                return tensor_number.apply(a, c=-c if negate else c)
         elif isinstance(b, Tensor) and _is_number(a):
             c = _plain(a)
             return number_tensor.apply(_floating_for(b, 0.5 if fractional else c), c=c)

@@ -179,6 +179,9 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        # No kernel runs below the smallest size threshold of the dispatch rule: below
+        # it, go straight to the NumPy formula (the common case for small models).
+        fused_from = min(kernels.MIN_SIZE.values())
         for group in self.param_groups:
             if not _PYTHON_VALUES.issuperset(map(type, group.values())):
                 _python_numbers(group)  # a NumPy scalar set by hand since the last step
@@ -194,7 +197,7 @@ class Optimizer:
                     state = self.state[p] = self._init_state(p.data, group)
                 if "step" in state:
                     state["step"] += 1  # t, the number of this update: 1 on the first (as PyTorch counts)
-                if not self._fused_update(p.data, grad, state, group):
+                if p.data.size < fused_from or not self._fused_update(p.data, grad, state, group):
                     self._update(p.data, grad, state, group)
                 p._mark_changed()  # an in-place change like p -= lr * g: bump p's version
         return loss
