@@ -5,10 +5,10 @@ backward in Tensor ops) plus a plain function that is also a ``Tensor`` method
 and available as ``mg.<name>``.
 """
 
+from minigrad.autograd import Function
 from minigrad.ops.arithmetic import add, div, mul, neg, pow, sub
 from minigrad.ops.broadcast import unbroadcast
 from minigrad.ops.conversion import astype, to_device
-from minigrad.autograd import Function
 from minigrad.ops.indexing import concat, getitem, stack
 from minigrad.ops.linalg import matmul
 from minigrad.ops.normalization import batch_norm_train

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from minigrad.ops.broadcast import unbroadcast
 from minigrad.autograd import Function
+from minigrad.ops.broadcast import unbroadcast
 from minigrad.dtypes import float32 as _FLOAT32, float64 as _FLOAT64
 from minigrad.tensor import DEFAULT_DTYPE, Tensor, as_tensor
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad import backend
-from minigrad.ops.axes import accepts_dim_aliases, normalize_axis
 from minigrad.autograd import Function
+from minigrad.ops.axes import accepts_dim_aliases, normalize_axis
 from minigrad.tensor import Tensor, as_tensor
 
 __all__ = ["getitem", "concat", "stack"]

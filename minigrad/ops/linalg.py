@@ -12,8 +12,8 @@ extra axis is dropped again; batch axes broadcast and are summed back with
 from __future__ import annotations
 
 
-from minigrad.ops.broadcast import unbroadcast
 from minigrad.autograd import Function
+from minigrad.ops.broadcast import unbroadcast
 from minigrad.ops.reduction import Sum
 from minigrad.tensor import Tensor, as_tensor
 

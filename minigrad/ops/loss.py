@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from minigrad.autograd import Function
 from minigrad.backend import cross_entropy
 from minigrad.backend.device import module_of
-from minigrad.autograd import Function
 from minigrad.tensor import Tensor
 
 __all__ = ["squared_error", "softmax_cross_entropy"]

@@ -29,9 +29,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from minigrad.autograd import Function
 from minigrad.backend import batch_norm
 from minigrad.backend.device import module_of
-from minigrad.autograd import Function
 from minigrad.tensor import Tensor
 
 __all__ = ["batch_norm_train"]

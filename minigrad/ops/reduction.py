@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from minigrad.ops.axes import accepts_dim_aliases, normalize_axis  # normalize_axis: re-exported
 from minigrad.autograd import Function
+from minigrad.ops.axes import accepts_dim_aliases, normalize_axis  # normalize_axis: re-exported
 from minigrad.ops.mask import mask_grad
 from minigrad.tensor import Tensor, as_tensor
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from minigrad.autograd import Function
 from minigrad.ops.arithmetic import _operands
 from minigrad.ops.broadcast import unbroadcast
-from minigrad.autograd import Function
 from minigrad.ops.mask import mask_grad
 from minigrad.tensor import Tensor
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from minigrad.autograd import Function
 from minigrad.ops.axes import accepts_dim_aliases, normalize_axis, shape_arg
 from minigrad.ops.broadcast import unbroadcast
-from minigrad.autograd import Function
 from minigrad.tensor import as_tensor
 
 __all__ = ["reshape", "flatten", "transpose", "permute", "swapaxes", "broadcast_to", "squeeze", "unsqueeze"]

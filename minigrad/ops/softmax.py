@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from minigrad.ops.axes import accepts_dim_aliases, normalize_axis
 from minigrad.autograd import Function
+from minigrad.ops.axes import accepts_dim_aliases, normalize_axis
 from minigrad.ops.reduction import _kept_shape, _spread
 from minigrad.tensor import as_tensor
 

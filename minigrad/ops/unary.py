@@ -32,8 +32,8 @@ import math
 import numpy as np
 
 from minigrad import backend
-from minigrad.backend import kernels
 from minigrad.autograd import Function
+from minigrad.backend import kernels
 from minigrad.ops.mask import mask_grad, zero_gradient
 from minigrad.tensor import as_tensor
 

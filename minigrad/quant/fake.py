@@ -36,10 +36,9 @@ import math
 
 import numpy as np
 
-from minigrad.backend import kernels
-
-from minigrad.ops.broadcast import unbroadcast
 from minigrad.autograd import Function
+from minigrad.backend import kernels
+from minigrad.ops.broadcast import unbroadcast
 from minigrad.quant.quantize import channel_shape, check_scale, normalize_axis
 from minigrad.tensor import Tensor, as_tensor
 
