@@ -52,7 +52,8 @@ def save(dot, path):
 
 def count_nodes(dot):
     """Number of node statements in ``dot`` (clusters' nodes included, edges not)."""
-    return sum(1 for line in dot.body if "->" not in line and _NODE_LINE.match(line))
+    lines = dot.body if hasattr(dot, "body") else dot.source.splitlines()  # a graphviz.Source has no body
+    return sum(1 for line in lines if "->" not in line and _NODE_LINE.match(line))
 
 
 def render_bytes(dot, fmt, timeout=None, max_nodes=None):
