@@ -115,25 +115,24 @@ class Value:
         return Value._node(a / b, (self, other), (1.0 / b, -((a / b) / b)), "/")
 
     def __pow__(self, other):
-        """a ** p;  d/da = p * a^(p-1), and for a Value exponent d/dp = a^p * ln(a)."""
+        """a ** p;  d/da = p * a^(p-1), and for a Value exponent d/dp = a^p * ln(a).
+
+        At a = 0 the power is defined for p >= 0 (0^0 = 1, as in IEEE 754 ``pow``)
+        but d/da = p * 0^(p-1) is infinite when 0 < p < 1 (the square root's
+        vertical tangent); the local derivative is then ``inf``, the one-sided
+        limit, as PyTorch reports for ``sqrt`` at 0. A negative p at a = 0 is a
+        division by zero.
+        """
         if isinstance(other, Value):
             a, p = self.data, other.data
-            out = a**p
-            if isinstance(out, complex):
-                raise ValueError(f"Value ** Value: a negative base {a!r} with a fractional exponent is not real")
+            out = _power(a, p, "Value ** Value")
             dp = out * math.log(a) if a > 0 else 0.0
-            return Value._node(float(out), (self, other), (p * a ** (p - 1) if p != 0 else 0.0, dp), "**")
+            return Value._node(out, (self, other), (_power_derivative(a, p), dp), "**")
         if not isinstance(other, (int, float)):
             raise TypeError(f"Value ** {type(other).__name__}: the exponent must be a number or a Value")
         p = float(other)
-        try:
-            out = self.data**p
-            local = p * self.data ** (p - 1) if p != 0.0 else 0.0
-        except ZeroDivisionError:
-            raise ZeroDivisionError(f"Value ** {p:g}: 0.0 cannot be raised to a negative power") from None
-        if isinstance(out, complex):
-            raise ValueError(f"Value ** {p:g}: a negative base {self.data!r} with a fractional exponent is not real")
-        return Value._node(out, (self,), (local,), f"**{p:g}")
+        out = _power(self.data, p, f"Value ** {p:g}")
+        return Value._node(out, (self,), (_power_derivative(self.data, p),), f"**{p:g}")
 
     def __rpow__(self, base):
         """c ** a for a number c;  d/da = c^a * ln(c)."""
@@ -214,6 +213,25 @@ class Value:
 
     def __repr__(self):
         return f"Value(data={self.data}, grad={self.grad})"
+
+
+def _power(a, p, op):
+    """a ** p as a real float, with the two undefined cases named."""
+    if a == 0.0 and p < 0:
+        raise ZeroDivisionError(f"{op}: 0 ** {p:g} is undefined (a negative power of zero divides by zero)")
+    out = a**p
+    if isinstance(out, complex):
+        raise ValueError(f"{op}: a negative base {a!r} with a fractional exponent {p:g} is not real")
+    return float(out)
+
+
+def _power_derivative(a, p):
+    """d(a^p)/da = p * a^(p-1); at a = 0 with 0 < p < 1 this is +inf (the one-sided limit)."""
+    if p == 0:
+        return 0.0
+    if a == 0.0 and p < 1:
+        return math.inf
+    return p * a ** (p - 1)
 
 
 def value_parents(node):

@@ -174,3 +174,16 @@ def test_backward_twice_accumulates_into_inputs_and_recomputes_intermediates():
     d.backward()
     # inputs accumulate like PyTorch leaves; every computed node holds this pass's derivative
     assert (a.grad, b.grad, c.grad, d.grad) == (-4.0, 4.0, 1.0, 1.0)
+
+
+def test_power_of_zero_names_the_undefined_case_and_has_an_infinite_slope():
+    a = Value(0.0)
+    y = a**0.5
+    y.backward()
+    assert (y.data, a.grad) == (0.0, float("inf"))
+    assert (Value(0.0) ** 0.0).data == 1.0
+    assert (Value(0.0) ** 2).local_grads == (0.0,)
+    with pytest.raises(ZeroDivisionError, match=r"0 \*\* -0.5 is undefined"):
+        Value(0.0) ** -0.5
+    with pytest.raises(ZeroDivisionError, match=r"0 \*\* -1 is undefined"):
+        Value(0.0) ** Value(-1.0)

@@ -83,11 +83,14 @@ def _graph_html(graph, caption=None):
     if shutil.which("dot"):
         import graphviz
 
-        try:
-            svg = graph.pipe(format="svg") if hasattr(graph, "pipe") else graphviz.Source(source).pipe(format="svg")
+        from viz.graph.save import render_bytes
+
+        try:  # with the node limit and the time limit of every rendering
+            svg = render_bytes(graph if hasattr(graph, "pipe") else graphviz.Source(source), "svg")
             return f"<figure>{_clean_svg(svg.decode('utf-8'))}{cap}</figure>"
-        except graphviz.ExecutableNotFound:
-            pass  # fall through to the source, as if dot were missing
+        except RuntimeError as exc:
+            if shutil.which("dot"):  # too big, too slow or failed: say so, and show the source
+                return f'<p class="note">{html.escape(str(exc))}</p><pre>{html.escape(source)}</pre>{cap}'
     return (
         '<p class="note">The Graphviz <code>dot</code> program is not installed, so the graph is shown as '
         "DOT source. Install Graphviz (e.g. <code>apt install graphviz</code>, <code>brew install graphviz</code> "

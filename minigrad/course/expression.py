@@ -16,16 +16,29 @@ Example::
 from __future__ import annotations
 
 import ast
+import io
+import math
 import operator
 import random
+import sys
+import tokenize
 
 from minigrad.scalar import Value
 
-__all__ = ["parse_expression", "parse_values", "ExpressionError", "FUNCTIONS"]
+__all__ = ["parse_expression", "parse_values", "ExpressionError", "FUNCTIONS", "MAX_LENGTH", "MAX_OPERATIONS",
+           "MAX_NESTING"]
 
 FUNCTIONS = ("relu", "tanh", "sigmoid", "exp", "log")
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
            ast.Pow: operator.pow}
+
+
+#: Longest expression accepted, in characters.
+MAX_LENGTH = 10_000
+#: Most operators and function calls in one expression (a sum of 2,000 terms fits).
+MAX_OPERATIONS = 2_000
+#: Deepest nesting of parentheses and unary signs (Python's own parser stops at 200 parentheses).
+MAX_NESTING = 100
 
 
 class ExpressionError(ValueError):
@@ -48,6 +61,8 @@ def parse_values(text):
             values[name] = float(number)
         except ValueError:
             raise ExpressionError(f"--values: {name} must be a number, got {number.strip()!r}") from None
+        if not math.isfinite(values[name]):
+            raise ExpressionError(f"--values: {name} must be a finite number, got {number.strip()!r}")
     return values
 
 
@@ -57,19 +72,30 @@ def parse_expression(text, values=None, rng=None):
     Variables missing from ``values`` get random values in [-2, 2) from ``rng``
     (a :class:`random.Random`); each variable is one ``Value`` node however often
     it appears, so reused variables show as shared nodes in the graph.
+
+    The input is bounded before it is parsed -- at most :data:`MAX_LENGTH`
+    characters, :data:`MAX_OPERATIONS` operators and calls, and
+    :data:`MAX_NESTING` levels of parentheses and signs -- and the syntax tree is
+    converted with an explicit stack, so a long sum never exhausts Python's
+    recursion limit. Every number, literal or intermediate, must be a finite
+    float64: an overflow is named as such.
     """
     values = dict(values or {})
     rng = rng or random.Random()
+    text = text.strip()
+    _check_size(text)
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
         column = f" at column {exc.offset}" if exc.offset else ""
-        raise ExpressionError(f"malformed expression {text!r}{column}: {exc.msg}") from None
+        raise ExpressionError(f"malformed expression {_shown(text)}{column}: {exc.msg}") from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # e.g. an integer literal past the digit limit
+        raise ExpressionError(f"cannot parse {_shown(text)}: {exc or type(exc).__name__}") from None
     variables = {}
 
-    def build(node):
+    def leaf(node):
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-            return float(node.value)
+            return _literal(node.value)
         if isinstance(node, ast.Name):
             if node.id in FUNCTIONS:
                 raise ExpressionError(f"{node.id} is a function: call it, e.g. {node.id}(x)")
@@ -77,17 +103,13 @@ def parse_expression(text, values=None, rng=None):
                 value = values.pop(node.id) if node.id in values else round(rng.uniform(-2, 2), 4)
                 variables[node.id] = Value(value, label=node.id)
             return variables[node.id]
+        return None
+
+    def children(node):
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-            left, right = build(node.left), build(node.right)
-            if not isinstance(left, Value) and not isinstance(right, Value):
-                left = Value(left, label=_number_label(left))
-            result = _BINARY[type(node.op)](left, right)
-            return result
+            return [node.left, node.right]
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            operand = build(node.operand)
-            if isinstance(node.op, ast.UAdd):
-                return operand
-            return -operand
+            return [node.operand]
         if isinstance(node, ast.Call):
             name = node.func.id if isinstance(node.func, ast.Name) else None
             if name not in FUNCTIONS:
@@ -95,26 +117,127 @@ def parse_expression(text, values=None, rng=None):
                 raise ExpressionError(f"unknown function {shown!r}: use one of {', '.join(FUNCTIONS)}")
             if len(node.args) != 1 or node.keywords:
                 raise ExpressionError(f"{name}() takes exactly one argument")
-            arg = build(node.args[0])
-            arg = arg if isinstance(arg, Value) else Value(arg, label=_number_label(arg))
-            return getattr(arg, name)()
-        shown = ast.unparse(node) if hasattr(ast, "unparse") else type(node).__name__
+            return [node.args[0]]
         raise ExpressionError(
-            f"unsupported element {shown!r} in {text!r}: use numbers, names, + - * / **, unary minus "
-            f"and {', '.join(FUNCTIONS)}"
+            f"unsupported element {_shown(_source(text, node))} in {_shown(text)}: use numbers, names, "
+            f"+ - * / **, unary minus and {', '.join(FUNCTIONS)}"
         )
 
+    def combine(node, args):
+        if isinstance(node, ast.BinOp):
+            left, right = args
+            if not isinstance(left, Value) and not isinstance(right, Value):
+                left = Value(left, label=_number_label(left))
+            return _BINARY[type(node.op)](left, right)
+        if isinstance(node, ast.UnaryOp):
+            return args[0] if isinstance(node.op, ast.UAdd) else -args[0]
+        arg = args[0] if isinstance(args[0], Value) else Value(args[0], label=_number_label(args[0]))
+        return getattr(arg, node.func.id)()
+
+    # Post-order walk with an explicit stack: (node, expanded?) pairs, results on a second stack.
+    stack, results = [(tree.body, False)], []
     try:
-        root = build(tree.body)
+        while stack:
+            node, expanded = stack.pop()
+            if not expanded:
+                built = leaf(node)
+                if built is not None:
+                    results.append(built)
+                    continue
+                kids = children(node)
+                stack.append((node, True))
+                stack.extend((kid, False) for kid in reversed(kids))
+                continue
+            count = 1 if not isinstance(node, ast.BinOp) else 2
+            args = results[-count:]
+            del results[-count:]
+            try:
+                result = combine(node, args)
+            except OverflowError:
+                result = math.inf
+            data = result.data if isinstance(result, Value) else result
+            if not math.isfinite(data):
+                raise ExpressionError(
+                    f"{_shown(_source(text, node))} overflows: its value or derivative is beyond float64's range "
+                    f"(about ±{sys.float_info.max:.3g})"
+                )
+            results.append(result)
     except (ZeroDivisionError, ValueError) as exc:
         if isinstance(exc, ExpressionError):
             raise
-        raise ExpressionError(f"cannot evaluate {text!r}: {exc}") from None
+        raise ExpressionError(f"cannot evaluate {_shown(text)}: {exc}") from None
+    root = results.pop()
     if not isinstance(root, Value):
         root = Value(root, label=_number_label(root))
     if values:
         raise ExpressionError(f"--values names variables the expression does not use: {', '.join(values)}")
     return root, variables
+
+
+def _check_size(text):
+    """Refuse an expression too long or too deeply nested before Python's parser sees it."""
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(
+            f"the expression is {len(text):,} characters long; the limit is {MAX_LENGTH:,}"
+        )
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return  # malformed: ast.parse names the problem (its input is already bounded in length)
+    depth = deepest = operations = 0
+    signs = 0  # unary signs in a row: each is one more level of nesting
+    previous = None
+    for token in tokens:
+        if token.type != tokenize.OP:
+            if token.type in (tokenize.NAME, tokenize.NUMBER):
+                signs = 0
+                previous = token
+            continue
+        if token.string == "(":
+            depth += 1
+            if previous is not None and previous.type == tokenize.NAME:
+                operations += 1  # a call
+        elif token.string == ")":
+            depth -= 1
+            signs = 0
+        elif token.string in "+-~" and (previous is None or (previous.type == tokenize.OP and previous.string != ")")):
+            signs += 1
+            operations += 1
+        else:
+            operations += 1
+        previous = token
+        deepest = max(deepest, depth + signs)
+        if deepest > MAX_NESTING:
+            raise ExpressionError(
+                f"the expression nests more than {MAX_NESTING} levels of parentheses and signs; simplify it"
+            )
+    if operations > MAX_OPERATIONS:
+        raise ExpressionError(
+            f"the expression has {operations:,} operations; the limit is {MAX_OPERATIONS:,}"
+        )
+
+
+def _literal(value):
+    """A number literal as a finite float (a 400-digit integer or ``1e999`` is refused, not rounded to inf)."""
+    if isinstance(value, int) and abs(value) > sys.float_info.max:
+        raise ExpressionError(
+            f"the number literal with {len(str(abs(value))):,} digits is beyond float64's range "
+            f"(about ±{sys.float_info.max:.3g})"
+        )
+    value = float(value)
+    if not math.isfinite(value):
+        raise ExpressionError(f"a number literal is beyond float64's range (about ±{sys.float_info.max:.3g})")
+    return value
+
+
+def _source(text, node):
+    """The source text of ``node`` (``ast.unparse`` would recurse as deep as the tree)."""
+    return ast.get_source_segment(text, node) or type(node).__name__
+
+
+def _shown(text, limit=80):
+    """``repr`` of (the start of) ``text``, short enough for a one-line message."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + f"... ({len(text):,} characters)"
 
 
 def _number_label(x):

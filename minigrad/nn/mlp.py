@@ -14,6 +14,7 @@ He et al. 2015; Klambauer et al. 2017).
 
 from __future__ import annotations
 
+from minigrad.budget import check_model_size
 from minigrad.nn.activations import get_module
 from minigrad.nn.functional.table import TRAITS
 from minigrad.nn.layers import BatchNorm1d, Dropout, Linear
@@ -49,11 +50,15 @@ class MLP(Sequential):
     batchnorm : insert ``BatchNorm1d`` before each hidden activation
     dropout : insert ``Dropout(dropout)`` after each hidden activation (0 = none)
     weight_regularizer : passed to every Linear (e.g. ``regularizers.L2(1e-4)``)
+
+    A model whose parameters would exceed :data:`minigrad.budget.MEMORY_BUDGET`
+    is refused with a ``ValueError`` that gives the estimate, before any layer is built.
     """
 
     def __init__(self, sizes, activation="relu", weight_init=None, batchnorm=False, dropout=0.0,
                  weight_regularizer=None):
         sizes = _parse_sizes(sizes)
+        check_model_size(sizes, batchnorm=batchnorm)  # refuse a model too big for memory before allocating it
         get_module(activation)  # fail early, with the list of valid names
         init = weight_init or default_init(activation)
         layers = []

@@ -70,3 +70,57 @@ def test_parse_values():
         parse_values("b=x")
     with pytest.raises(ExpressionError, match="does not use: z"):
         parse_expression("a + 1", {"a": 1.0, "z": 2.0})
+
+
+# ---------------------------------------------------------------- budgets: length, nesting, magnitude
+def test_a_long_sum_is_built_without_recursion():
+    root, variables = parse_expression("+".join(["a"] * 1000), {"a": 1.5})
+    assert root.data == pytest.approx(1500.0)
+    root.backward()
+    assert variables["a"].grad == pytest.approx(1000.0)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("-" * 100_000 + "a", "100,001 characters long; the limit is 10,000"),
+        ("-" * 5_000 + "a", "nests more than 100 levels"),
+        ("(" * 150 + "a" + ")" * 150, "nests more than 100 levels"),
+        ("+".join(["a"] * 3_000), "2,999 operations; the limit is 2,000"),
+    ],
+)
+def test_size_and_nesting_are_bounded_with_a_clear_error(text, message):
+    with pytest.raises(ExpressionError, match=message):
+        parse_expression(text, {"a": 1.0})
+
+
+@pytest.mark.parametrize(
+    "text, values, message",
+    [
+        ("2**1e308", {}, r"'2\*\*1e308' overflows"),
+        ("10**400", {}, r"'10\*\*400' overflows"),
+        ("a**2", {"a": 1e200}, r"'a\*\*2' overflows"),
+        ("exp(1000)", {}, r"'exp\(1000\)' overflows"),
+        ("1" * 400, {}, "literal with 400 digits is beyond float64's range"),
+        ("1e999", {}, "literal is beyond float64's range"),
+        ("1" * 5_000, {}, "4300 digits"),
+    ],
+)
+def test_numbers_beyond_float64_are_named_not_overflow_errors(text, values, message):
+    with pytest.raises(ExpressionError, match=message):
+        parse_expression(text, values)
+
+
+def test_values_must_be_finite():
+    with pytest.raises(ExpressionError, match="a must be a finite number"):
+        parse_values("a=inf")
+
+
+def test_zero_to_a_fractional_power_is_defined_with_an_infinite_slope():
+    root, variables = parse_expression("a**b", {"a": 0.0, "b": 0.5})
+    assert root.data == 0.0
+    root.backward()
+    assert variables["a"].grad == float("inf")
+    assert variables["b"].grad == 0.0
+    with pytest.raises(ExpressionError, match=r"0 \*\* -1 is undefined"):
+        parse_expression("a**-1", {"a": 0.0})

@@ -364,12 +364,7 @@ def test_save_dot_needs_no_graphviz_and_other_formats_explain_how_to_install(tmp
 
 
 def test_save_reports_a_missing_binary_found_only_when_running_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: "/usr/bin/dot")
-
-    def missing(*args, **kwargs):
-        raise graphviz.ExecutableNotFound(("dot",))
-
-    monkeypatch.setattr(graphviz.Digraph, "pipe", missing)
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: str(tmp_path / "gone" / "dot"))
     with pytest.raises(RuntimeError, match="install"):
         save(draw_graph(neuron()[0]), tmp_path / "g.png")
 
@@ -393,3 +388,85 @@ def test_save_renders_to_exactly_the_given_path(tmp_path, suffix, magic):
     assert magic in content[:400]
     if suffix == ".svg":
         assert content.rstrip().endswith(b"</svg>") and b"16 params" in content
+
+
+# --------------------------------------------------------------------------- untrusted text and budgets
+
+EVIL = '<<TABLE><TR><TD><IMG SRC="/etc/hostname.png"/></TD></TR></TABLE>>'
+
+
+def evil_graph():
+    """A tensor graph whose module scope, label and op text all look like HTML-like labels."""
+    x = mg.randn(3, 2, requires_grad=True)
+    x.label = EVIL
+    y = (x * 2.0).sum()
+    for t in (x, y):
+        t.scope = EVIL + '"quote\\'
+    y.label = "n" * 100_000
+    return y
+
+
+def test_every_string_reaching_graphviz_is_escaped_and_shortened():
+    from viz.graph.labels import MAX_LABEL_CHARS
+
+    src = draw_graph(evil_graph()).source
+    # Markup survives only inside double-quoted (plain text) attributes, never in an HTML-like <...> value.
+    outside_quotes = re.sub(r'"(?:[^"\\]|\\.)*"', '""', src)
+    assert "<IMG" in src and "<IMG" not in outside_quotes
+    assert "&lt;IMG" in src  # the box label shows the text, escaped
+    assert "n" * (MAX_LABEL_CHARS + 1) not in src and "…" in src
+    assert "cluster__0" in src and "subgraph cluster_<" not in src  # the scope never becomes an identifier
+    title = re.search(r'label="(<<TABLE[^"]*)"', src)
+    assert title, "the cluster title is a quoted plain string"
+
+
+@needs_dot
+def test_a_malicious_scope_cannot_pull_an_image_into_the_svg(tmp_path):
+    svg = save(draw_graph(evil_graph()), tmp_path / "evil.svg").read_text(encoding="utf-8")
+    assert "<image" not in svg and "hostname.png" not in svg.replace("&lt;IMG SRC=&quot;/etc/hostname.png", "")
+    assert "xlink:href=\"/" not in svg
+    assert "&lt;&lt;TABLE&gt;" in svg  # the title is shown as text
+
+
+@needs_dot
+def test_one_variable_used_a_hundred_times_renders_quickly(tmp_path):
+    import time
+
+    from minigrad.course.expression import parse_expression
+
+    root, _ = parse_expression("+".join(["a"] * 100), {"a": 1.0})
+    root.backward()
+    dot = draw_graph(root)
+    assert 'pack=true' in dot.source
+    start = time.perf_counter()
+    svg = save(dot, tmp_path / "sum.svg").read_text(encoding="utf-8")
+    assert time.perf_counter() - start < 20  # about 2 s; dot ran for minutes before the components were packed
+    assert svg.count("<g id=\"node") == 200  # a, 99 sums, their 99 ovals, the legend
+
+
+def test_small_graphs_are_not_packed():
+    assert "pack" not in draw_graph(neuron()[0]).source
+
+
+def test_rendering_refuses_too_many_nodes_and_stops_a_slow_dot(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    from viz.graph.save import count_nodes, render_bytes
+
+    save_module = sys.modules["viz.graph.save"]  # the package re-exports the function under the same name
+
+    dot = draw_graph(neuron()[0])
+    n = count_nodes(dot)
+    assert n == len(declared(dot.source)) + 1  # every box and oval, plus the legend
+    with pytest.raises(RuntimeError, match=rf"has {n} nodes, more than the 3 Graphviz renders here"):
+        render_bytes(dot, "svg", max_nodes=3)
+    monkeypatch.setattr(save_module.shutil, "which", lambda name, *a, **k: "/usr/bin/dot")
+
+    def slow(*args, timeout=None, **kwargs):
+        raise subprocess.TimeoutExpired(args[0], timeout)
+
+    monkeypatch.setattr(save_module.subprocess, "run", slow)
+    with pytest.raises(RuntimeError, match=r"did not finish rendering .* within 0.5 s"):
+        render_bytes(dot, "svg", timeout=0.5)
+    assert not (tmp_path / "g.svg").exists()

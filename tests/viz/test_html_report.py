@@ -112,3 +112,12 @@ def test_report_errors(tmp_path):
         report(tmp_path / "r.html", figures=[42])
     page = read(report(tmp_path / "empty.html"))
     assert "Nothing to report" in page
+
+
+def test_report_shows_the_source_of_a_graph_too_big_to_render(tmp_path, run, monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys.modules["viz.graph.save"], "MAX_RENDER_NODES", 0)
+    page = read(report(tmp_path / "big.html", graph=run["graph"]))
+    assert "<svg" not in page and "<pre>" in page
+    assert "more than the 0 Graphviz renders here" in page

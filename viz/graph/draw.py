@@ -39,11 +39,14 @@ DOT source.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 import graphviz
 
 from viz.graph.folding import _plan_folds
 from viz.graph.labels import (
-    MUTED, _add_legend, _edge_attrs, _fold_label, _op_attrs, _tooltip, _value_label,
+    MUTED, _add_legend, _edge_attrs, _fold_label, _op_attrs, _plain, _tooltip, _value_label,
 )
 from viz.graph.records import _Graph
 
@@ -123,7 +126,12 @@ def _draw(graph, grads, *, rankdir="LR", show_data=True, show_grad=True, cluster
     graph_attr = {"rankdir": rankdir, "fontname": "Helvetica", "fontsize": "12", "nodesep": "0.25",
                   "ranksep": "0.35"}
     if caption:
-        graph_attr.update(label=caption, labelloc="t", labeljust="l")
+        graph_attr.update(label=_plain(caption, keep_escapes=True, limit=1000), labelloc="t", labeljust="l")
+    if _needs_packing(graph):
+        # A highly shared node (one variable used by 100 ops) makes dot's crossing
+        # minimisation slow once the legend is laid out with it: laying out the
+        # connected components separately and packing them keeps it to seconds.
+        graph_attr["pack"] = "true"
     dot = graphviz.Digraph(
         graph_attr=graph_attr,
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
@@ -176,7 +184,7 @@ def _draw(graph, grads, *, rankdir="LR", show_data=True, show_grad=True, cluster
                 seen.add((src, dst))
             attrs = _edge_attrs(grads[p] if color_edges else None, color_edges)
             if (v, k) in edge_labels:
-                attrs["label"] = edge_labels[(v, k)]
+                attrs["label"] = _plain(edge_labels[(v, k)], keep_escapes=True)
                 attrs["fontcolor"] = "#5c3c00"
             dot.edge(src, dst, **attrs)
     _add_legend(dot, color_edges, bool(folds), highlight is not None)
@@ -194,11 +202,11 @@ def _add_clustered(dot, graph, items):
         clusters.update(".".join(parts[:k]) for k in range(1, len(parts) + 1))
     counts = _parameter_counts(graph, clusters)
     subgraphs = {}
-    for scope in clusters:
+    for k, scope in enumerate(sorted(clusters, key=_natural)):
         title = scope if not counts[scope] else f"{scope}  ({counts[scope]:,} params)"
         subgraphs[scope] = graphviz.Digraph(
-            name=f"cluster_{scope}",
-            graph_attr={"label": title, "style": "rounded,dashed", "color": MUTED, "fontcolor": "#495057",
+            name=_cluster_name(scope, k),
+            graph_attr={"label": _plain(title), "style": "rounded,dashed", "color": MUTED, "fontcolor": "#495057",
                         "fontsize": "10", "labeljust": "l"},
         )
     for scope, nodes in by_scope.items():
@@ -210,6 +218,27 @@ def _add_clustered(dot, graph, items):
     for scope in sorted(clusters, key=lambda s: (-s.count("."), _natural(s))):
         parent = scope.rpartition(".")[0]
         (subgraphs[parent] if parent else dot).subgraph(subgraphs[scope])
+
+
+def _cluster_name(scope, k):
+    """``cluster_<scope>`` for ordinary module paths, ``cluster__<k>`` for any other text.
+
+    The name is an identifier in the DOT source, so a scope with quotes,
+    backslashes or markup -- or one called "legend" -- never becomes part of it.
+    """
+    if scope != "legend" and len(scope) <= 80 and re.fullmatch(r"[A-Za-z0-9_.]+", scope):
+        return f"cluster_{scope}"
+    return f"cluster__{k}"
+
+
+#: A node feeding more ops than this, or a drawing with more nodes, is laid out with ``pack``.
+_PACK_FAN_OUT = 16
+_PACK_NODES = 300
+
+
+def _needs_packing(graph):
+    uses = Counter(p for ps in graph.parents for p in ps)
+    return len(graph.nodes) > _PACK_NODES or (bool(uses) and max(uses.values()) > _PACK_FAN_OUT)
 
 
 def _parameter_counts(graph, scopes):

@@ -40,8 +40,34 @@ _GRAD_STOPS = ((-6.0, "#c5dcef"), (-1.0, "#1c4e9c"), (2.0, "#c92a2a"))
 _PEN_MIN, _PEN_MAX = 0.6, 4.0
 
 
+#: Longest text shown in one label, title or tooltip; longer text is cut with an ellipsis
+#: (Graphviz refuses labels past a fixed buffer size, and such a box is unreadable anyway).
+MAX_LABEL_CHARS = 120
+
+
+def _short(text, limit=MAX_LABEL_CHARS):
+    """``text`` cut to ``limit`` characters, the cut marked with an ellipsis."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _esc(text):
-    return html.escape(str(text), quote=False)
+    """Text for inside an HTML-like label: shortened, then ``& < >`` escaped (no markup gets through)."""
+    return html.escape(_short(text), quote=False)
+
+
+def _plain(text, keep_escapes=False, limit=MAX_LABEL_CHARS):
+    """Text for a plain (non-HTML) attribute -- a cluster title, tooltip, op or edge label.
+
+    The graphviz package would pass a value of the form ``<...>`` through as an
+    HTML-like label (able to embed images); :func:`graphviz.nohtml` marks it as
+    plain text. Backslashes are doubled so ``\\N``-style escapes stay literal,
+    unless ``keep_escapes`` (text built here with ``\\n`` line breaks).
+    """
+    text = _short(text, limit)
+    if keep_escapes:
+        return graphviz.nohtml(text.rstrip("\\"))  # a cut must not leave a backslash before the closing quote
+    return graphviz.escape(text)
 
 
 def _value_label(graph, i, grad, show_data, show_grad, partial, highlighted, show_unknown):
@@ -119,11 +145,11 @@ def _tooltip(graph, i):
     node = graph.nodes[i]
     what = graph.roles[i] if not node.op else f"{graph.roles[i]} = {node.op}(...)"
     scope = f" in {graph.scopes[i]}" if graph.scopes[i] else ""
-    return f"{graph.name(i)}: {what}{scope}"
+    return _plain(f"{graph.name(i)}: {what}{scope}")
 
 
 def _op_attrs(op, highlighted):
-    attrs = {"label": op, "shape": "ellipse", "style": "filled", "fillcolor": "#f8f9fa", "color": MUTED,
+    attrs = {"label": _plain(op), "shape": "ellipse", "style": "filled", "fillcolor": "#f8f9fa", "color": MUTED,
              "fontsize": "10", "height": "0.3", "margin": "0.04,0.02"}
     if highlighted:
         attrs.update(fillcolor=HIGHLIGHT_COLOR, color=HIGHLIGHT_BORDER, penwidth="3")

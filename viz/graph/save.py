@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import graphviz
 
-__all__ = ["save", "render_bytes", "SUPPORTED_SUFFIXES"]
+__all__ = ["save", "render_bytes", "count_nodes", "SUPPORTED_SUFFIXES", "RENDER_TIMEOUT", "MAX_RENDER_NODES"]
 
 SUPPORTED_SUFFIXES = (".dot", ".gv", ".svg", ".png", ".pdf")
+
+#: Seconds Graphviz may take to lay out and render one drawing before it is stopped.
+RENDER_TIMEOUT = 30.0
+#: Most nodes (value boxes, op ovals, folded boxes) rendered in one drawing; larger graphs
+#: take minutes in ``dot`` and are unreadable anyway (fold them with ``draw_graph(max_nodes=...)``).
+MAX_RENDER_NODES = 2_000
+
+# One node statement of DOT source as the graphviz package writes it: ``\tname [attrs]``.
+_NODE_LINE = re.compile(r'^\s*(?!(?:graph|node|edge|subgraph)\b)("(?:[^"\\]|\\.)*"|\w+)\s*\[')
 
 
 def save(dot, path):
@@ -39,14 +50,53 @@ def save(dot, path):
     return path
 
 
-def render_bytes(dot, fmt):
-    """Render ``dot`` to ``fmt`` ("svg", "png", "pdf") with the Graphviz program; return the bytes."""
-    if shutil.which("dot") is None:
+def count_nodes(dot):
+    """Number of node statements in ``dot`` (clusters' nodes included, edges not)."""
+    lines = dot.body if hasattr(dot, "body") else dot.source.splitlines()  # a graphviz.Source has no body
+    return sum(1 for line in lines if "->" not in line and _NODE_LINE.match(line))
+
+
+def render_bytes(dot, fmt, timeout=None, max_nodes=None):
+    """Render ``dot`` to ``fmt`` ("svg", "png", "pdf") with the Graphviz program; return the bytes.
+
+    A drawing with more than ``max_nodes`` (default :data:`MAX_RENDER_NODES`) nodes is
+    refused before ``dot`` starts, and ``dot`` is stopped after ``timeout`` seconds
+    (default :data:`RENDER_TIMEOUT`); both raise a one-line RuntimeError.
+    """
+    timeout = RENDER_TIMEOUT if timeout is None else timeout
+    max_nodes = MAX_RENDER_NODES if max_nodes is None else max_nodes
+    nodes = count_nodes(dot)
+    if nodes > max_nodes:
+        raise RuntimeError(
+            f"the drawing has {nodes:,} nodes, more than the {max_nodes:,} Graphviz renders here; "
+            "save it as .dot, or fold it with draw_graph(..., max_nodes=N)"
+        )
+    program = shutil.which("dot")
+    if program is None:
         raise RuntimeError(_missing_graphviz(fmt))
     try:
-        return dot.pipe(format=fmt)
-    except graphviz.ExecutableNotFound:
+        done = subprocess.run([program, f"-T{fmt}"], input=dot.source.encode("utf-8"), capture_output=True,
+                              timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(
+            f"Graphviz did not finish rendering {nodes:,} nodes to .{fmt} within {timeout:g} s; "
+            "save it as .dot, or draw a smaller graph"
+        ) from None
+    except FileNotFoundError:  # on PATH a moment ago, gone now
         raise RuntimeError(_missing_graphviz(fmt)) from None
+    except OSError as exc:
+        raise RuntimeError(f"could not run Graphviz's dot: {exc}") from None
+    if done.returncode < 0:
+        raise RuntimeError(
+            f"Graphviz's dot crashed (signal {-done.returncode}) rendering {nodes:,} nodes to .{fmt}; "
+            "save it as .dot, or draw a smaller graph"
+        )
+    if done.returncode != 0 or not done.stdout:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RuntimeError(
+            f"Graphviz failed to render .{fmt} (exit {done.returncode}): {message[0] if message else 'no output'}"
+        )
+    return done.stdout
 
 
 def _missing_graphviz(fmt):
