@@ -7,9 +7,9 @@ A checkpoint holds what you need to resume training, typically::
     model.load_state_dict(ckpt["model"])      # validates keys and shapes before writing
     opt.load_state_dict(ckpt["optimizer"])
 
-``obj`` may be any nesting of dicts (str or int keys, order kept), lists, tuples,
-NumPy arrays and scalars, Tensors (saved as arrays), Python numbers, bools,
-strings and None. ``load`` gives the same structure back, with arrays as NumPy
+``obj`` may be any nesting (at most :data:`MAX_DEPTH` levels) of dicts (str or
+int keys, order kept), lists, tuples, NumPy arrays and scalars of bool, integer
+or float dtype, Tensors (saved as arrays), Python numbers, bools, strings and None. ``load`` gives the same structure back, with arrays as NumPy
 arrays (bit-exact: same dtype, shape and values) and every mapping as a plain
 dict in the original order (an OrderedDict comes back as a dict).
 
@@ -48,6 +48,17 @@ suffix:
 Anything wrong with a file given to ``load`` -- missing, empty, truncated,
 corrupt, not an ``.npz``, an ``.npz`` that is not a minigrad checkpoint, a newer
 format version -- raises :class:`CheckpointError`, naming the path and the problem.
+
+**Why the checks before reading.** A checkpoint may come from anyone, so ``load``
+treats it as untrusted input and decides from the file's metadata alone, before
+reading or allocating any data, that it is safe to read: a FIFO or a device
+would block or never end (refused after an ``os.stat``, never opened); a zip
+entry may declare or inflate to far more than the file holds (a "zip bomb":
+entries must lie inside the file without overlapping, expand at most
+:data:`MAX_EXPANSION` times and total at most :data:`MAX_BYTES`); a ``.npy``
+header may declare a shape of 10¹² elements in a few bytes (the declared shape
+times the dtype size must equal the bytes the entry holds); and a dtype may be
+complex, a string or an object (only bool, integer and float arrays are read).
 """
 
 from __future__ import annotations
@@ -472,7 +483,7 @@ def load(path):
         newer = isinstance(version, int) and version > VERSION
         fail(
             f"unsupported checkpoint format version {version!r} "
-            f"(written by {meta.get('writer', 'an unknown writer')}); this minigrad reads versions 1 to {VERSION}"
+            f"(written by {str(meta.get('writer', 'an unknown writer')):.60}); this minigrad reads versions 1 to {VERSION}"
             + ("; upgrade minigrad to read it" if newer else "")
         )
     if "root" not in meta:

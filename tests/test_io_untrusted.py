@@ -50,20 +50,30 @@ def meta_bytes(root):
 MODEL_ROOT = {"dict": [["model", {"dict": [["w", {"array": "model/w"}]]}]]}
 
 
-def raw_zip(entries):
+def raw_zip(entries, aliases=()):
     """A zip archive built by hand, so that sizes and methods can lie.
 
     ``entries``: (name, stored bytes, method, crc, declared uncompressed size) tuples.
+    ``aliases``: (name, index) pairs: more directory entries for the data of entry
+    ``index`` (overlapping entries, as in a non-recursive zip bomb).
     """
     out, central = bytearray(), bytearray()
+    offsets = []
     for name, data, method, crc, size in entries:
         offset = len(out)
+        offsets.append(offset)
         encoded = name.encode()
         out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, method, 0, 0x21, crc, len(data), size,
                            len(encoded), 0) + encoded + data
         central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, method, 0, 0x21, crc, len(data), size,
                                len(encoded), 0, 0, 0, 0, 0, offset) + encoded
-    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(central), len(out), 0)
+    for name, index in aliases:
+        _, data, method, crc, size = entries[index]
+        encoded = name.encode()
+        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, method, 0, 0x21, crc, len(data), size,
+                               len(encoded), 0, 0, 0, 0, 0, offsets[index]) + encoded
+    count = len(entries) + len(aliases)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(central), len(out), 0)
     return bytes(out + central + end)
 
 
@@ -142,6 +152,11 @@ def crafted(name, tmp_path):
         return raw_zip([stored("__minigrad__.npy", meta_bytes(MODEL_ROOT)), entry]), "'model/w' is stored"
     if name == "short data":
         return archive(npy_header("<f4", (64,)) + bytes(100)), r"'model/w' declares shape \(64,\).*holds 100"
+    if name == "overlapping entries":
+        member = npy_bytes(np.zeros(1 << 16))
+        entries = [stored("__minigrad__.npy", meta_bytes(MODEL_ROOT)), stored("model/w.npy", member)]
+        aliases = [(f"model/w{i}.npy", 1) for i in range(20)]
+        return raw_zip(entries, aliases), "overlapping entries"
     if name == "deep structure":
         root = 1
         for _ in range(MAX_DEPTH + 5):
@@ -152,8 +167,8 @@ def crafted(name, tmp_path):
 
 CASES = ["truncated", "bit-flipped", "zip bomb", "huge shape", "huge 2-d shape", "object array", "raw bytes",
          "non-npy member", "complex", "strings", "structured", "datetime", "lying stored size", "short data",
-         "deep structure"]
-HEAVY = ["zip bomb", "huge shape", "huge 2-d shape", "lying stored size"]
+         "overlapping entries", "deep structure"]
+HEAVY = ["zip bomb", "huge shape", "huge 2-d shape", "lying stored size", "overlapping entries"]
 
 
 @pytest.mark.parametrize("case", CASES)
