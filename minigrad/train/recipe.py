@@ -213,6 +213,11 @@ def load_checkpoint(path):
         model.load_state_dict(checkpoint["model"])
     except ValueError as exc:
         fail(f"its weights do not fit the config: {exc}")
+    model.eval()
+    try:  # an activation that changes the width (glu) builds an MLP that cannot run
+        model(np.zeros((1, config["sizes"][0])))
+    except (ValueError, TypeError) as exc:
+        fail(f"config field 'activation' {config['activation']!r} does not fit an MLP: {str(exc).splitlines()[0]}")
     scaler = datasets.StandardScaler()
     scaler.mean_ = np.asarray(checkpoint["scaler"]["mean"])
     scaler.scale_ = np.asarray(checkpoint["scaler"]["scale"])

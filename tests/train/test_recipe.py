@@ -92,6 +92,8 @@ def _set(path, value):
     (("config", "sizes"), [2, 4, 2], "weights do not fit the config"),
     (("config", "activation"), 3, "field 'activation': activation must be a name"),
     (("config", "activation"), "bogus", "field 'activation': unknown activation 'bogus'"),
+    (("config", "activation"), "maxout", "field 'activation': Maxout: missing a required argument"),
+    (("config", "activation"), "glu", "field 'activation' 'glu' does not fit an MLP"),
     (("config", "batchnorm"), "yes", "field 'batchnorm' must be true or false"),
     (("config", "dropout"), 1.5, r"field 'dropout' must be a number in \[0, 1\)"),
     (("config", "dropout"), "0.1", "field 'dropout'"),
