@@ -307,6 +307,8 @@ def _check_regular_file(path, fail):
         fail("no such file", exc)
     except OSError as exc:
         fail(exc.strerror or str(exc), exc)
+    except ValueError as exc:  # an embedded NUL byte
+        fail(f"not a valid path ({exc})", exc)
     if stat.S_ISDIR(st.st_mode):
         fail("it is a directory, not a file")
     if not stat.S_ISREG(st.st_mode):

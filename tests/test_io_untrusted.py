@@ -314,3 +314,9 @@ def test_save_refuses_a_structure_nested_too_deeply(tmp_path):
         ok = [ok]
     save(ok, tmp_path / "c")
     assert load(tmp_path / "c") == ok
+
+
+@pytest.mark.parametrize("path, message", [("bad\0name", "not a valid path"), ("x" * 5000, "too long")])
+def test_unusable_paths_are_checkpoint_errors(path, message):
+    with pytest.raises(CheckpointError, match=message):
+        load(path)
