@@ -7,9 +7,9 @@ A checkpoint holds what you need to resume training, typically::
     model.load_state_dict(ckpt["model"])      # validates keys and shapes before writing
     opt.load_state_dict(ckpt["optimizer"])
 
-``obj`` may be any nesting of dicts (str or int keys, order kept), lists, tuples,
-NumPy arrays and scalars, Tensors (saved as arrays), Python numbers, bools,
-strings and None. ``load`` gives the same structure back, with arrays as NumPy
+``obj`` may be any nesting (at most :data:`MAX_DEPTH` levels) of dicts (str or
+int keys, order kept), lists, tuples, NumPy arrays and scalars of bool, integer
+or float dtype, Tensors (saved as arrays), Python numbers, bools, strings and None. ``load`` gives the same structure back, with arrays as NumPy
 arrays (bit-exact: same dtype, shape and values) and every mapping as a plain
 dict in the original order (an OrderedDict comes back as a dict).
 
@@ -48,14 +48,27 @@ suffix:
 Anything wrong with a file given to ``load`` -- missing, empty, truncated,
 corrupt, not an ``.npz``, an ``.npz`` that is not a minigrad checkpoint, a newer
 format version -- raises :class:`CheckpointError`, naming the path and the problem.
+
+**Why the checks before reading.** A checkpoint may come from anyone, so ``load``
+treats it as untrusted input and decides from the file's metadata alone, before
+reading or allocating any data, that it is safe to read: a FIFO or a device
+would block or never end (refused after an ``os.stat``, never opened); a zip
+entry may declare or inflate to far more than the file holds (a "zip bomb":
+entries must lie inside the file without overlapping, expand at most
+:data:`MAX_EXPANSION` times and total at most :data:`MAX_BYTES`); a ``.npy``
+header may declare a shape of 10¹² elements in a few bytes (the declared shape
+times the dtype size must equal the bytes the entry holds); and a dtype may be
+complex, a string or an object (only bool, integer and float arrays are read).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import secrets
+import stat
 import zipfile
 import zlib
 from collections.abc import Mapping
@@ -66,13 +79,23 @@ from numpy.lib import format as npy_format
 from minigrad._version import __version__
 from minigrad.tensor import Tensor
 
-__all__ = ["save", "load", "CheckpointError", "FORMAT", "VERSION"]
+__all__ = ["save", "load", "CheckpointError", "FORMAT", "VERSION", "MAX_BYTES", "MAX_EXPANSION", "MAX_DEPTH"]
 
 FORMAT = "minigrad-checkpoint"
 """The marker stored in every checkpoint's ``__minigrad__`` entry."""
 
 VERSION = 1
 """The format version written by this code; ``load`` reads versions 1 … VERSION."""
+
+MAX_BYTES = 1 << 34
+"""The most array data (16 GiB, uncompressed) ``load`` accepts from one file."""
+
+MAX_EXPANSION = 100
+"""The most a deflated entry may expand (``save`` never compresses; real weights shrink
+little; a zip bomb expands about 1000 times)."""
+
+MAX_DEPTH = 100
+"""The deepest nesting of dicts, lists and tuples that ``save`` writes and ``load`` reads."""
 
 _META = "__minigrad__"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # a fixed timestamp: the same object always gives the same bytes
@@ -109,6 +132,11 @@ class _Encoder:
                 f"save: the array at {_path_text(keys)} has dtype {value.dtype}, which can only be "
                 "stored with pickle; convert it to a numeric array"
             )
+        if value.dtype.fields is not None or value.dtype.kind not in "biuf":
+            raise TypeError(
+                f"save: the array at {_path_text(keys)} has dtype {value.dtype}; a checkpoint holds "
+                "bool, integer and float arrays (store complex numbers as real and imaginary parts)"
+            )
         name = base = _entry_name(keys)
         n = 1
         while name in self.arrays or name == _META:
@@ -127,6 +155,11 @@ class _Encoder:
         if isinstance(obj, np.ndarray):
             return self.array(np.asarray(obj), keys)
         if isinstance(obj, (Mapping, list, tuple)):
+            if len(keys) >= MAX_DEPTH:
+                raise ValueError(
+                    f"save: the {type(obj).__name__} at {_path_text(keys[:3])}... is nested more than "
+                    f"{MAX_DEPTH} levels deep (minigrad.io.MAX_DEPTH); flatten the structure"
+                )
             if id(obj) in self.active:
                 raise ValueError(f"save: the {type(obj).__name__} at {_path_text(keys)} contains itself")
             self.active.add(id(obj))
@@ -236,21 +269,23 @@ def save(obj, path):
 
 # --------------------------------------------------------------------------- decoding
 
-def _decode(node, arrays, fail):
+def _decode(node, arrays, fail, depth=0):
     """Rebuild the object described by a JSON ``node``; ``fail(message)`` raises."""
+    if depth > MAX_DEPTH:
+        fail(f"its structure is nested more than {MAX_DEPTH} levels deep")
     if node is None or isinstance(node, (bool, int, float, str)):
         return node
     if isinstance(node, dict) and len(node) == 1:
         (kind, body), = node.items()
         if kind in ("list", "tuple") and isinstance(body, list):
-            items = [_decode(v, arrays, fail) for v in body]
+            items = [_decode(v, arrays, fail, depth + 1) for v in body]
             return items if kind == "list" else tuple(items)
         if kind == "dict" and isinstance(body, list):
             out = {}
             for pair in body:
                 if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], (str, int))):
                     fail(f"a dict item is malformed: {pair!r:.80}")
-                out[pair[0]] = _decode(pair[1], arrays, fail)
+                out[pair[0]] = _decode(pair[1], arrays, fail, depth + 1)
             return out
     if isinstance(node, dict) and isinstance(node.get("array"), str) and set(node) <= {"array", "scalar"}:
         if node["array"] not in arrays:
@@ -264,30 +299,150 @@ def _decode(node, arrays, fail):
     fail(f"unexpected structure node {node!r:.80}")
 
 
-def load(path):
-    """Read a checkpoint written by :func:`save` and return the saved structure.
-
-    Arrays come back as NumPy arrays, mappings as dicts in their saved order, and
-    tuples, int keys, None, bools and strings as they were saved. Nothing is
-    pickled (``np.load(..., allow_pickle=False)``) and nothing is modified: pass
-    the result to ``model.load_state_dict``, which validates keys and shapes
-    before writing. Any problem with the file raises :class:`CheckpointError`.
-    """
-    path = os.fspath(path)
-
-    def fail(problem, cause=None):
-        raise CheckpointError(f"cannot load checkpoint {path!r}: {problem}") from cause
-
+def _check_regular_file(path, fail):
+    """``os.stat`` first: a FIFO or a device would block ``open`` or never end, so refuse it unopened."""
     try:
-        f = open(path, "rb")
+        st = os.stat(path)
+    except FileNotFoundError as exc:
+        fail("no such file", exc)
+    except OSError as exc:
+        fail(exc.strerror or str(exc), exc)
+    except ValueError as exc:  # an embedded NUL byte
+        fail(f"not a valid path ({exc})", exc)
+    if stat.S_ISDIR(st.st_mode):
+        fail("it is a directory, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else "a device" if
+                stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "a socket" if
+                stat.S_ISSOCK(st.st_mode) else "not a regular file")
+        fail(f"it is {kind}, not a regular file")
+
+
+def _open_regular(path, fail):
+    """Open ``path`` for reading without ever blocking, and check again on the open descriptor
+    (the path could have been swapped for a FIFO between the stat and the open)."""
+    _check_regular_file(path, fail)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError as exc:
         fail("no such file", exc)
     except IsADirectoryError as exc:
         fail("it is a directory, not a file", exc)
     except OSError as exc:
         fail(exc.strerror or str(exc), exc)
-    with f:  # opened here, not by np.load, so that it is closed even when the zip is unreadable
-        magic = f.read(4)
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        fail("it is not a regular file")
+    return os.fdopen(fd, "rb"), st.st_size
+
+
+def _check_members(zf, file_size, fail):
+    """Check every member's names, compression and sizes against the file size, reading nothing.
+
+    A zip entry declares its compressed and uncompressed sizes; a zip bomb declares
+    (or decompresses to) far more than the file holds. Every member must be a
+    ``.npy`` entry, stored or deflated, lie inside the file without overlapping the
+    others, and expand at most :data:`MAX_EXPANSION` times; in all the declared
+    uncompressed sizes may not exceed :data:`MAX_BYTES`.
+    """
+    infos = zf.infolist()
+    total = compressed = 0
+    seen = set()
+    for info in infos:
+        name = info.filename
+        if not name.endswith(".npy") or info.is_dir():
+            fail(f"the entry {name!r} is not a .npy array (a checkpoint holds only .npy entries)")
+        entry = name[:-len(".npy")]
+        if name in seen:
+            fail(f"the entry {entry!r} appears twice")
+        seen.add(name)
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            fail(f"the entry {entry!r} uses an unsupported compression method ({info.compress_type})")
+        if info.flag_bits & 0x1:
+            fail(f"the entry {entry!r} is encrypted")
+        if info.header_offset + info.compress_size > file_size:
+            fail(f"the entry {entry!r} extends past the end of the file (truncated or corrupt)")
+        if info.compress_type == zipfile.ZIP_STORED and info.file_size != info.compress_size:
+            fail(f"the entry {entry!r} is stored uncompressed but declares {info.file_size} bytes "
+                 f"in {info.compress_size}")
+        if info.file_size > MAX_EXPANSION * max(info.compress_size, 1):
+            fail(f"the entry {entry!r} would expand from {info.compress_size} to {info.file_size} bytes, "
+                 f"more than {MAX_EXPANSION} times (a zip bomb?)")
+        compressed += info.compress_size
+        total += info.file_size
+    if compressed > file_size:
+        fail(f"its entries declare {compressed} compressed bytes in a file of {file_size} bytes "
+             "(overlapping entries: a zip bomb?)")
+    if total > MAX_BYTES:
+        fail(f"its entries declare {total} bytes of data, more than the limit of {MAX_BYTES} bytes "
+             "(minigrad.io.MAX_BYTES)")
+    return infos
+
+
+def _read_member(zf, info, fail):
+    """Read one ``.npy`` member after checking its header: a real numeric dtype, and a declared
+    shape whose bytes are exactly those the member holds (so nothing larger is allocated)."""
+    entry = info.filename[:-len(".npy")]
+    where = f"the entry {entry!r}"
+    with zf.open(info) as member:
+        try:
+            version = npy_format.read_magic(member)
+        except ValueError as exc:
+            fail(f"{where} is not a .npy array ({exc})", exc)
+        try:
+            if version == (1, 0):
+                shape, fortran, dtype = npy_format.read_array_header_1_0(member, max_header_size=10_000)
+            elif version in ((2, 0), (3, 0)):
+                reader = npy_format.read_array_header_2_0
+                shape, fortran, dtype = reader(member, max_header_size=10_000)
+            else:
+                fail(f"{where} has an unsupported .npy version {version}")
+        except (ValueError, SyntaxError, TypeError) as exc:
+            fail(f"{where} has an unreadable .npy header ({exc})", exc)
+        if dtype.hasobject or dtype.fields is not None or dtype.subdtype is not None or dtype.kind not in "biuf":
+            fail(f"{where} has dtype {dtype}; a checkpoint holds only bool, integer and float arrays")
+        if not all(isinstance(n, int) and n >= 0 for n in shape):
+            fail(f"{where} declares an invalid shape {shape}")
+        nbytes = math.prod(shape) * dtype.itemsize
+        header = member.tell()
+        if header + nbytes != info.file_size:
+            fail(f"{where} declares shape {shape} of {dtype} ({nbytes} bytes) but holds "
+                 f"{info.file_size - header} bytes of data")
+        data = member.read(nbytes)
+        if len(data) != nbytes:
+            fail(f"{where} is truncated")
+    array = np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran else "C")
+    return array.copy(order="K")  # writable, and independent of the bytes read
+
+
+def load(path):
+    """Read a checkpoint written by :func:`save` and return the saved structure.
+
+    Arrays come back as NumPy arrays, mappings as dicts in their saved order, and
+    tuples, int keys, None, bools and strings as they were saved. Nothing is
+    pickled and nothing is modified: pass the result to
+    ``model.load_state_dict``, which validates keys and shapes before writing.
+
+    The file is treated as untrusted input: it must be a regular file (a FIFO or
+    a device is refused before it is opened, so nothing blocks); every entry's
+    sizes are checked against the file size, :data:`MAX_EXPANSION` and
+    :data:`MAX_BYTES`, and every ``.npy`` header's dtype (bool, integer or float
+    only) and shape against the entry's size, before any data is read. Any
+    problem raises :class:`CheckpointError` naming the path and, where there is
+    one, the entry.
+    """
+    path = os.fspath(path)
+
+    def fail(problem, cause=None):
+        raise CheckpointError(f"cannot load checkpoint {path!r}: {problem}") from cause
+
+    f, size = _open_regular(path, fail)
+    with f:  # opened here, not by zipfile, so that it is closed even when the zip is unreadable
+        try:
+            magic = f.read(4)
+        except OSError as exc:
+            fail(exc.strerror or str(exc), exc)
         if not magic:
             fail("the file is empty")
         if magic == b"\x93NUM":
@@ -295,21 +450,27 @@ def load(path):
         if magic not in (b"PK\x03\x04", b"PK\x05\x06"):
             fail(f"not a minigrad checkpoint: not an .npz (zip) archive (it starts with {magic!r})")
         f.seek(0)
+        current = None
         try:
-            with np.load(f, allow_pickle=False) as npz:
-                names = list(npz.files)
+            with zipfile.ZipFile(f) as zf:
+                infos = _check_members(zf, size, fail)
+                names = [info.filename[:-len(".npy")] for info in infos]
                 if _META not in names:
                     shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
                     fail(
                         f"not a minigrad checkpoint: an .npz without the {_META!r} entry "
                         f"(it holds: {shown or 'nothing'}); plain np.savez files are read with np.load"
                     )
-                raw = npz[_META]
-                arrays = {name: npz[name] for name in names if name != _META}
+                arrays = {}
+                for info in infos:
+                    current = info.filename[:-len(".npy")]
+                    arrays[current] = _read_member(zf, info, fail)
+                raw = arrays.pop(_META)
         except CheckpointError:
             raise
-        except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, OSError, KeyError, NotImplementedError) as exc:
-            fail(f"the file is truncated or corrupt ({type(exc).__name__}: {exc})", exc)
+        except Exception as exc:  # zipfile, zlib, OSError, ...: whatever a damaged file provokes
+            where = f" in the entry {current!r}" if current is not None else ""
+            fail(f"the file is truncated or corrupt{where} ({type(exc).__name__}: {exc})", exc)
 
     try:
         if raw.dtype != np.uint8 or raw.ndim != 1:
@@ -324,7 +485,7 @@ def load(path):
         newer = isinstance(version, int) and version > VERSION
         fail(
             f"unsupported checkpoint format version {version!r} "
-            f"(written by {meta.get('writer', 'an unknown writer')}); this minigrad reads versions 1 to {VERSION}"
+            f"(written by {str(meta.get('writer', 'an unknown writer')):.60}); this minigrad reads versions 1 to {VERSION}"
             + ("; upgrade minigrad to read it" if newer else "")
         )
     if "root" not in meta:

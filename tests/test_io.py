@@ -47,7 +47,7 @@ def nested():
             "param_groups": [{"lr": 0.1, "betas": (0.9, 0.999), "nesterov": False, "eps": None, "params": [0, 1]}],
         },
         "masks": [np.array([True, False, True]), np.arange(6, dtype=np.int64).reshape(2, 3).T],  # a strided view
-        "misc": (np.uint8(200), np.float32(0.1), np.float16([1.5, -0.0]), np.complex128(1 + 2j), 2**70),
+        "misc": (np.uint8(200), np.float32(0.1), np.float16([1.5, -0.0]), np.int8(-3), 2**70),
         "empty": {"list": [], "tuple": (), "dict": {}, "array": np.zeros((0, 5), np.float32)},
         "name": "résumé ✓", "epoch": 3, "loss": float("nan"), "best": float("-inf"), "done": True,
     }

@@ -24,6 +24,7 @@ such as Dropout and BatchNorm (their test-time behaviour differs from training).
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -290,6 +291,11 @@ class Module:
         offending key and its problem. Values keep each tensor's dtype and device.
         Returns ``(missing, unexpected)`` key lists.
         """
+        if not isinstance(state, Mapping):
+            raise TypeError(
+                f"load_state_dict for {type(self).__name__}: expected a mapping of names to arrays "
+                f"(a state dict), got {type(state).__name__}"
+            )
         targets = OrderedDict(list(self.named_parameters()) + list(self.named_buffers()))
         missing = [k for k in targets if k not in state]
         unexpected = [k for k in state if k not in targets]

@@ -27,6 +27,7 @@ a scheduler sets the learning rates), then load both state dicts.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from minigrad.optim.optimizer import Optimizer
 
@@ -94,6 +95,11 @@ class LRScheduler:
 
     def load_state_dict(self, state_dict):
         """Restore a state saved by :meth:`state_dict` (checked first; nothing changes on error)."""
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(
+                f"{type(self).__name__}.load_state_dict: expected a mapping (a scheduler state dict), "
+                f"got {type(state_dict).__name__}"
+            )
         expected = set(self.state_dict())
         if set(state_dict) != expected:
             raise ValueError(

@@ -69,6 +69,8 @@ checks each optimizer)::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from minigrad import backend
@@ -248,10 +250,21 @@ class Optimizer:
         groups, group sizes, hyperparameter names, state shapes); on any mismatch
         a ValueError names it and nothing is changed.
         """
-        if not isinstance(state_dict, dict) or set(state_dict) != {"state", "param_groups"}:
-            got = sorted(state_dict) if isinstance(state_dict, dict) else type(state_dict).__name__
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(
+                f"{type(self).__name__}.load_state_dict: expected a mapping with the keys 'state' and "
+                f"'param_groups' (an optimizer state dict), got {type(state_dict).__name__}"
+            )
+        if set(state_dict) != {"state", "param_groups"}:
+            got = sorted(map(str, state_dict))
             raise ValueError(f"an optimizer state dict has exactly the keys 'state' and 'param_groups', got {got}")
-        saved_groups = list(state_dict["param_groups"])
+        groups, state = state_dict["param_groups"], state_dict["state"]
+        if not isinstance(groups, (list, tuple)) or not all(isinstance(g, Mapping) for g in groups):
+            raise TypeError(f"an optimizer state dict's 'param_groups' must be a list of mappings, got {groups!r:.80}")
+        if not isinstance(state, Mapping) or not all(isinstance(e, Mapping) for e in state.values()):
+            raise TypeError(f"an optimizer state dict's 'state' must map parameter indices to mappings, "
+                            f"got {state!r:.80}")
+        saved_groups = list(groups)
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(
                 f"the state dict has {len(saved_groups)} parameter group(s) but this optimizer has "

@@ -39,7 +39,7 @@ import numpy as np
 from minigrad.autograd import Function
 from minigrad.backend import kernels
 from minigrad.ops.broadcast import unbroadcast
-from minigrad.quant.quantize import channel_shape, check_scale, normalize_axis
+from minigrad.quant.quantize import channel_shape, check_finite, check_scale, normalize_axis
 from minigrad.tensor import Tensor, as_tensor
 
 __all__ = ["fake_quantize", "lsq_grad_scale", "scale_gradient"]
@@ -130,11 +130,15 @@ def fake_quantize(x, scale, zero_point=0, qmin=-128, qmax=127, axis=None, grad_s
     grad is *learned* with the LSQ gradient (Esser et al. 2020) -- see the
     module docstring -- optionally multiplied by ``grad_scale`` (e.g.
     :func:`lsq_grad_scale`). ``zero_point``: integer(s), not learned.
-    Returns a Tensor of x's dtype. NaN inputs stay NaN (and get no gradient).
+    Returns a Tensor of x's dtype. NaN or ±inf in x raise a ValueError naming the
+    first one, as :func:`~minigrad.quant.quantize` does: no integer code represents
+    them, so a simulation that passed them through would disagree with real
+    integer inference.
     """
     x = as_tensor(x)
     if x.dtype.kind != "f":
         x = x.astype(np.float32)
+    check_finite(x.numpy(), "fake_quantize", "the input")
     zero = _check_range(zero_point, qmin, qmax)
     s = scale if isinstance(scale, Tensor) else None
     check_scale(scale.data if s is not None else scale, "fake_quantize")

@@ -290,3 +290,13 @@ def test_forward_hooks_see_outputs_and_can_be_removed():
     with layer.register_forward_hook(lambda m, inputs, out: out * 0.0):
         assert layer(mg.ones(2)).tolist() == [0.0, 0.0]
     assert layer(mg.ones(2)).tolist() == [3.0, 3.0]
+
+
+@pytest.mark.parametrize("state", [[1, 2], "weights", None, np.zeros(3)])
+def test_load_state_dict_needs_a_mapping(state):
+    mg.manual_seed(0)
+    model = Sequential(mg.nn.Linear(2, 2))
+    before = {k: v.tobytes() for k, v in model.state_dict().items()}
+    with pytest.raises(TypeError, match=r"load_state_dict for Sequential: expected a mapping .* got " + type(state).__name__):
+        model.load_state_dict(state)
+    assert {k: v.tobytes() for k, v in model.state_dict().items()} == before

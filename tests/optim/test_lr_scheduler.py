@@ -175,3 +175,9 @@ def test_plateau_state_dict_round_trip():
     assert sched2.patience == 1 and sched2.best == 2
     more = [2, 2, 2, 1, 1, 1, 1]
     assert run_plateau(sched2, more) == run_plateau(sched, more)
+
+
+def test_scheduler_load_state_dict_needs_a_mapping():
+    sched = StepLR(two_group_sgd(), step_size=3)
+    with pytest.raises(TypeError, match=r"StepLR.load_state_dict: expected a mapping .* got list"):
+        sched.load_state_dict([1, 2])

@@ -667,3 +667,22 @@ def test_the_documented_fused_update_runs_a_kernel_equal_to_the_numpy_update(mon
     np.testing.assert_array_equal(fused_trajectory, numpy_trajectory)
     for fused, plain in zip(fused_state, numpy_state):
         np.testing.assert_array_equal(fused, plain)
+
+
+@pytest.mark.parametrize("state_dict, message", [
+    ([1, 2], r"Adam.load_state_dict: expected a mapping .* got list"),
+    ({"state": {}, "param_groups": {"lr": 1}}, "'param_groups' must be a list of mappings"),
+    ({"state": {}, "param_groups": [1]}, "'param_groups' must be a list of mappings"),
+    ({"state": [1], "param_groups": []}, "'state' must map parameter indices to mappings"),
+    ({"state": {0: 5}, "param_groups": []}, "'state' must map parameter indices to mappings"),
+])
+def test_load_state_dict_of_the_wrong_type_is_a_type_error(state_dict, message):
+    opt, ps = _loaded_adam()
+    before = opt.state_dict()
+    with pytest.raises(TypeError, match=message):
+        opt.load_state_dict(state_dict)
+    after = opt.state_dict()
+    assert after["param_groups"] == before["param_groups"]
+    for i, entries in before["state"].items():
+        for k, v in entries.items():
+            np.testing.assert_array_equal(after["state"][i][k], v)

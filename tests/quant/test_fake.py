@@ -103,12 +103,17 @@ def test_gradcheck_where_the_function_is_smooth():
     assert mg.gradcheck(lambda x, s: fake_quantize(x, s, 3, -8, 7), x, s)
 
 
-def test_nan_propagates_and_gets_no_gradient():
-    x = mg.tensor([np.nan, 0.3], requires_grad=True)
-    out = fake_quantize(x, 0.1, 0, -8, 7)
-    assert np.isnan(out.numpy()[0])
-    out.sum().backward()
-    np.testing.assert_array_equal(x.grad.numpy(), [0, 1])
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_nan_or_inf_input_is_rejected_like_quantize(bad):
+    from minigrad.quant import quantize
+
+    x = mg.tensor([0.3, bad], requires_grad=True)
+    with pytest.raises(ValueError, match=rf"fake_quantize: the input contains {bad} at index \(1,\)"):
+        fake_quantize(x, 0.1, 0, -8, 7)
+    with pytest.raises(ValueError, match=rf"contains {bad}"):
+        quantize(x.numpy(), 8)
+    with pytest.raises(ValueError, match=rf"fake_quantize: the input contains {bad} at index \(0, 1\)"):
+        fake_quantize(mg.tensor([[0.3, bad]]), np.array([0.1]), 0, -8, 7, axis=0)
 
 
 def test_bad_arguments():
