@@ -1,7 +1,11 @@
 """The ``minigrad`` command line: parse, call the library, print or save.
 
-Every command has ``--help`` with an example. Bad input prints one line on stderr
-and exits with status 2 (never a traceback); ``gradcheck`` exits 1 when an op fails.
+Every command has ``--help`` with an example. Each command checks all of its input
+before it creates any file or folder. Bad input prints one line on stderr and exits
+with status 2 (never a traceback); a bug in minigrad prints one line naming the
+exception and exits 1 (the traceback with ``--debug`` or ``MINIGRAD_DEBUG=1``);
+Ctrl-C exits 130; a failed or interrupted run removes what it created.
+``gradcheck`` exits 1 when an op fails.
 """
 
 from __future__ import annotations
@@ -338,7 +342,8 @@ def diagnose(depth, width, activation, init_name, batchnorm, output, seed):
 @click.option("--dropout", type=float, default=0.0, show_default=True)
 @click.option("--l2", type=float, default=0.0, show_default=True, help="L2 penalty on the weights.")
 @click.option("--batchnorm", is_flag=True)
-@click.option("--early-stopping", type=int, default=None, help="Patience in epochs (stops on val_loss).")
+@click.option("--early-stopping", type=int, default=None,
+              help="Patience in epochs, at least 1 (stops on val_loss); leave out to train all epochs.")
 @click.option("--quantize", "bits", type=int, default=None, help="Also quantize the trained model (PTQ) to BITS.")
 @click.option("--out", default=None, help="Folder for learning curves, decision boundary and checkpoint.")
 @click.option("--seed", type=int, default=0, show_default=True)
@@ -579,6 +584,8 @@ def _describe(exc):
         return f"too deeply nested ({message or 'RecursionError'}); try a smaller or flatter input"
     if isinstance(exc, OverflowError):
         return f"number too large: {message or 'OverflowError'}"
+    if isinstance(exc, OSError) and exc.strerror and exc.filename is not None:
+        return _error_line(f"cannot use {exc.filename}: {exc.strerror}")
     return message or type(exc).__name__
 
 
@@ -639,7 +646,8 @@ def _run(argv, debug):
             os.dup2(devnull, sys.stdout.fileno())
             return EXIT_BROKEN_PIPE
         _report(exc, debug)
-        _say(f"a helper program stopped reading its input (broken pipe): {_error_line(exc)}")
+        _say("Graphviz (dot) stopped reading the graph (broken pipe): the graph or one of its labels is "
+             "too large for it; try a smaller graph, or write a .dot file")
         return EXIT_USAGE
     except EXPECTED_ERRORS as exc:
         _report(exc, debug)

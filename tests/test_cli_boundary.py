@@ -9,6 +9,7 @@ for a process ended by a signal).
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -90,8 +91,11 @@ BAD = [
     (["diagnose", "--init", "nope", "-o", "r.html"], {}),
     (["diagnose", "-o", "r.txt"], {}),
     (["diagnose", "--width", "1000000", "--depth", "1", "-o", "big/r.html"], {}),
+    (["diagnose", "--seed", "-1", "--depth", "1", "-o", "r/r.html"], {}),
     # train
     (["train"], {}),
+    (["train", "moons", "--seed", "-5", "--epochs", "1", "--no-progress", "--out", "runs/s"], {}),
+    (["train", "moons", "--hidden", "9" * 30, "--epochs", "1", "--out", "runs/h"], {}),
     (["train", "mnist", "--out", "runs/m"], {}),
     (["train", "moons", "--lr", "inf", "--out", "runs/x"], {}),
     (["train", "moons", "--lr", "nan", "--out", "runs/x"], {}),
@@ -125,9 +129,12 @@ BAD = [
     (["tutorial", "notebook", "99", "-o", "nb/sub/x.ipynb"], {}),
     (["tutorial", "notebook", "1", "-o", "nb/x.txt"], {}),
     (["tutorial", "bogus"], {}),
+    (["tutorial", "notebook", "1", "-o", "afile/x.ipynb"], {"afile": "file"}),
     # demo
     (["demo", "--out", "afile"], {"afile": "file"}),
     (["demo", "--bogus"], {}),
+    (["demo", "--out", "afile/sub"], {"afile": "file"}),
+    (["graph", "--model", "mlp:2,1", "-o", "m/m.svg", "--seed", "-3"], {}),
     # the group
     (["frobnicate"], {}),
     (["--debug", "frobnicate"], {}),
@@ -234,3 +241,14 @@ def test_a_closed_stdout_ends_the_run_quietly(tmp_path):
     finally:
         proc.kill()
     assert err == b"" and proc.returncode == 141
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs the Graphviz dot program")
+def test_a_label_too_long_for_graphviz_is_one_line(tmp_path):
+    result = minigrad(["graph", "v" * 100_000 + " + 1", "-o", "g.svg"], tmp_path)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    if result.returncode == 0:  # a Graphviz that copes with the label: the drawing must be there
+        assert (tmp_path / "g.svg").is_file() and lines == []
+    else:
+        assert result.returncode == 2 and len(lines) == 1 and "Traceback" not in result.stderr
+        assert os.listdir(tmp_path) == []
