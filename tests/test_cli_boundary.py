@@ -252,3 +252,34 @@ def test_a_label_too_long_for_graphviz_is_one_line(tmp_path):
     else:
         assert result.returncode == 2 and len(lines) == 1 and "Traceback" not in result.stderr
         assert os.listdir(tmp_path) == []
+
+
+def test_ctrl_c_during_training_exits_130_and_leaves_no_output_folder(tmp_path):
+    proc = subprocess.Popen(ENTRY + ["train", "moons", "--epochs", "100000", "--no-progress", "--out", "runs/x"],
+                            cwd=tmp_path, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        time.sleep(3)  # well into training: the output folder is made only when results are written
+        assert proc.poll() is None
+        proc.send_signal(signal.SIGINT)
+        err = proc.communicate(timeout=TIMEOUT)[1].decode()
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert [line for line in err.splitlines() if line.strip()] == ["minigrad: error: interrupted"]
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("error,status", [("KeyError('boom')", 1), ("OSError(28, 'No space left on device')", 2)])
+def test_a_run_that_fails_while_writing_removes_what_it_wrote(error, status, tmp_path):
+    entry = [sys.executable, "-c", "import cli, viz.plots as plots\n"
+             f"def fail(*args, **kwargs): raise {error}\n"
+             "plots.plot_learning_curves = fail\ncli.main()"]
+    result = minigrad(["train", "moons", "--epochs", "2", "--hidden", "4", "--no-progress", "--out", "runs/x"],
+                      tmp_path, entry=entry)
+    assert result.returncode == status, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert os.listdir(tmp_path) == []  # the checkpoint was written, then removed with its new folders
+    (tmp_path / "runs").mkdir()
+    result = minigrad(["train", "moons", "--epochs", "2", "--hidden", "4", "--no-progress", "--out", "runs"],
+                      tmp_path, entry=entry)
+    assert result.returncode == status and os.listdir(tmp_path / "runs") == []  # the folder was there: kept
