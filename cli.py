@@ -607,13 +607,22 @@ def _stdout_broken():
     """Whether standard output is a pipe whose reader has gone away."""
     try:
         sys.stdout.flush()
-        if hasattr(select, "poll"):
-            poller = select.poll()
-            poller.register(sys.stdout.fileno(), select.POLLOUT)
-            return any(event & (select.POLLERR | select.POLLHUP) for _, event in poller.poll(0))
-    except (OSError, ValueError):
+    except BrokenPipeError:
         return True
-    return False
+    except (OSError, ValueError):
+        return False
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):  # captured output (tests) has no descriptor
+        return False
+    if not hasattr(select, "poll"):
+        return False
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    try:
+        return any(event & (select.POLLERR | select.POLLHUP) for _, event in poller.poll(0))
+    except OSError:
+        return False
 
 
 def _run(argv, debug):
@@ -629,8 +638,9 @@ def _run(argv, debug):
                 warnings.simplefilter("ignore")  # e.g. NumPy overflow warnings before a clear error
             group.main(args=args, prog_name="minigrad", standalone_mode=False)
         sys.stdout.flush()
-    except SystemExit as exc:  # gradcheck's status 1 when an op fails
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except SystemExit as exc:  # gradcheck's status 1 when an op fails, or click's on a closed stdout
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        return EXIT_BROKEN_PIPE if code and _stdout_broken() else code
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except (click.exceptions.Abort, KeyboardInterrupt):

@@ -231,8 +231,9 @@ def test_ctrl_c_exits_130_and_removes_the_folder_the_run_created(tmp_path):
     assert os.listdir(tmp_path) == []
 
 
-def test_a_closed_stdout_ends_the_run_quietly(tmp_path):
-    proc = subprocess.Popen(ENTRY + ["gradcheck", "--list"], cwd=tmp_path, env=_env(),
+@pytest.mark.parametrize("args", [["gradcheck", "--list"], ["--help"], ["train", "--help"]])
+def test_a_closed_stdout_ends_the_run_quietly(args, tmp_path):
+    proc = subprocess.Popen(ENTRY + args, cwd=tmp_path, env=_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     proc.stdout.close()  # the reader went away, as with `minigrad ... | head -0`
     try:
@@ -283,3 +284,13 @@ def test_a_run_that_fails_while_writing_removes_what_it_wrote(error, status, tmp
     result = minigrad(["train", "moons", "--epochs", "2", "--hidden", "4", "--no-progress", "--out", "runs"],
                       tmp_path, entry=entry)
     assert result.returncode == status and os.listdir(tmp_path / "runs") == []  # the folder was there: kept
+
+
+def test_gradcheck_failure_keeps_status_1_when_output_is_captured(monkeypatch, capsys):
+    import cli
+    import minigrad.course.opcheck as opcheck
+
+    monkeypatch.setitem(opcheck.CASES, "broken", (lambda a: a * a.detach(), ((3,),), None))
+    with pytest.raises(SystemExit) as info:
+        cli.main(["gradcheck", "broken"])
+    assert info.value.code == 1 and "FAIL" in capsys.readouterr().out
