@@ -178,8 +178,8 @@ def graph(expression, output, values, backward, frames, model, activation, rankd
     if bool(expression) == bool(model):
         _fail("give either an EXPRESSION or --model (e.g. --model mlp:2,16,16,1)")
     output = _output_path(output, SUPPORTED_SUFFIXES)
-    frames_folder = bool(frames) and Path(frames).suffix.lower() != ".html"  # save_frames' own rule
-    if frames:
+    frames_folder = frames is not None and Path(frames).suffix.lower() != ".html"  # save_frames' own rule
+    if frames is not None:
         _output_path(frames, folder=frames_folder)
     if model:
         root = _model_graph(model, activation, backward, seed)
@@ -195,7 +195,7 @@ def graph(expression, output, values, backward, frames, model, activation, rankd
             for name, v in variables.items():
                 click.echo(f"  d/d{name} = {v.grad:.6g}")
     frame_root = root
-    if frames:
+    if frames is not None:
         from viz.frames import backprop_frames, save_frames
 
         _make_output(frames, folder=frames_folder)
@@ -300,7 +300,7 @@ def diagnose(depth, width, activation, init_name, batchnorm, output, seed):
         _fail(f"--depth must be at least 1, got {depth}")
     if width < 1:
         _fail(f"--width must be at least 1, got {width}")
-    if output:
+    if output is not None:
         output = _output_path(output, (".html",))
     try:
         initializers.get(init_name)  # an unknown name fails here, with the list of valid ones
@@ -320,7 +320,7 @@ def diagnose(depth, width, activation, init_name, batchnorm, output, seed):
     click.echo(f"{depth} hidden layers of {width} {activation} units, init {init_name}"
                + (", BatchNorm" if batchnorm else ""))
     click.echo(str(result))
-    if output:
+    if output is not None:
         from viz.diagnosis import plot_diagnosis
         from viz.html_report import report
 
