@@ -1,14 +1,23 @@
 """The ``minigrad`` command line: parse, call the library, print or save.
 
-Every command has ``--help`` with an example. Bad input prints one line on stderr
-and exits with status 2 (never a traceback); ``gradcheck`` exits 1 when an op fails.
+Every command has ``--help`` with an example. Each command checks all of its input
+before it creates any file or folder. Bad input prints one line on stderr and exits
+with status 2 (never a traceback); a bug in minigrad prints one line naming the
+exception and exits 1 (the traceback with ``--debug`` or ``MINIGRAD_DEBUG=1``);
+Ctrl-C exits 130; a failed or interrupted run removes what it created.
+``gradcheck`` exits 1 when an op fails.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import random
+import select
+import shutil
 import sys
+import traceback
+import warnings
 from pathlib import Path
 
 import click
@@ -31,19 +40,79 @@ def _fail(message):
     raise UsageError(message)
 
 
-def _output_path(path, suffixes=None):
-    """Check that ``path`` can be written (its folder exists or can be made) before doing any work."""
+# --------------------------------------------------------------------------- outputs
+# Every command first checks all of its input (``_output_path`` only looks, it creates
+# nothing), then makes its outputs with ``_make_output``, which records what it made;
+# ``main`` removes those paths when the run fails or is interrupted.
+
+_created: list[Path] = []
+
+
+def _output_path(path, suffixes=None, folder=False):
+    """Check that ``path`` (a file, or a folder with ``folder=True``) could be written; creates nothing.
+
+    A dot in a folder name is not a suffix: ``--out runs/v1.2`` is the folder ``v1.2``.
+    """
+    if not str(path).strip():
+        _fail("the output path is empty; give a file or folder name")
     path = Path(path)
     if suffixes and path.suffix.lower() not in suffixes:
         _fail(f"cannot write {path}: use one of the suffixes {', '.join(suffixes)}")
-    folder = path.parent if path.suffix else path
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        _fail(f"cannot write to {folder}: {exc.strerror or exc}")
-    if not os.access(folder, os.W_OK):
-        _fail(f"cannot write to {folder}: permission denied")
+    if folder and path.exists() and not path.is_dir():
+        _fail(f"cannot write to {path}: it exists and is not a folder")
+    if not folder and path.is_dir():
+        _fail(f"cannot write {path}: it is a folder; give a file name")
+    existing = path if folder else path.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        _fail(f"cannot write to {path}: {existing} is not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        _fail(f"cannot write to {existing}: permission denied")
     return path
+
+
+def _make_output(path, folder=False):
+    """Create the folders ``path`` needs (``path`` itself with ``folder=True``), recording what is new."""
+    path = Path(path)
+    target = path if folder else path.parent
+    first_new = None
+    probe = target
+    while not probe.exists() and probe != probe.parent:
+        first_new, probe = probe, probe.parent
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _fail(f"cannot write to {target}: {exc.strerror or exc}")
+    if first_new is not None:
+        _created.append(first_new)
+    elif not folder and not path.exists():
+        _created.append(path)
+    return path
+
+
+def _will_create(path):
+    """Record that the run may create the folder ``path`` later (e.g. a lesson's figures), for cleanup."""
+    first_new = None
+    probe = Path(path)
+    while not probe.exists() and probe != probe.parent:
+        first_new, probe = probe, probe.parent
+    if first_new is not None:
+        _created.append(first_new)
+    return Path(path)
+
+
+def _remove_created():
+    """Remove what this run created (newest first); used when the run fails or is interrupted."""
+    while _created:
+        path = _created.pop()
+        try:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass  # best effort: the error already reported is the one that matters
 
 
 def _int_list(text, what):
@@ -56,9 +125,22 @@ def _int_list(text, what):
     return values
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _PipeClosed(Exception):
+    """A BrokenPipeError carried past click, which would otherwise exit 1 without a word."""
+
+
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            raise _PipeClosed(exc) from exc
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(minigrad.__version__, prog_name="minigrad")
-def group():
+@click.option("--debug", is_flag=True, help="Show the full traceback of an error (or set MINIGRAD_DEBUG=1).")
+def group(debug):
     """minigrad: an educational autograd engine with a visualizer.
 
     \b
@@ -96,8 +178,9 @@ def graph(expression, output, values, backward, frames, model, activation, rankd
     if bool(expression) == bool(model):
         _fail("give either an EXPRESSION or --model (e.g. --model mlp:2,16,16,1)")
     output = _output_path(output, SUPPORTED_SUFFIXES)
-    if frames:
-        _output_path(frames)
+    frames_folder = frames is not None and Path(frames).suffix.lower() != ".html"  # save_frames' own rule
+    if frames is not None:
+        _output_path(frames, folder=frames_folder)
     if model:
         root = _model_graph(model, activation, backward, seed)
     else:
@@ -112,14 +195,16 @@ def graph(expression, output, values, backward, frames, model, activation, rankd
             for name, v in variables.items():
                 click.echo(f"  d/d{name} = {v.grad:.6g}")
     frame_root = root
-    if frames:
+    if frames is not None:
         from viz.frames import backprop_frames, save_frames
 
+        _make_output(frames, folder=frames_folder)
         written = save_frames(backprop_frames(frame_root, rankdir=rankdir), frames)
         click.echo(f"wrote the backprop step-through to {written if isinstance(written, (str, Path)) else frames}")
         if backward and not model:
             root.backward()
-    save(draw_graph(root, rankdir=rankdir), output)
+    dot = draw_graph(root, rankdir=rankdir)
+    save(dot, _make_output(output))
     click.echo(f"wrote {output}")
 
 
@@ -215,7 +300,7 @@ def diagnose(depth, width, activation, init_name, batchnorm, output, seed):
         _fail(f"--depth must be at least 1, got {depth}")
     if width < 1:
         _fail(f"--width must be at least 1, got {width}")
-    if output:
+    if output is not None:
         output = _output_path(output, (".html",))
     try:
         initializers.get(init_name)  # an unknown name fails here, with the list of valid ones
@@ -235,11 +320,11 @@ def diagnose(depth, width, activation, init_name, batchnorm, output, seed):
     click.echo(f"{depth} hidden layers of {width} {activation} units, init {init_name}"
                + (", BatchNorm" if batchnorm else ""))
     click.echo(str(result))
-    if output:
+    if output is not None:
         from viz.diagnosis import plot_diagnosis
         from viz.html_report import report
 
-        report(output, title=f"Diagnosis: depth {depth}, {activation}, {init_name}", diagnosis=result,
+        report(_make_output(output), title=f"Diagnosis: depth {depth}, {activation}, {init_name}", diagnosis=result,
                figures={"diagnosis": plot_diagnosis(result)})
         click.echo(f"wrote {output}")
 
@@ -257,7 +342,8 @@ def diagnose(depth, width, activation, init_name, batchnorm, output, seed):
 @click.option("--dropout", type=float, default=0.0, show_default=True)
 @click.option("--l2", type=float, default=0.0, show_default=True, help="L2 penalty on the weights.")
 @click.option("--batchnorm", is_flag=True)
-@click.option("--early-stopping", type=int, default=None, help="Patience in epochs (stops on val_loss).")
+@click.option("--early-stopping", type=int, default=None,
+              help="Patience in epochs, at least 1 (stops on val_loss); leave out to train all epochs.")
 @click.option("--quantize", "bits", type=int, default=None, help="Also quantize the trained model (PTQ) to BITS.")
 @click.option("--out", default=None, help="Folder for learning curves, decision boundary and checkpoint.")
 @click.option("--seed", type=int, default=0, show_default=True)
@@ -283,8 +369,15 @@ def train(dataset, epochs, lr, optimizer, hidden, activation, batch_size, dropou
         _fail(f"--dropout must be in [0, 1), got {dropout}")
     if bits is not None and not 2 <= bits <= 16:
         _fail(f"--quantize takes a number of bits from 2 to 16, got {bits}")
+    if not (math.isfinite(lr) and lr > 0):
+        _fail(f"--lr must be a positive finite number, got {lr}")
+    if not (math.isfinite(l2) and l2 >= 0):
+        _fail(f"--l2 must be a finite number >= 0, got {l2}")
+    if early_stopping is not None and early_stopping < 1:
+        _fail(f"--early-stopping is a patience in epochs and must be at least 1, got {early_stopping} "
+              "(leave it out to train all epochs)")
     layers = _int_list(hidden, "--hidden")
-    out = _output_path(out) if out else None
+    out = _output_path(out, folder=True) if out is not None else None
     try:
         result = train_on_dataset(dataset, hidden=layers, activation=activation, epochs=epochs, lr=lr,
                                   optimizer=optimizer, batch_size=batch_size, dropout=dropout, l2=l2,
@@ -302,17 +395,18 @@ def train(dataset, epochs, lr, optimizer, hidden, activation, batch_size, dropou
         from minigrad.quant.report import quantization_report
 
         click.echo(quantization_report(result.model, result.splits, bits))
-    if out:
+    if out is not None:
         from viz.plots import plot_decision_boundary, plot_learning_curves
 
-        save_checkpoint(result, out / "model.ckpt")
+        _make_output(out, folder=True)
+        save_checkpoint(result, _make_output(out / "model.ckpt"))
         fig = plot_learning_curves(result.history, early_stopping=result.early_stopping)
-        fig.savefig(out / "learning_curves.png", dpi=100, bbox_inches="tight")
+        fig.savefig(_make_output(out / "learning_curves.png"), dpi=100, bbox_inches="tight")
         written = ["model.ckpt", "learning_curves.png"]
         if result.config["sizes"][0] == 2:
             X, y = result.splits["train"]
             fig = plot_decision_boundary(result.model, X, y)
-            fig.savefig(out / "decision_boundary.png", dpi=100, bbox_inches="tight")
+            fig.savefig(_make_output(out / "decision_boundary.png"), dpi=100, bbox_inches="tight")
             written.append("decision_boundary.png")
         click.echo(f"wrote {', '.join(written)} to {out}")
 
@@ -338,6 +432,8 @@ def quantize(checkpoint, bits, dataset):
         _fail(f"--bits must be from 2 to 16, got {bits}")
     if dataset not in DATASETS:
         _fail(f"unknown dataset {dataset!r}; choose one of: {', '.join(DATASETS)}")
+    if os.path.exists(checkpoint) and not os.path.isfile(checkpoint):
+        _fail(f"cannot read {checkpoint}: not a regular file (a checkpoint is a file written by `minigrad train`)")
     try:
         model, config, scaler = load_checkpoint(checkpoint)
     except (CheckpointError, ValueError, KeyError) as exc:
@@ -391,8 +487,9 @@ def tutorial_run(number, quick, figures):
 
     try:
         lesson = find_lesson(number)
+        figures = _output_path(figures, folder=True)
         click.echo(f"Lesson {lesson.number}: {lesson.title}")
-        run_lesson(number, quick=quick, figures=_output_path(figures))
+        run_lesson(number, quick=quick, figures=_will_create(figures))
     except LessonError as exc:
         _fail(str(exc).splitlines()[0])
     click.echo(f"done; figures in {figures}/")
@@ -408,11 +505,13 @@ def tutorial_step(number, figures):
     Example:
       minigrad tutorial step 1
     """
-    from minigrad.course.lessons import LessonError, step_lesson
+    from minigrad.course.lessons import LessonError, find_lesson, step_lesson
 
     try:
+        find_lesson(number)
+        figures = _output_path(figures, folder=True)
         step_lesson(number, read=lambda prompt: click.prompt(prompt, default="", show_default=False),
-                    write=click.echo, figures=_output_path(figures))
+                    write=click.echo, figures=_will_create(figures))
     except click.Abort:
         click.echo("\nstopped.")
     except LessonError as exc:
@@ -429,10 +528,13 @@ def tutorial_notebook(number, output):
     Example:
       minigrad tutorial notebook 3 -o lesson3.ipynb
     """
-    from minigrad.course.lessons import LessonError, to_notebook
+    from minigrad.course.lessons import LessonError, find_lesson, to_notebook
 
     try:
-        path = to_notebook(number, _output_path(output, (".ipynb",)) if output else None)
+        find_lesson(number)
+        if output is not None:
+            output = _make_output(_output_path(output, (".ipynb",)))
+        path = to_notebook(number, output)
     except LessonError as exc:
         _fail(str(exc))
     click.echo(f"wrote {path}")
@@ -452,28 +554,156 @@ def demo(out, quick):
     """
     from viz.demo import build_demo
 
-    build_demo(_output_path(out), log=click.echo, quick=quick)
+    out = _output_path(out, folder=True)
+    build_demo(_make_output(out, folder=True), log=click.echo, quick=quick)
+
+
+EXIT_BUG = 1
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a process killed by a closed pipe
+
+# Errors that bad input, a missing resource or a too-large request can cause: one line, exit 2.
+# Anything else escaping a command is a bug in minigrad: one line naming the type, exit 1.
+EXPECTED_ERRORS = (ValueError, TypeError, RuntimeError, OSError, OverflowError, MemoryError, RecursionError,
+                   ArithmeticError, minigrad.CheckpointError)
+
+
+def _error_line(message, limit=300):
+    """The first line of ``message``, shortened to ``limit`` characters."""
+    text = str(message).strip()
+    line = text.splitlines()[0].strip() if text else ""
+    return line if len(line) <= limit else line[:limit - 3] + "..."
+
+
+def _describe(exc):
+    """One line for an expected error, with a hint where the message alone would not say what to do."""
+    message = _error_line(exc)
+    if isinstance(exc, MemoryError):
+        return f"out of memory{': ' + message if message else ''}; try smaller sizes"
+    if isinstance(exc, RecursionError):
+        return f"too deeply nested ({message or 'RecursionError'}); try a smaller or flatter input"
+    if isinstance(exc, OverflowError):
+        return f"number too large: {message or 'OverflowError'}"
+    if isinstance(exc, OSError) and exc.strerror and exc.filename is not None:
+        return _error_line(f"cannot use {exc.filename}: {exc.strerror}")
+    return message or type(exc).__name__
+
+
+def _say(message):
+    click.echo(f"minigrad: error: {message}", err=True)
+
+
+def _invalid_utf8(args):
+    """The first argument that is not valid UTF-8 text (undecodable bytes), or None."""
+    for arg in args:
+        try:
+            str(arg).encode("utf-8")
+        except UnicodeEncodeError:
+            return arg
+    return None
+
+
+def _stdout_broken():
+    """Whether standard output is a pipe whose reader has gone away."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return True
+    except (OSError, ValueError):
+        return False
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):  # captured output (tests) has no descriptor
+        return False
+    if not hasattr(select, "poll"):
+        return False
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    try:
+        return any(event & (select.POLLERR | select.POLLHUP) for _, event in poller.poll(0))
+    except OSError:
+        return False
+
+
+def _run(argv, debug):
+    """Run the command line; returns the exit status after printing at most one error line."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    bad = _invalid_utf8(args)
+    if bad is not None:
+        _say(f"an argument is not valid UTF-8 text: {_error_line(ascii(bad), 80)}")
+        return EXIT_USAGE
+    try:
+        with warnings.catch_warnings():
+            if not debug:
+                warnings.simplefilter("ignore")  # e.g. NumPy overflow warnings before a clear error
+            group.main(args=args, prog_name="minigrad", standalone_mode=False)
+        sys.stdout.flush()
+    except SystemExit as exc:  # gradcheck's status 1 when an op fails, or click's on a closed stdout
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        return EXIT_BROKEN_PIPE if code and _stdout_broken() else code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        _say("interrupted")
+        return EXIT_INTERRUPTED
+    except click.ClickException as exc:
+        _say(_error_line(exc.format_message()))
+        return EXIT_USAGE
+    except (BrokenPipeError, _PipeClosed) as exc:
+        exc = exc.args[0] if isinstance(exc, _PipeClosed) else exc
+        if _stdout_broken():  # the reader of our output went away (`minigrad ... | head`): stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return EXIT_BROKEN_PIPE
+        _report(exc, debug)
+        _say("Graphviz (dot) stopped reading the graph (broken pipe): the graph or one of its labels is "
+             "too large for it; try a smaller graph, or write a .dot file")
+        return EXIT_USAGE
+    except EXPECTED_ERRORS as exc:
+        _report(exc, debug)
+        _say(_describe(exc))
+        return EXIT_USAGE
+    except Exception as exc:
+        _report(exc, debug)
+        _say(f"internal error, this is a bug in minigrad ({type(exc).__name__}: {_error_line(exc, 200)}); "
+             "please report it with the output of --debug")
+        return EXIT_BUG
+    return 0
+
+
+def _report(exc, debug):
+    if debug:
+        traceback.print_exception(type(exc), exc, exc.__traceback__)
+
+
+def _debug_requested(argv):
+    """``MINIGRAD_DEBUG=1`` or ``--debug`` before the command name."""
+    if os.environ.get("MINIGRAD_DEBUG", "").strip() not in ("", "0"):
+        return True
+    args = sys.argv[1:] if argv is None else list(argv)
+    for arg in args:
+        if arg == "--debug":
+            return True
+        if not str(arg).startswith("-"):
+            return False
+    return False
 
 
 def main(argv=None):
-    """Entry point of the ``minigrad`` console script: errors become one line and exit 2."""
+    """Entry point of the ``minigrad`` console script.
+
+    Bad input prints one line on stderr and exits 2; a bug prints one line naming the
+    exception type and exits 1 (the traceback only with ``--debug`` or ``MINIGRAD_DEBUG=1``);
+    Ctrl-C exits 130. A failed or interrupted run removes the files and folders it created.
+    """
+    _created.clear()
     try:
-        group.main(args=argv, prog_name="minigrad", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(130)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        if isinstance(exc, UsageError):
-            exc.show()
-        else:
-            click.echo(f"minigrad: error: {exc.format_message()}", err=True)
-        sys.exit(EXIT_USAGE)
-    except (ValueError, TypeError, RuntimeError, OSError) as exc:
-        click.echo(f"minigrad: error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", err=True)
-        sys.exit(EXIT_USAGE)
-    sys.exit(0)
+        code = _run(argv, _debug_requested(argv))
+    except KeyboardInterrupt:  # a second Ctrl-C while reporting
+        code = EXIT_INTERRUPTED
+    if code != 0:
+        _remove_created()
+    sys.exit(code)
 
 
 if __name__ == "__main__":
