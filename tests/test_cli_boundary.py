@@ -228,13 +228,18 @@ def test_ctrl_c_exits_130_and_removes_the_folder_the_run_created(tmp_path):
             assert time.monotonic() < deadline, "the demo never created its folder"
             time.sleep(0.05)
         assert proc.poll() is None, "the demo finished before it could be interrupted"
-        proc.send_signal(signal.SIGINT)
-        err = proc.communicate(timeout=TIMEOUT)[1].decode()
+        _interrupt_and_check(proc, tmp_path)
     finally:
         proc.kill()
+
+
+def _interrupt_and_check(proc, folder):
+    """Ctrl-C the running command: exit 130, one line on stderr, nothing left in ``folder``."""
+    proc.send_signal(signal.SIGINT)
+    err = proc.communicate(timeout=TIMEOUT)[1].decode()
     assert proc.returncode == 130, err
     assert [line for line in err.splitlines() if line.strip()] == ["minigrad: error: interrupted"]
-    assert os.listdir(tmp_path) == []
+    assert os.listdir(folder) == []
 
 
 @pytest.mark.parametrize("args", [["gradcheck", "--list"], ["--help"], ["train", "--help"]])
@@ -267,13 +272,9 @@ def test_ctrl_c_during_training_exits_130_and_leaves_no_output_folder(tmp_path):
     try:
         time.sleep(3)  # well into training: the output folder is made only when results are written
         assert proc.poll() is None
-        proc.send_signal(signal.SIGINT)
-        err = proc.communicate(timeout=TIMEOUT)[1].decode()
+        _interrupt_and_check(proc, tmp_path)
     finally:
         proc.kill()
-    assert proc.returncode == 130, err
-    assert [line for line in err.splitlines() if line.strip()] == ["minigrad: error: interrupted"]
-    assert os.listdir(tmp_path) == []
 
 
 @pytest.mark.parametrize("error,status", [("KeyError('boom')", 1), ("OSError(28, 'No space left on device')", 2)])
