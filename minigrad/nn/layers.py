@@ -1,7 +1,7 @@
 """Layers: Linear, Dropout, BatchNorm1d, LayerNorm, Flatten, Identity.
 
 Each layer is a small :class:`~minigrad.nn.module.Module` that owns parameters and
-buffers and calls a function of :mod:`minigrad.nn.functional` (``affine`` for
+buffers and calls a function of :mod:`minigrad.nn.functional` (``affine``'s op for
 Linear, ``dropout``, ``batch_norm``, ``layer_norm``), which takes every tensor as
 an argument -- handy for gradient checks and for writing a network by hand.
 """
@@ -12,8 +12,9 @@ import numpy as np
 
 from minigrad.nn import init as initializers
 from minigrad.nn import regularizers
-from minigrad.nn.functional import affine, batch_norm, dropout, layer_norm
+from minigrad.nn.functional import batch_norm, dropout, layer_norm
 from minigrad.nn.module import Module, Parameter
+from minigrad.ops.linalg import Affine
 from minigrad.ops.shape import flatten as _flatten
 from minigrad.tensor import Tensor, as_tensor
 
@@ -50,13 +51,18 @@ class Linear(Module):
     def forward(self, x):
         if x.__class__ is not Tensor:
             x = as_tensor(x, like=self.weight)
-        if x.ndim == 0 or x.shape[-1] != self.in_features:
-            where = f" (layer '{self._scope}')" if self._scope else ""
-            raise ValueError(
-                f"{self!r}{where} got input of shape {x.shape}: the last axis must have "
-                f"{self.in_features} features"
-            )
-        out = affine(x, self.weight, self.bias)
+        # The op checks the shapes (once per call, not twice); its error is told again
+        # here with the layer's name, which is what a user can find in the model.
+        try:
+            out = Affine.apply(x, self.weight) if self.bias is None else Affine.apply(x, self.weight, self.bias)
+        except ValueError:
+            if x.ndim == 0 or x.shape[-1] != self.in_features:
+                where = f" (layer '{self._scope}')" if self._scope else ""
+                raise ValueError(
+                    f"{self!r}{where} got input of shape {x.shape}: the last axis must have "
+                    f"{self.in_features} features"
+                ) from None
+            raise
         if self.activity_regularizer is not None:
             batch = out.shape[0] if out.ndim > 1 else 1
             self._activity_penalty = self.activity_regularizer(out) * (1.0 / batch)
