@@ -37,7 +37,7 @@ def _host(x):
     return x.data if isinstance(x.data, np.ndarray) else x.data.get()
 
 
-def _order(op, x, axis, descending):
+def _order(x, axis, descending):
     """Stable sorting indices of ``x`` along ``axis`` (an int array of x's shape)."""
     data = _host(x)
     if descending:
@@ -69,7 +69,7 @@ def sort(x, axis=-1, descending=False, stable=True):
     if x.ndim == 0:
         return SortResult(x, Tensor.constant(np.zeros((), dtype=np.int64)))
     axis = _axis("sort", x, axis)
-    order = _order("sort", x, axis, descending)
+    order = _order(x, axis, descending)
     return SortResult(gather(x, axis, order), Tensor.constant(order.astype(np.int64)))
 
 
@@ -96,7 +96,7 @@ def topk(x, k, axis=-1, largest=True, sorted=True):
     n = x.shape[axis]
     if not isinstance(k, (int, np.integer)) or not 0 <= k <= n:
         raise ValueError(f"topk: k={k!r} is out of range for axis {axis} of length {n} (input shape {x.shape})")
-    order = _order("topk", x, axis, descending=largest)
+    order = _order(x, axis, descending=largest)
     order = np.take(order, np.arange(int(k)), axis=axis)
     values, indices = gather(x, axis, order), Tensor.constant(order.astype(np.int64))
     if scalar and k == 1:
