@@ -31,6 +31,10 @@ from minigrad.ops import (
     sigmoid, sin, softmax, sqrt, squeeze, stack, std, sub, sum, swapaxes, tanh, transpose,
     unbroadcast, unsqueeze, var, where,
 )
+from minigrad.ops import (
+    argsort, chunk, diag, diagonal, einsum, flip, gather, masked_fill, masked_select, meshgrid, nonzero, one_hot,
+    pad, repeat, repeat_interleave, roll, scatter, scatter_add, sort, split, tile, topk, tril, triu, unflatten,
+)
 from minigrad.rng import manual_seed
 from minigrad.scalar import Value
 from minigrad.tensor import Tensor, as_tensor, bool_, float32, float64, int64, tensor
@@ -49,4 +53,8 @@ __all__ = [
     "logsumexp", "softmax", "log_softmax",
     "reshape", "flatten", "transpose", "permute", "swapaxes", "broadcast_to", "squeeze", "unsqueeze",
     "concat", "stack", "unbroadcast",
+    "pad", "flip", "roll", "tile", "repeat", "repeat_interleave", "split", "chunk", "unflatten",
+    "tril", "triu", "diagonal", "diag", "meshgrid",
+    "gather", "scatter", "scatter_add", "masked_fill", "masked_select", "nonzero",
+    "sort", "argsort", "topk", "one_hot", "einsum",
 ]

@@ -89,6 +89,34 @@ CASES["layer_norm"] = _case(lambda x, w, b: F.layer_norm(x, 3, weight=w, bias=b)
 CASES["cross_entropy_sum"] = _case(
     lambda a: losses.cross_entropy(a, np.array([0, 2, 1]), label_smoothing=0.1, reduction="sum"), (3, 3))
 CASES["mse_sum"] = _case(lambda a, b: losses.mse(a, b * 0.5, reduction="sum"), (3, 2), (3, 2))
+# Padding, rearranging, cutting, triangles (each output element is a copy of an input element).
+CASES["pad"] = _case(lambda a: mg.pad(a, ((1, 0), (2, 1)), value=0.5), (2, 3))
+CASES["pad_reflect"] = _case(lambda a: mg.pad(a, ((2, 1), (3, 2)), mode="reflect"), (3, 3))
+CASES["pad_edge"] = _case(lambda a: mg.pad(a, 2, mode="edge"), (2, 3))
+CASES["flip"] = _case(lambda a: a.flip(axis=(0, 2)), (2, 3, 2))
+CASES["roll"] = _case(lambda a: a.roll((1, -2), axis=(0, 1)), (3, 4))
+CASES["tile"] = _case(lambda a: mg.tile(a, (2, 1, 3)), (2, 3))
+CASES["repeat"] = _case(lambda a: a.repeat(2, 2), (2, 3))
+CASES["repeat_interleave"] = _case(lambda a: a.repeat_interleave([2, 0, 3], axis=1), (2, 3))
+CASES["split"] = _case(lambda a: a.split([1, 3], dim=1)[1] * a.split(2)[1][:, 1:], (3, 4))
+CASES["chunk"] = _case(lambda a: a.chunk(2, dim=0)[1], (5, 2))
+CASES["unflatten"] = _case(lambda a: a.unflatten(1, (2, -1)) * 2.0, (3, 6))
+CASES["tril"] = _case(lambda a: a.tril(-1), (2, 3, 4))
+CASES["triu"] = _case(lambda a: a.triu(1), (4, 3))
+CASES["diagonal"] = _case(lambda a: a.diagonal(1, 0, 2), (3, 2, 4))
+CASES["diag"] = _case(lambda a: mg.diag(a, -1) + mg.diag(a).sum(), (3,))
+CASES["meshgrid"] = _case(lambda a, b: mg.stack(mg.meshgrid(a, b), axis=0), (3,), (2,))
+# Gathering, scattering and masks (repeated indices accumulate; scatter's are distinct).
+CASES["gather"] = _case(lambda a: a.gather(0, np.array([[0, 2, 2, 1], [2, 2, 0, 0]])), (3, 4))
+CASES["scatter"] = _case(lambda a, s: a.scatter(1, np.array([[2, 0], [1, 3]]), s), (2, 4), (2, 3))
+CASES["scatter_add"] = _case(lambda a, s: a.scatter_add(1, np.array([[0, 0, 2], [1, 1, 1]]), s), (2, 4), (2, 3))
+CASES["masked_fill"] = _case(lambda a, v: a.masked_fill(np.array([True, False, True]), v), (2, 3), ())
+CASES["masked_select"] = _case(lambda a: a.masked_select(np.array([[True, False, True], [True, True, False]])),
+                               (3,))
+CASES["sort"] = _case(lambda a: a.sort(dim=0, descending=True).values, (4, 3))
+CASES["topk"] = _case(lambda a: a.topk(2).values, (3, 5))
+CASES["einsum"] = _case(lambda a, b: mg.einsum("bij,bjk->bik", a, b), (2, 3, 4), (2, 4, 2))
+CASES["einsum_diagonal"] = _case(lambda a, b: mg.einsum("ii,i...->...i", a, b), (3, 3), (3, 2))
 
 
 @dataclass

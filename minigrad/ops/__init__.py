@@ -21,6 +21,15 @@ from minigrad.ops.shape import (
 )
 from minigrad.ops.softmax import log_softmax, logsumexp, softmax
 from minigrad.ops.unary import abs, clip, cos, erf, exp, expm1, log, log1p, relu, sigmoid, sin, sqrt, tanh
+from minigrad.ops.einsum import einsum
+from minigrad.ops.gather_scatter import gather, masked_fill, masked_select, nonzero, scatter, scatter_add
+from minigrad.ops.meshgrid import meshgrid
+from minigrad.ops.one_hot import one_hot
+from minigrad.ops.padding import pad
+from minigrad.ops.rearrange import flip, repeat, repeat_interleave, roll, tile
+from minigrad.ops.sorting import argsort, sort, topk
+from minigrad.ops.splitting import chunk, split, unflatten
+from minigrad.ops.triangular import diag, diagonal, tril, triu
 
 __all__ = [
     "Function", "unbroadcast",
@@ -34,6 +43,10 @@ __all__ = [
     "getitem", "concat", "stack",
     "astype", "to_device",
     "batch_norm_train",
+    "pad", "flip", "roll", "tile", "repeat", "repeat_interleave", "split", "chunk", "unflatten",
+    "tril", "triu", "diagonal", "diag", "meshgrid",
+    "gather", "scatter", "scatter_add", "masked_fill", "masked_select", "nonzero",
+    "sort", "argsort", "topk", "one_hot", "einsum",
 ]
 
 
@@ -43,6 +56,8 @@ def _tables():
     from minigrad.ops import arithmetic, conversion, indexing, linalg, reduction, selection, shape, unary
     from minigrad.ops.mask import MaskedGrad
     from minigrad.ops.softmax import LogSoftmax, LogSumExp, Softmax
+    from minigrad.ops import gather_scatter, padding, rearrange, triangular
+    from minigrad.ops.einsum import Einsum
 
     # Integer inputs: FLOAT ops compute on floats (e^3 is not an integer); PROMOTE ops
     # compute an integer operand in its floating partner's dtype (int + float32 → float32).
@@ -54,6 +69,7 @@ def _tables():
     promoting_ops = (
         arithmetic.Add, arithmetic.Sub, arithmetic.Mul, arithmetic.Pow, linalg.MatMul, linalg.Affine,
         selection.Where, selection.Maximum, selection.Minimum, indexing.Concat, indexing.Stack,
+        gather_scatter.Scatter, Einsum,
     )
     for op in float_ops:
         op.dtype_rule = FLOAT
@@ -67,6 +83,7 @@ def _tables():
         arithmetic.MulScalar, arithmetic.DivScalar, reduction.Sum, reduction.Mean, shape.Reshape,
         shape.Transpose, shape.BroadcastTo, indexing.GetItem, indexing.ScatterAdd, indexing.Concat,
         indexing.Stack, conversion.AsType, conversion.ToDevice, MaskedGrad,
+        padding.PadConstant, rearrange.Flip, rearrange.Roll, triangular.Tril, triangular.Triu, gather_scatter.Scatter,
     )
     for op in shape_only:
         op.needs_inputs = False

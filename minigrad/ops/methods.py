@@ -18,6 +18,8 @@ from minigrad import backend
 from minigrad.ops import arithmetic, conversion, indexing, linalg, reduction, selection, shape, unary
 from minigrad.ops.axes import accepts_dim_aliases
 from minigrad.ops.softmax import log_softmax, logsumexp, softmax
+from minigrad.ops import gather_scatter, padding, rearrange, sorting, splitting, triangular
+from minigrad.ops.one_hot import one_hot
 from minigrad.tensor import Tensor
 
 __all__ = ["METHODS", "attach"]
@@ -139,6 +141,16 @@ METHODS = {
     "expand_dims": shape.unsqueeze,
     # dtype and device
     "astype": conversion.astype, "to": to,
+    # padding, rearranging, cutting (repeat is PyTorch's: a tile; np.repeat is repeat_interleave)
+    "pad": padding.pad, "flip": rearrange.flip, "roll": rearrange.roll, "tile": rearrange.tile,
+    "repeat": rearrange.repeat, "repeat_interleave": rearrange.repeat_interleave,
+    "split": splitting.split, "chunk": splitting.chunk, "unflatten": splitting.unflatten,
+    "tril": triangular.tril, "triu": triangular.triu, "diagonal": triangular.diagonal, "diag": triangular.diag,
+    # gather/scatter, masks, sorting
+    "gather": gather_scatter.gather, "scatter": gather_scatter.scatter, "scatter_add": gather_scatter.scatter_add,
+    "masked_fill": gather_scatter.masked_fill, "masked_select": gather_scatter.masked_select,
+    "nonzero": gather_scatter.nonzero, "sort": sorting.sort, "argsort": sorting.argsort, "topk": sorting.topk,
+    "one_hot": one_hot,
 }
 
 
