@@ -21,6 +21,16 @@ from minigrad.ops.shape import (
 )
 from minigrad.ops.softmax import log_softmax, logsumexp, softmax
 from minigrad.ops.unary import abs, clip, cos, erf, exp, expm1, log, log1p, relu, sigmoid, sin, sqrt, tanh
+from minigrad.ops.bitwise import bitwise_and, bitwise_not, bitwise_or, bitwise_xor
+from minigrad.ops.cumulative import cummax, cummin, cumprod, cumsum, logcumsumexp
+from minigrad.ops.division import floor_divide, remainder
+from minigrad.ops.exponential import exp2, log2, log10, logaddexp, rsqrt
+from minigrad.ops.interpolation import lerp
+from minigrad.ops.nonfinite import isfinite, isinf, isnan
+from minigrad.ops.pytorch_names import cat, clone, expand, numel, t, view
+from minigrad.ops.reduction import prod
+from minigrad.ops.rounding import ceil, floor, round, sign, trunc
+from minigrad.ops.trigonometric import acos, acosh, asin, asinh, atan, atanh, cosh, sinh, tan
 
 __all__ = [
     "Function", "unbroadcast",
@@ -34,6 +44,12 @@ __all__ = [
     "getitem", "concat", "stack",
     "astype", "to_device",
     "batch_norm_train",
+    "log2", "log10", "exp2", "rsqrt", "logaddexp", "lerp", "isnan", "isinf", "isfinite",
+    "sign", "floor", "ceil", "round", "trunc",
+    "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh",
+    "remainder", "floor_divide", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
+    "prod", "cumsum", "cumprod", "cummax", "cummin", "logcumsumexp",
+    "numel", "clone", "t", "view", "expand", "cat",
 ]
 
 
@@ -55,6 +71,15 @@ def _tables():
         arithmetic.Add, arithmetic.Sub, arithmetic.Mul, arithmetic.Pow, linalg.MatMul, linalg.Affine,
         selection.Where, selection.Maximum, selection.Minimum, indexing.Concat, indexing.Stack,
     )
+    from minigrad.ops import cumulative, division, exponential, interpolation, pytorch_names, trigonometric
+
+    float_ops += (
+        exponential.Log2, exponential.Log10, exponential.Exp2, exponential.Rsqrt, exponential.LogAddExp,
+        interpolation.Lerp, cumulative.LogCumSumExp,
+        trigonometric.Tan, trigonometric.Asin, trigonometric.Acos, trigonometric.Atan, trigonometric.Sinh,
+        trigonometric.Cosh, trigonometric.Asinh, trigonometric.Acosh, trigonometric.Atanh,
+    )
+    promoting_ops += (division.Remainder, division.FloorDivide)
     for op in float_ops:
         op.dtype_rule = FLOAT
     for op in promoting_ops:
@@ -68,6 +93,7 @@ def _tables():
         shape.Transpose, shape.BroadcastTo, indexing.GetItem, indexing.ScatterAdd, indexing.Concat,
         indexing.Stack, conversion.AsType, conversion.ToDevice, MaskedGrad,
     )
+    shape_only += (cumulative.CumSum, pytorch_names.Clone)
     for op in shape_only:
         op.needs_inputs = False
 
