@@ -18,8 +18,9 @@ logcumsumexp  ln Σ_{j≤i} e^{x_j}         Σ_{i≥k} g_i e^{x_k − y_i}
   ``reverse=True``), and that one's backward runs forwards again.
 * cumprod without zeros uses Π_{j≤i, j≠k} x_j = y_i / x_k, so ∂C/∂x_k =
   (reverse cumsum of g·y)_k / x_k. A zero makes that 0/0; :func:`_cumprod_grad`
-  then splits each slice at its first zero z (see there) and stays exact, to
-  every order, whatever the number of zeros.
+  then splits each slice at its first zero z (see there) and stays exact: to
+  every order with up to two zeros in a slice, to second order with more (the
+  terms beyond a third zero hold two zero factors and are left out).
 * cummax/cummin return ``(values, indices)`` like PyTorch; values are the input
   gathered at the indices, so the gradient goes to the element that was the
   running extreme. A tie picks the later element, and a NaN stays the extreme
@@ -36,6 +37,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from minigrad import backend
 from minigrad.autograd import Function
 from minigrad.ops.axes import accepts_dim_aliases, normalize_axis
 from minigrad.ops.indexing import getitem
@@ -76,7 +78,16 @@ class CumProd(Function):
         return np.cumprod(a, axis=axis)
 
     def backward(self, g):
-        return (_cumprod_grad(g, self.inputs[0], self.output(), self.axis),)
+        x, y = self.inputs[0], self.output()
+        late = np.cumsum(x.data == 0, axis=self.axis) >= 3
+        if late.any():
+            # From the third zero of a slice on, every term of the sum holds two zero
+            # factors besides x_k: its value and its first derivative are 0. Leaving those
+            # terms out keeps the result exact to second order and the recursion 2 deep.
+            keep = Tensor.constant(~late)
+            g, x = g.where(keep, 0.0), x.where(keep, 1.0)
+            y = cumprod(x, axis=self.axis)
+        return (_cumprod_grad(g, x, y, self.axis),)
 
 
 def _cumprod_grad(g, x, y, axis):
@@ -93,6 +104,8 @@ def _cumprod_grad(g, x, y, axis):
 
     Slices without a zero take the first branch everywhere. x' is a Tensor op of
     x, so the result is differentiable again (second derivatives at zeros included).
+    The recursion is as deep as the most zeros in a slice; ``CumProd.backward``
+    passes at most two.
     """
     zero = x.data == 0
     if not zero.any():
@@ -179,14 +192,18 @@ def logcumsumexp(x, axis=None):
 def _running_extreme(op, x, axis, largest):
     x, ax, shape = _along(op, x, axis)
     a = x.data
-    running = (np.maximum if largest else np.minimum).accumulate(a, axis=ax) if a.size else a
+    xp = backend.module_of(a)
+    running = (xp.maximum if largest else xp.minimum).accumulate(a, axis=ax) if a.size else a
     hit = a == running
     if a.dtype.kind == "f":
-        hit |= np.isnan(a)  # a NaN becomes (and stays) the running extreme
-    positions = np.arange(a.shape[ax]).reshape([-1 if i == ax else 1 for i in range(a.ndim)])
-    indices = np.maximum.accumulate(np.where(hit, positions, 0), axis=ax) if a.size else np.zeros(a.shape, np.int64)
+        hit |= xp.isnan(a)  # a NaN becomes (and stays) the running extreme
+    def along(i, n):  # 0..n-1 laid along axis i, length 1 elsewhere (an open grid, as np.ix_)
+        return xp.arange(n).reshape([-1 if j == i else 1 for j in range(a.ndim)])
+
+    positions = along(ax, a.shape[ax])
+    indices = xp.maximum.accumulate(xp.where(hit, positions, 0), axis=ax) if a.size else xp.zeros(a.shape, np.int64)
     indices = indices.astype(np.int64)
-    index = list(np.indices(a.shape, sparse=True))
+    index = [along(i, n) for i, n in enumerate(a.shape)]
     index[ax] = indices
     values = getitem(x, tuple(index))
     return ValuesIndices(_restore(values, shape), _restore(Tensor.constant(indices), shape))

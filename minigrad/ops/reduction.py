@@ -12,8 +12,9 @@ axes:
 * std:   √var;
 * prod:  ∂/∂x_k Πx = Π_{j≠k} x_j. Where a reduced slice holds no zero this is
   Πx / x_k; where it does, that quotient is 0/0, and the product without x_k is
-  built exactly instead (see :class:`Prod`), so the gradient is right with zeros
-  in the input, to every order.
+  built exactly instead (see :func:`_prod_grad`), so the gradient is right with
+  zeros in the input: to every order with up to two zeros in a slice, to second
+  order with more.
 
 ``axis`` is None (all axes), an int or a tuple of ints; ``keepdims`` keeps the
 reduced axes with length 1; PyTorch's ``dim``/``keepdim`` are accepted too
@@ -202,7 +203,18 @@ class Prod(Function):
     def backward(self, g):
         (a,) = self.inputs
         kept = _kept_shape(a.shape, self.axes)
-        return (_prod_grad(g.reshape(kept), a, self.output().reshape(kept), self.axes),)
+        g, y = g.reshape(kept), self.output().reshape(kept)
+        zero = a.data == 0
+        if zero.any():
+            many = zero.sum(axis=self.axes, keepdims=True) >= 3
+            if many.any():
+                # With three zeros or more in a slice, Π_{j≠k} x_j and all its first
+                # derivatives are 0: such slices get g = 0 (and ones for x, so that the
+                # recursion of _prod_grad stays at most 2 deep), exact to second order.
+                g = g.where(Tensor.constant(~many), 0.0)
+                a = a.where(Tensor.constant(~np.broadcast_to(many, a.shape)), 1.0)
+                y = a.prod(axis=self.axes, keepdims=True)
+        return (_prod_grad(g, a, y, self.axes),)
 
 
 def _first_zero(zero, axes):
@@ -226,7 +238,8 @@ def _prod_grad(g, x, y, axes):
 
     and the last factor is this same function applied to x', which has one zero
     fewer per slice. Slices without a zero take x_z = 1 and keep g·y / x. The
-    recursion is as deep as the most zeros in one slice.
+    recursion is as deep as the most zeros in one slice; ``Prod.backward`` passes
+    at most two.
     """
     zero = x.data == 0
     shape = x.shape

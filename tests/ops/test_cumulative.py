@@ -167,3 +167,17 @@ def test_logcumsumexp_with_minus_infinity():
     assert y.tolist() == [-np.inf, 1.0, 1.0]
     y.sum().backward()
     assert x.grad.tolist() == [0.0, 2.0, 0.0]
+
+
+def test_cumprod_with_many_zeros_is_exact_to_second_order_and_cheap():
+    x = np.array([1.5, 0.0, -2.0, 0.0, 0.5, 0.0, 3.0, 0.0])
+    g = np.linspace(1.0, 2.0, x.size)
+    t = mg.tensor(x, dtype="float64", requires_grad=True)
+    t.cumprod().backward(mg.tensor(g, dtype="float64"))
+    np.testing.assert_allclose(t.grad.numpy(), brute_cumprod_gradient(x, g), rtol=1e-12, atol=1e-15)
+    check_gradients(lambda a: a.cumprod(), [x], second_order=True)
+    # a relu-like input with about a thousand zeros in one slice: no deep recursion
+    many = mg.tensor(np.maximum(np.random.default_rng(0).standard_normal(2000), 0), dtype="float64",
+                     requires_grad=True)
+    many.cumprod().sum().backward()
+    assert many.grad.shape == (2000,) and np.isfinite(many.grad.numpy()).all()

@@ -62,3 +62,14 @@ def test_dtypes_empty_and_aliases():
         x.prod(0, dim=0)
     with pytest.raises(ValueError, match="prod: axis 2 is out of range"):
         x.prod(2)
+
+
+def test_many_zeros_in_a_slice():
+    x = np.array([[0.0, 2.0, 0.0, 0.0, 3.0], [1.0, 0.0, 2.0, 0.0, 0.0]])
+    t = mg.tensor(x, dtype="float64", requires_grad=True)
+    t.prod(axis=1).sum().backward()
+    assert not t.grad.numpy().any()
+    check_gradients(lambda a: a.prod(axis=1), [x], second_order=True)
+    big = mg.tensor(np.maximum(np.random.default_rng(0).standard_normal((2, 3000)), 0), requires_grad=True)
+    big.prod(axis=1).sum().backward()  # about 1500 zeros per row: no deep recursion
+    assert big.grad.shape == (2, 3000) and not big.grad.numpy().any()
