@@ -189,23 +189,27 @@ def logcumsumexp(x, axis=None):
     return _restore(LogCumSumExp.apply(x, axis=ax, reverse=False), shape)
 
 
+def _open_grid(xp, i, n, ndim):
+    """0..n-1 laid along axis i, length 1 elsewhere (one index array of an open grid, as np.ix_)."""
+    return xp.arange(n).reshape([-1 if j == i else 1 for j in range(ndim)])
+
+
 def _running_extreme(op, x, axis, largest):
     x, ax, shape = _along(op, x, axis)
     a = x.data
     xp = backend.module_of(a)
-    running = (xp.maximum if largest else xp.minimum).accumulate(a, axis=ax) if a.size else a
-    hit = a == running
-    if a.dtype.kind == "f":
-        hit |= xp.isnan(a)  # a NaN becomes (and stays) the running extreme
-    def along(i, n):  # 0..n-1 laid along axis i, length 1 elsewhere (an open grid, as np.ix_)
-        return xp.arange(n).reshape([-1 if j == i else 1 for j in range(a.ndim)])
-
-    positions = along(ax, a.shape[ax])
-    indices = xp.maximum.accumulate(xp.where(hit, positions, 0), axis=ax) if a.size else xp.zeros(a.shape, np.int64)
-    indices = indices.astype(np.int64)
-    index = [along(i, n) for i, n in enumerate(a.shape)]
+    if a.size == 0:
+        indices = xp.zeros(a.shape, dtype=np.int64)
+    else:
+        running = (xp.maximum if largest else xp.minimum).accumulate(a, axis=ax)
+        hit = a == running  # x_i is the running extreme (a tie: the later element wins)
+        if a.dtype.kind == "f":
+            hit |= xp.isnan(a)  # a NaN becomes (and stays) the running extreme
+        positions = _open_grid(xp, ax, a.shape[ax], a.ndim)
+        indices = xp.maximum.accumulate(xp.where(hit, positions, 0), axis=ax).astype(np.int64)
+    index = [_open_grid(xp, i, n, a.ndim) for i, n in enumerate(a.shape)]
     index[ax] = indices
-    values = getitem(x, tuple(index))
+    values = getitem(x, tuple(index))  # a gather: its backward sends each g_i to x at index_i
     return ValuesIndices(_restore(values, shape), _restore(Tensor.constant(indices), shape))
 
 
