@@ -78,3 +78,10 @@ def test_numel_cat_and_conversions():
     assert x.tolist() == pytest.approx([-1.7, 0.0, 2.9])
     w = mg.tensor([1.5], requires_grad=True)
     assert not w.long().requires_grad  # integers carry no gradient
+
+
+def test_size_is_a_number_and_calling_it_says_what_to_write():
+    t = mg.ones(2, 3)
+    assert t.size == 6 and isinstance(t.size, int) and t.size + 1 == 7
+    with pytest.raises(TypeError, match=r"for PyTorch's x.size\(\) write x.shape, for x.size\(d\) write x.shape\[d\]"):
+        t.size(1)
