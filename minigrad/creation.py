@@ -121,6 +121,8 @@ def randint(low, high=None, size=(), dtype=None, device="cpu"):
         low, high = 0, low
     if high <= low:
         raise ValueError(f"randint: high ({high}) must be greater than low ({low})")
+    if size is None:
+        size = ()
     shape = _shape((size,) if isinstance(size, (int, np.integer)) else (tuple(size),))
     draw = generator().integers(low, high, size=shape)
     return _make(draw.astype(np.int64 if dtype is None else _resolve_dtype(dtype)), False, device)

@@ -27,7 +27,7 @@ def test_randint_numpy_and_pytorch_argument_orders():
     assert set(a.tolist()) == {3, 4, 5, 6}
     b = mg.randint(5, (2, 3))  # PyTorch: randint(high, size)
     assert b.shape == (2, 3) and 0 <= b.numpy().min() and b.numpy().max() < 5
-    assert mg.randint(5, size=4).shape == (4,) and mg.randint(5).shape == ()
+    assert mg.randint(5, size=4).shape == (4,) and mg.randint(5).shape == () == mg.randint(5, size=None).shape
     assert mg.randint(0, 2, (3,), dtype="int32").dtype == np.int32
     mg.manual_seed(1)
     first = mg.randint(0, 100, (5,)).tolist()
