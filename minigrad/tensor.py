@@ -73,6 +73,19 @@ def _to_array(data, dtype=None, device="cpu"):
     )
 
 
+class _ElementCount(int):
+    """``Tensor.size``: an int. Calling it -- PyTorch's ``x.size()`` / ``x.size(d)`` -- is a
+    TypeError that says what to write instead, rather than "'int' object is not callable"."""
+
+    __slots__ = ()
+
+    def __call__(self, *dim):
+        raise TypeError(
+            "Tensor.size is the number of elements (NumPy's x.size), not a method: for PyTorch's "
+            "x.size() write x.shape, for x.size(d) write x.shape[d], for the count x.numel()"
+        )
+
+
 class Tensor:
     """An array with a gradient and a link to the op that produced it.
 
@@ -147,7 +160,8 @@ class Tensor:
 
     @property
     def size(self):
-        return self.data.size
+        """The number of elements (NumPy's ``size``; PyTorch's ``numel()``)."""
+        return _ElementCount(self.data.size)
 
     @property
     def dtype(self):

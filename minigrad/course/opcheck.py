@@ -22,6 +22,8 @@ __all__ = ["CASES", "OpCheck", "check_ops", "format_results"]
 
 _POSITIVE = "positive"
 _AWAY_FROM_ZERO = "away"
+_UNIT = "unit"            # inside (-0.9, 0.9): asin, acos, atanh (and tan, clear of its poles)
+_ABOVE_ONE = "above_one"  # in [1.2, 3.2]: acosh
 
 
 def _case(fn, *shapes, domain=None):
@@ -118,6 +120,46 @@ CASES["topk"] = _case(lambda a: a.topk(2).values, (3, 5))
 CASES["einsum"] = _case(lambda a, b: mg.einsum("bij,bjk->bik", a, b), (2, 3, 4), (2, 4, 2))
 CASES["einsum_diagonal"] = _case(lambda a, b: mg.einsum("ii,i...->...i", a, b), (3, 3), (3, 2))
 
+# More elementwise ops; the step functions (sign ... trunc, //) have gradient 0, which
+# central differences confirm away from their jumps (met with probability ~0).
+_ZEROS = np.array([[1.0, 0.0, 1.0, 1.0], [0.0, 1.0, 0.0, 1.0], [1.0, 1.0, 1.0, 1.0]])
+CASES.update({
+    "log2": _case(mg.log2, (2, 3), domain=_POSITIVE),
+    "log10": _case(mg.log10, (2, 3), domain=_POSITIVE),
+    "exp2": _case(mg.exp2, (2, 3)),
+    "rsqrt": _case(mg.rsqrt, (2, 3), domain=_POSITIVE),
+    "logaddexp": _case(mg.logaddexp, (2, 3), (3,)),
+    "lerp": _case(mg.lerp, (2, 3), (3,), (2, 1)),
+    "sign": _case(mg.sign, (2, 3), domain=_AWAY_FROM_ZERO),
+    "floor": _case(mg.floor, (2, 3)),
+    "ceil": _case(mg.ceil, (2, 3)),
+    "round": _case(mg.round, (2, 3)),
+    "trunc": _case(mg.trunc, (2, 3)),
+    "tan": _case(mg.tan, (2, 3), domain=_UNIT),
+    "asin": _case(mg.asin, (2, 3), domain=_UNIT),
+    "acos": _case(mg.acos, (2, 3), domain=_UNIT),
+    "atan": _case(mg.atan, (2, 3)),
+    "sinh": _case(mg.sinh, (2, 3)),
+    "cosh": _case(mg.cosh, (2, 3)),
+    "asinh": _case(mg.asinh, (2, 3)),
+    "acosh": _case(mg.acosh, (2, 3), domain=_ABOVE_ONE),
+    "atanh": _case(mg.atanh, (2, 3), domain=_UNIT),
+    "remainder": _case(lambda a, b: a % b, (2, 3), (3,), domain=_AWAY_FROM_ZERO),
+    "floor_divide": _case(lambda a, b: a // b, (2, 3), (3,), domain=_AWAY_FROM_ZERO),
+    "prod": _case(lambda a: a.prod(axis=1), (3, 4)),
+    "prod_with_zeros": _case(lambda a: (a * _ZEROS).prod(axis=(0, 1)), (3, 4)),
+    "cumsum": _case(lambda a: a.cumsum(axis=1), (3, 4)),
+    "cumprod": _case(lambda a: a.cumprod(axis=-1), (3, 4)),
+    "cumprod_with_zeros": _case(lambda a: (a * _ZEROS).cumprod(axis=1), (3, 4)),
+    "cummax": _case(lambda a: a.cummax(axis=1).values, (3, 4)),
+    "cummin": _case(lambda a: a.cummin(axis=0).values, (3, 4)),
+    "logcumsumexp": _case(lambda a: a.logcumsumexp(axis=1), (3, 4)),
+    "clone": _case(lambda a: a.clone() * 2.0, (2, 3)),
+    "view": _case(lambda a: a.view(3, 2) * 2.0, (2, 3)),
+    "expand": _case(lambda a: a.expand(2, -1, 3) * 2.0, (4, 1)),
+    "t": _case(lambda a: a.t() * 2.0, (2, 3)),
+})
+
 
 @dataclass
 class OpCheck:
@@ -137,6 +179,10 @@ def _inputs(shapes, domain, dtype, rng):
             x = np.abs(x) + 0.5
         elif domain == _AWAY_FROM_ZERO:
             x = np.sign(x + (x == 0)) * (np.abs(x) + 0.1)
+        elif domain == _UNIT:
+            x = x * 0.45
+        elif domain == _ABOVE_ONE:
+            x = np.abs(x) + 1.2
         tensors.append(mg.tensor(x, dtype=dtype, requires_grad=True))
     return tensors
 

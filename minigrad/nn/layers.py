@@ -15,6 +15,7 @@ from minigrad.nn import regularizers
 from minigrad.nn.functional import batch_norm, dropout, layer_norm
 from minigrad.nn.module import Module, Parameter
 from minigrad.ops.linalg import Affine
+from minigrad.ops.axes import accepts_dim_aliases
 from minigrad.ops.shape import flatten as _flatten
 from minigrad.tensor import Tensor, as_tensor
 
@@ -179,6 +180,7 @@ class LayerNorm(Module):
 class Flatten(Module):
     """Merge the axes from ``start_axis`` (default 1, keeping the batch axis) into one."""
 
+    @accepts_dim_aliases  # Flatten(start_dim=2), as PyTorch
     def __init__(self, start_axis=1):
         super().__init__()
         self.start_axis = start_axis
