@@ -20,6 +20,7 @@ from minigrad.nn.activations import ActivationModule, get_module
 from minigrad.nn.layers import BatchNorm1d, Dropout, Flatten, Identity, LayerNorm, Linear
 from minigrad.nn.mlp import MLP
 from minigrad.nn.module import Module, ModuleList, Parameter, Sequential
+from minigrad.nn.normalization import BatchNorm2d, GroupNorm, InstanceNorm1d, InstanceNorm2d
 
 # nn.ReLU, nn.LeakyReLU, ...: one layer class per row of the activation table.
 globals().update({cls.__name__: cls for cls in activations.MODULES.values()})
@@ -29,4 +30,5 @@ __all__ = [
     "Linear", "Dropout", "BatchNorm1d", "LayerNorm", "Flatten", "Identity",
     "functional", "losses", "init", "regularizers", "activations", "get_module", "ActivationModule",
     *(cls.__name__ for cls in activations.MODULES.values()),
+    "BatchNorm2d", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d",
 ]

@@ -101,12 +101,17 @@ class BatchNorm1d(Module):
     ``momentum=None`` makes the running statistics a cumulative average.
     """
 
+    # The input ranks this layer accepts, and how its error message spells them.
+    _ndims = (2, 3)
+    _shapes = "(N, {c}) or (N, {c}, L)"
+
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True):
         super().__init__()
+        name = type(self).__name__
         if isinstance(num_features, bool) or not isinstance(num_features, (int, np.integer)) or num_features < 1:
-            raise ValueError(f"BatchNorm1d: num_features must be a positive integer, got {num_features!r}")
+            raise ValueError(f"{name}: num_features must be a positive integer, got {num_features!r}")
         if momentum is not None and not 0.0 <= momentum <= 1.0:
-            raise ValueError(f"BatchNorm1d: momentum must be in [0, 1] or None, got {momentum}")
+            raise ValueError(f"{name}: momentum must be in [0, 1] or None, got {momentum}")
         self.num_features = int(num_features)
         self.eps = eps
         self.momentum = momentum
@@ -123,11 +128,8 @@ class BatchNorm1d(Module):
 
     def forward(self, x):
         x = as_tensor(x, like=self.weight if self.weight is not None else None)
-        if x.ndim not in (2, 3) or x.shape[1] != self.num_features:
-            raise ValueError(
-                f"{self!r} expects input of shape (N, {self.num_features}) or (N, {self.num_features}, L), "
-                f"got {x.shape}"
-            )
+        if x.ndim not in self._ndims or x.shape[1] != self.num_features:
+            raise ValueError(f"{self!r} expects input of shape {self._shapes.format(c=self.num_features)}, got {x.shape}")
         use_batch = self.training or self.running_mean is None
         momentum = self.momentum
         if self.training and self.running_mean is not None:

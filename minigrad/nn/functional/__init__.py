@@ -19,7 +19,7 @@ handy for gradient checks and for writing a network by hand (as
 
 from minigrad.nn.functional.activations import *  # noqa: F403 -- relu, leaky_relu, ..., Sparsemax, SELU_*
 from minigrad.nn.functional.dropout import dropout
-from minigrad.nn.functional.normalization import batch_norm, layer_norm
+from minigrad.nn.functional.normalization import batch_norm, group_norm, instance_norm, layer_norm
 from minigrad.nn.functional.table import ACTIVATIONS, ALIASES, TRAITS, Activation, canonical_name, get
 from minigrad.ops.linalg import affine
 
@@ -27,4 +27,5 @@ __all__ = [
     *ACTIVATIONS, "Sparsemax", "SELU_ALPHA", "SELU_SCALE",
     "ACTIVATIONS", "ALIASES", "TRAITS", "Activation", "canonical_name", "get",
     "affine", "dropout", "batch_norm", "layer_norm",
+    "group_norm", "instance_norm",
 ]
