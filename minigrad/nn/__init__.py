@@ -21,6 +21,9 @@ from minigrad.nn.layers import BatchNorm1d, Dropout, Flatten, Identity, LayerNor
 from minigrad.nn.mlp import MLP
 from minigrad.nn.module import Module, ModuleList, Parameter, Sequential
 from minigrad.nn.normalization import BatchNorm2d, GroupNorm, InstanceNorm1d, InstanceNorm2d
+from minigrad.nn.loss_modules import (
+    BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, MultiMarginLoss, NLLLoss,
+)
 
 # nn.ReLU, nn.LeakyReLU, ...: one layer class per row of the activation table.
 globals().update({cls.__name__: cls for cls in activations.MODULES.values()})
@@ -31,4 +34,6 @@ __all__ = [
     "functional", "losses", "init", "regularizers", "activations", "get_module", "ActivationModule",
     *(cls.__name__ for cls in activations.MODULES.values()),
     "BatchNorm2d", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d",
+    "CrossEntropyLoss", "NLLLoss", "MSELoss", "L1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss",
+    "MultiMarginLoss",
 ]
