@@ -21,6 +21,7 @@ from minigrad.nn.layers import BatchNorm1d, Dropout, Flatten, Identity, LayerNor
 from minigrad.nn.mlp import MLP
 from minigrad.nn.module import Module, ModuleList, Parameter, Sequential
 from minigrad.nn.normalization import BatchNorm2d, GroupNorm, InstanceNorm1d, InstanceNorm2d
+from minigrad.nn.rectifiers import PReLU, RReLU
 from minigrad.nn.loss_modules import (
     BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, MultiMarginLoss, NLLLoss,
 )
@@ -36,4 +37,5 @@ __all__ = [
     "BatchNorm2d", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d",
     "CrossEntropyLoss", "NLLLoss", "MSELoss", "L1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss",
     "MultiMarginLoss",
+    "PReLU", "RReLU",
 ]

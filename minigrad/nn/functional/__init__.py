@@ -24,6 +24,7 @@ from minigrad.nn.functional.loss import (
     multi_margin_loss, nll_loss,
 )
 from minigrad.nn.functional.normalization import batch_norm, group_norm, instance_norm, layer_norm
+from minigrad.nn.functional.rectifiers import prelu, rrelu
 from minigrad.nn.functional.table import ACTIVATIONS, ALIASES, TRAITS, Activation, canonical_name, get
 from minigrad.ops.linalg import affine
 
@@ -34,4 +35,5 @@ __all__ = [
     "group_norm", "instance_norm",
     "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "huber_loss", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "multi_margin_loss",
+    "prelu", "rrelu",
 ]
