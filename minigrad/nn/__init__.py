@@ -3,10 +3,17 @@
 * :mod:`~minigrad.nn.module` -- ``Module``, ``Parameter``, ``Sequential``, ``ModuleList``;
 * :mod:`~minigrad.nn.layers` -- ``Linear``, ``Dropout``, ``BatchNorm1d``, ``LayerNorm``,
   ``Flatten``, ``Identity``;
+* :mod:`~minigrad.nn.normalization` -- ``BatchNorm2d``, ``GroupNorm``, ``InstanceNorm1d``,
+  ``InstanceNorm2d``;
 * :mod:`~minigrad.nn.functional` -- the base: every activation as a function (``F.relu``, ...),
-  ``affine``, ``dropout``, ``batch_norm``, ``layer_norm``, and the activation table;
+  ``affine``, ``dropout``, ``batch_norm``, ``layer_norm``, ``group_norm``, ``instance_norm``,
+  ``prelu``, ``rrelu``, the losses under PyTorch's names (``F.mse_loss``, ...), and the
+  activation table;
 * :mod:`~minigrad.nn.activations` -- the activations as modules (``nn.ReLU()``, ...);
-* :mod:`~minigrad.nn.losses`, :mod:`~minigrad.nn.init`, :mod:`~minigrad.nn.regularizers`.
+  :mod:`~minigrad.nn.rectifiers` -- ``PReLU`` and ``RReLU``;
+* :mod:`~minigrad.nn.losses` (the loss functions), :mod:`~minigrad.nn.loss_modules`
+  (``nn.CrossEntropyLoss``, ``nn.MSELoss``, ...), :mod:`~minigrad.nn.init`,
+  :mod:`~minigrad.nn.regularizers`.
 
 Example::
 

@@ -14,7 +14,12 @@ handy for gradient checks and for writing a network by hand (as
   class, default initializer, gain, saturation, dying units; ``ACTIVATIONS`` and
   ``get(name)`` come from it;
 * :func:`affine` (z = x Wᵀ + b, the Linear layer), :mod:`~minigrad.nn.functional.dropout`,
-  :mod:`~minigrad.nn.functional.normalization` (``batch_norm``, ``layer_norm``).
+  :mod:`~minigrad.nn.functional.normalization` (``batch_norm``, ``layer_norm``,
+  ``group_norm``, ``instance_norm``);
+* :mod:`~minigrad.nn.functional.rectifiers` -- ``prelu`` and ``rrelu`` (a learned or random slope);
+* :mod:`~minigrad.nn.functional.loss` -- the losses under PyTorch's names (``cross_entropy``,
+  ``nll_loss``, ``mse_loss``, ``l1_loss``, ``huber_loss``, ``binary_cross_entropy``,
+  ``binary_cross_entropy_with_logits``, ``multi_margin_loss``).
 """
 
 from minigrad.nn.functional.activations import *  # noqa: F403 -- relu, leaky_relu, ..., Sparsemax, SELU_*
