@@ -294,10 +294,12 @@ def binary_cross_entropy(input, target, from_logits=False, reduction="mean", wei
     if weight is not None:
         w = as_tensor(np.asarray(_labels(weight), dtype=np.float64), like=x)
         try:
-            np.broadcast_shapes(w.shape, x.shape)
+            fits = np.broadcast_shapes(w.shape, x.shape) == x.shape
         except ValueError:
+            fits = False
+        if not fits:
             raise ValueError(f"binary_cross_entropy: weight of shape {w.shape} does not broadcast to the input "
-                             f"shape {x.shape}") from None
+                             f"shape {x.shape}")
         loss = loss * w
     return _reduce(loss, reduction, "binary_cross_entropy")
 

@@ -150,6 +150,8 @@ def test_bce_weight_and_pos_weight_as_pytorch():
         losses.binary_cross_entropy(f64(p), Y, pos_weight=pos)
     with pytest.raises(ValueError, match=r"weight of shape \(2,\) does not broadcast"):
         F.binary_cross_entropy(f64(p), Y, weight=[1.0, 2.0])
+    with pytest.raises(ValueError, match=r"weight of shape \(3, 2, 3\) does not broadcast to the input shape \(2, 3\)"):
+        F.binary_cross_entropy(f64(p), Y, weight=np.ones((3, 2, 3)))
 
 
 @pytest.mark.parametrize("call", [
