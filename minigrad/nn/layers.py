@@ -93,17 +93,18 @@ class Dropout(Module):
         return f"p={self.p}" + ("" if self.inverted else ", inverted=False")
 
 
-class BatchNorm1d(Module):
-    """Batch normalization of (N, C) or (N, C, L) inputs (see :func:`batch_norm`).
+class _BatchNorm(Module):
+    """Batch normalization over every axis but the channel axis 1 (see :func:`batch_norm`).
 
     Learnable γ (``weight``, ones) and β (``bias``, zeros) when ``affine``; buffers
     ``running_mean`` (zeros), ``running_var`` (ones) and ``num_batches_tracked``.
-    ``momentum=None`` makes the running statistics a cumulative average.
+    ``momentum=None`` makes the running statistics a cumulative average. A subclass
+    says which input ranks it takes (``BatchNorm1d``, ``nn.BatchNorm2d``).
     """
 
     # The input ranks this layer accepts, and how its error message spells them.
-    _ndims = (2, 3)
-    _shapes = "(N, {c}) or (N, {c}, L)"
+    _ndims = ()
+    _shapes = ""
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True):
         super().__init__()
@@ -149,6 +150,18 @@ class BatchNorm1d(Module):
 
     def extra_repr(self):
         return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}"
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalization of (N, C) or (N, C, L) inputs (see :func:`batch_norm`).
+
+    Learnable γ (``weight``, ones) and β (``bias``, zeros) when ``affine``; buffers
+    ``running_mean`` (zeros), ``running_var`` (ones) and ``num_batches_tracked``.
+    ``momentum=None`` makes the running statistics a cumulative average.
+    """
+
+    _ndims = (2, 3)
+    _shapes = "(N, {c}) or (N, {c}, L)"
 
 
 class LayerNorm(Module):

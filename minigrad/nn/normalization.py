@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad.nn.functional.normalization import group_norm, instance_norm
-from minigrad.nn.layers import BatchNorm1d
+from minigrad.nn.layers import _BatchNorm
 from minigrad.nn.module import Module, Parameter
 from minigrad.tensor import Tensor, as_tensor
 
@@ -32,7 +32,7 @@ def _positive_int(value, name, where):
     return int(value)
 
 
-class BatchNorm2d(BatchNorm1d):
+class BatchNorm2d(_BatchNorm):
     """Batch normalization of image batches (N, C, H, W), per channel over N, H and W.
 
     Ioffe & Szegedy (2015), §3.2: in a convolutional layer every position of a
