@@ -159,6 +159,14 @@ CASES.update({
     "expand": _case(lambda a: a.expand(2, -1, 3) * 2.0, (4, 1)),
     "t": _case(lambda a: a.t() * 2.0, (2, 3)),
 })
+CASES["batch_norm_2d"] = _case(lambda x, w, b: F.batch_norm(x, weight=w, bias=b), (2, 3, 2, 2), (3,), (3,))
+CASES["group_norm"] = _case(lambda x, w, b: F.group_norm(x, 2, weight=w, bias=b), (2, 4, 3), (4,), (4,))
+CASES["instance_norm"] = _case(lambda x, w, b: F.instance_norm(x, weight=w, bias=b), (2, 3, 4), (3,), (3,))
+CASES["prelu"] = _case(lambda x, a: F.prelu(x, a), (3, 4), (4,), domain=_AWAY_FROM_ZERO)
+CASES["rrelu"] = _case(lambda x: F.rrelu(x), (3, 4), domain=_AWAY_FROM_ZERO)  # eval: the mean slope
+CASES["multiclass_hinge"] = _case(lambda a: losses.multiclass_hinge(a, np.array([0, 2, 1, 2]), p=2), (4, 3))
+CASES["cross_entropy_weighted"] = _case(
+    lambda a: F.cross_entropy(a, np.array([0, 2, 1]), weight=np.array([1.0, 2.0, 0.5]), label_smoothing=0.1), (3, 3))
 
 
 @dataclass
