@@ -348,14 +348,18 @@ def diagnose(depth, width, activation, init_name, batchnorm, output, seed):
 @click.option("--out", default=None, help="Folder for learning curves, decision boundary and checkpoint.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--progress/--no-progress", default=True, show_default=True)
+@click.option("--distributed", is_flag=True,
+              help="Data-parallel over the processes of an MPI job (launch with mpiexec -n N); "
+                   "--batch-size is the global batch, split among them.")
 def train(dataset, epochs, lr, optimizer, hidden, activation, batch_size, dropout, l2, batchnorm,
-          early_stopping, bits, out, seed, progress):
+          early_stopping, bits, out, seed, progress, distributed):
     """Train an MLP on a bundled DATASET: moons, circles, spirals, xor or digits.
 
     \b
     Examples:
       minigrad train moons --epochs 200 --out runs/moons
       minigrad train digits --hidden 64 --optimizer adam --lr 0.003 --early-stopping 10 --quantize 8
+      mpiexec -n 2 minigrad train digits --distributed --out runs/digits
     """
     from minigrad.train.recipe import DATASETS, save_checkpoint, train_on_dataset
 
@@ -378,14 +382,23 @@ def train(dataset, epochs, lr, optimizer, hidden, activation, batch_size, dropou
               "(leave it out to train all epochs)")
     layers = _int_list(hidden, "--hidden")
     out = _output_path(out, folder=True) if out is not None else None
+    if distributed:
+        from minigrad import distributed as dist
+
+        dist.init()
     try:
         result = train_on_dataset(dataset, hidden=layers, activation=activation, epochs=epochs, lr=lr,
                                   optimizer=optimizer, batch_size=batch_size, dropout=dropout, l2=l2,
                                   batchnorm=batchnorm, early_stopping=early_stopping, seed=seed,
-                                  progress=progress)
+                                  progress=progress, distributed=distributed)
     except ValueError as exc:
         _fail(str(exc))
+    if distributed and not dist.is_main_process():
+        return  # every process holds the same model: rank 0 reports and writes it
     h = result.history.history
+    if distributed and dist.world_size() > 1:
+        click.echo(f"data-parallel over {dist.world_size()} processes "
+                   f"({batch_size // dist.world_size()} samples each per step)")
     click.echo(f"trained {result.config['sizes']} ({activation}) on {dataset} for {len(result.history)} epochs"
                + (f" ({result.history.stop_reason})" if result.history.stop_reason else ""))
     click.echo(f"  train loss {h['loss'][-1]:.4f}  accuracy {h['accuracy'][-1]:.3f}")
