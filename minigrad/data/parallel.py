@@ -170,12 +170,12 @@ def run_tasks(train_fn, tasks, X, y, n_jobs=1, backend=None, timeout=None, progr
             for done, (i, score) in enumerate(parallel(jobs), start=1):
                 scores[i] = score
                 bar.update(done)
-    except (TimeoutError, _timeout_errors()) as exc:
+    except (TimeoutError, *_timeout_errors()) as exc:
         raise RuntimeError(
             f"{where}: a training took longer than timeout={timeout} seconds (a worker may have died or hung); "
             "the search was stopped"
         ) from exc
-    except _worker_death_errors() as exc:
+    except _worker_death_errors() as exc:  # loky's TerminatedWorkerError, Dask's KilledWorker
         raise RuntimeError(
             f"{where}: a worker process died during the search ({type(exc).__name__}: "
             f"{str(exc).strip().splitlines()[0] if str(exc).strip() else 'no message'}); the search was stopped"
@@ -194,7 +194,9 @@ def _indexed(i, *args):
 
 
 def _timeout_errors():
-    errors = []
+    import multiprocessing
+
+    errors = [multiprocessing.TimeoutError]  # what joblib raises for a training past its timeout
     try:
         from concurrent.futures import TimeoutError as FuturesTimeout
 
