@@ -120,7 +120,7 @@ class DistributedDataParallel(Module):
 
         for p in bucket:  # a parameter with no gradient this pass contributes zero
             if p.grad is None:
-                p.grad = Tensor(np.zeros_like(p.data))
+                p.grad = Tensor(np.zeros_like(p.data), dtype=p.data.dtype)
         flat = np.concatenate([p.grad.data.ravel() for p in bucket])
         start = time.perf_counter()
         self.comm.Allreduce(self._MPI.IN_PLACE, flat, op=self._MPI.SUM)
