@@ -524,8 +524,30 @@ def _show_value(value):
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def _check_listening(address):
+    """Fail at once when nothing listens at a tcp:// address (Dask itself would retry for its whole timeout)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    if not address.startswith("tcp://"):
+        return
+    try:
+        parts = urlsplit(address)
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        _fail(f"--scheduler {address!r} is not an address like tcp://host:8786 ({exc})")
+    if not host or port is None:
+        _fail(f"--scheduler {address!r} is not an address like tcp://host:8786 (host and port needed)")
+    try:
+        socket.create_connection((host, port), timeout=5).close()
+    except OSError as exc:
+        _fail(f"cannot connect to the Dask scheduler at {address}: {exc.strerror or exc} "
+              "(is `dask scheduler` running there?)")
+
+
 def _dask_client(address):
     """A dask.distributed Client connected to the scheduler at ``address`` (one clear line if it cannot)."""
+    _check_listening(address)
     try:
         from distributed import Client
     except ImportError:
