@@ -24,6 +24,11 @@ depend on which worker runs it, on what ran there before, or on how many
 workers there are: ``n_jobs=1``, 8 local processes and a 100-node cluster
 return the same scores.
 
+A worker *process* runs one training at a time (the global generator is one per
+process, and two threads drawing from it would change each other's numbers):
+give a Dask cluster worker processes with one thread each
+(``dask worker ADDRESS --nworkers 8 --nthreads 1``).
+
 A task that takes longer than ``timeout`` seconds, or a worker process that
 dies (killed, out of memory), stops the search with one RuntimeError rather
 than waiting forever.
@@ -35,6 +40,7 @@ import math
 import numbers
 import os
 import sys
+import threading
 import time
 
 import numpy as np
@@ -79,16 +85,24 @@ def _score(value, params, where):
     return float(value)
 
 
+# minigrad's global generator is one per process: two trainings on two threads of one
+# worker (a Dask worker with --nthreads 2) would draw from it in turn and change each
+# other's numbers. A worker process therefore runs one training at a time; use more
+# worker processes with one thread each instead.
+_ONE_TRAINING_AT_A_TIME = threading.Lock()
+
+
 def _run_one(train_fn, params, X, y, train_idx, val_idx, seed, where):
     """One training, seeded from the task's coordinates; the global generator is restored after."""
-    saved = _rng._generator
-    _rng.manual_seed(seed)
-    try:
-        args = (X[train_idx], y[train_idx], X[val_idx], y[val_idx])
-        value = train_fn(dict(params), *args) if params is not None else train_fn(*args)
-        return _score(value, params, where)
-    finally:
-        _rng._generator = saved
+    with _ONE_TRAINING_AT_A_TIME:
+        saved = _rng._generator
+        _rng.manual_seed(seed)
+        try:
+            args = (X[train_idx], y[train_idx], X[val_idx], y[val_idx])
+            value = train_fn(dict(params), *args) if params is not None else train_fn(*args)
+            return _score(value, params, where)
+        finally:
+            _rng._generator = saved
 
 
 class _TaskProgress:
