@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import os
 import sys
 import threading
 import time
@@ -52,9 +51,6 @@ __all__ = ["run_tasks", "task_seed", "check_parallel"]
 
 INSTALL_HINT = "pip install minigrad[distributed]"
 _BACKENDS = (None, "loky", "dask")
-# One thread per worker for every threaded library a training may use: n workers
-# with n BLAS threads each on n cores would run n² threads and be slower than one.
-_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
 
 
 def task_seed(base, candidate, fold):
@@ -169,13 +165,11 @@ def run_tasks(train_fn, tasks, X, y, n_jobs=1, backend=None, timeout=None, progr
         workers = -1 if n_jobs == 1 else n_jobs
         del client  # joblib finds the same client itself; asking first gives the clear error above
     else:
+        # One thread per worker for BLAS, OpenMP and Numba (joblib sets their variables in
+        # the workers): n workers with n threads each on n cores would be slower than one.
         config = dict(backend="loky", inner_max_num_threads=1)
         workers = n_jobs
-    saved_env = {name: os.environ.get(name) for name in _THREAD_VARIABLES}
     try:
-        if backend != "dask":
-            # loky passes inner_max_num_threads to the BLAS libraries; Numba reads its own variable.
-            os.environ.setdefault("NUMBA_NUM_THREADS", "1")
         with joblib.parallel_config(**config):
             parallel = joblib.Parallel(n_jobs=workers, timeout=timeout, return_as="generator_unordered",
                                        batch_size=1, pre_dispatch="all")
@@ -194,12 +188,6 @@ def run_tasks(train_fn, tasks, X, y, n_jobs=1, backend=None, timeout=None, progr
             f"{where}: a worker process died during the search ({type(exc).__name__}: "
             f"{str(exc).strip().splitlines()[0] if str(exc).strip() else 'no message'}); the search was stopped"
         ) from exc
-    finally:
-        for name, value in saved_env.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
     return scores
 
 
