@@ -75,7 +75,7 @@ def test_search_prints_the_ranked_table_and_writes_the_plot(local):
     assert "grid search, 2-fold cross-validation, 4 candidates" in result.stdout
     assert rows[-1].startswith("best: lr=")
     assert (cwd / "search.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert f"wrote search.png" in result.stdout
+    assert "wrote search.png" in result.stdout
 
 
 def test_one_process_gives_the_same_table_and_html_holds_table_and_plot(local, tmp_path):
