@@ -385,7 +385,9 @@ def train(dataset, epochs, lr, optimizer, hidden, activation, batch_size, dropou
     if distributed:
         from minigrad import distributed as dist
 
+        global _quiet_errors
         dist.init()
+        _quiet_errors = not dist.is_main_process()
     try:
         result = train_on_dataset(dataset, hidden=layers, activation=activation, epochs=epochs, lr=lr,
                                   optimizer=optimizer, batch_size=batch_size, dropout=dropout, l2=l2,
@@ -736,8 +738,12 @@ def _describe(exc):
     return message or type(exc).__name__
 
 
+_quiet_errors = False  # set on the ranks other than 0 of an MPI job: one process reports an error, not N
+
+
 def _say(message):
-    click.echo(f"minigrad: error: {message}", err=True)
+    if not _quiet_errors:
+        click.echo(f"minigrad: error: {message}", err=True)
 
 
 def _invalid_utf8(args):
@@ -843,7 +849,9 @@ def main(argv=None):
     exception type and exits 1 (the traceback only with ``--debug`` or ``MINIGRAD_DEBUG=1``);
     Ctrl-C exits 130. A failed or interrupted run removes the files and folders it created.
     """
+    global _quiet_errors
     _created.clear()
+    _quiet_errors = False
     try:
         code = _run(argv, _debug_requested(argv))
     except KeyboardInterrupt:  # a second Ctrl-C while reporting
