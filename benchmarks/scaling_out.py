@@ -142,9 +142,8 @@ def main(argv=None):
     load = os.getloadavg()[0]
     lines += ["", f"Goal: two local workers at least 1.7× the trainings/s of one. This run: {two:.2f}×"
               + (" (met)." if two >= 1.7 else
-                 f" (not met: with a load average of {load:.1f} on {os.cpu_count()} cores, the second worker "
-                 "mostly waits for a core that other programs hold; on idle cores the trainings, which share "
-                 "nothing, scale with the workers up to the number of cores).")]
+                 f" (not met in this run: with a load average of {load:.1f} on {os.cpu_count()} cores, other "
+                 "programs hold the cores the second worker needs; the goal needs two idle cores to be measured).")]
     if ddp_rows:
         lines += ["", "S2: one data-parallel step, MLP 64-256-256-10, global batch 256, SGD (median):", "",
                   "| processes | step | all-reduce per step | speed-up |", "|---|---|---|---|"]
