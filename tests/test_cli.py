@@ -11,7 +11,7 @@ import minigrad
 from cli import group, main
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ["graph", "gradcheck", "diagnose", "train", "quantize", "tutorial", "demo"]
+COMMANDS = ["graph", "gradcheck", "diagnose", "train", "quantize", "tutorial", "demo", "search"]
 
 
 def run(args):
