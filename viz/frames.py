@@ -25,6 +25,7 @@ from minigrad.scalar import value_parents, value_vjp
 from minigrad.backend import array_module
 from minigrad.tensor import Tensor
 from viz.graph.draw import _draw
+from viz.graph.labels import format_number as _num
 from viz.graph.records import _Graph, _host
 from viz.graph.save import render_bytes
 
@@ -89,16 +90,16 @@ def backprop_frames(root, rankdir="LR"):
                 continue
             if graph.is_tensor:
                 c = c.data  # kept on the graph's device; copied to the host only to print
-                labels[(v, j)] = f"sends norm {_norm(_host(c)):.4g}\\n{tuple(c.shape)}"
+                labels[(v, j)] = f"sends norm {_num(_norm(_host(c)))}\\n{tuple(c.shape)}"
                 sends.append(f"{_tensor_text(_host(c))} to '{graph.name(p)}'")
             else:
                 local = node.local_grads[j]
-                labels[(v, j)] = f"local {local:.4f}\\nsends {c:.4f}"
-                sends.append(f"{local:.4f} × {g:.4f} = {c:.4f} to '{graph.name(p)}'")
+                labels[(v, j)] = f"local {_num(local)}\\nsends {_num(c)}"
+                sends.append(f"{_num(local)} × {_num(g)} = {_num(c)} to '{graph.name(p)}'")
             grads[p] = c if p not in grads else grads[p] + c
         for p in dict.fromkeys(graph.parents[v]):
             received[p] += 1
-        grad_text = _tensor_text(_host(g)) if graph.is_tensor else f"{g:.4f}"
+        grad_text = _tensor_text(_host(g)) if graph.is_tensor else _num(g)
         caption = (f"Step {k}/{total}: node '{name}' (op '{node.op}'): dL/d{name} = {grad_text}; "
                    f"sends {'; '.join(sends) or 'nothing'}")
         frames.append(_frame(graph, grads, received, v, labels, rankdir, caption))
@@ -143,8 +144,8 @@ def _norm(a):
 def _tensor_text(a):
     a = np.asarray(a)
     if a.size == 1:
-        return f"{float(a.reshape(-1)[0]):.4f}"
-    return f"a {tuple(a.shape)} tensor of norm {_norm(a):.4g}"
+        return _num(a.reshape(-1)[0])
+    return f"a {tuple(a.shape)} tensor of norm {_num(_norm(a))}"
 
 
 def _frame(graph, grads, received, current, labels, rankdir, caption):

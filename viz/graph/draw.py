@@ -40,13 +40,12 @@ DOT source.
 from __future__ import annotations
 
 import re
-from collections import Counter
-
 import graphviz
 
 from viz.graph.folding import _plan_folds
 from viz.graph.labels import (
-    MUTED, _add_legend, _edge_attrs, _fold_label, _op_attrs, _plain, _tooltip, _value_label,
+    MUTED, _edge_attrs, _edge_kind, _fold_label, _graph_label, _legend_rows, _op_attrs, _plain, _tooltip,
+    _value_label,
 )
 from viz.graph.records import _Graph
 
@@ -55,7 +54,8 @@ __all__ = ["draw_graph"]
 _RANKDIRS = ("LR", "RL", "TB", "BT")
 
 
-def draw_graph(root, rankdir="LR", show_data=True, show_grad=True, cluster_by_scope=True, max_nodes=None):
+def draw_graph(root, rankdir="LR", show_data=True, show_grad=True, cluster_by_scope=True, max_nodes=None,
+               legend=True):
     """Draw the computation graph that produced ``root`` (a ``Value`` or a ``Tensor``).
 
     Parameters
@@ -87,6 +87,9 @@ def draw_graph(root, rankdir="LR", show_data=True, show_grad=True, cluster_by_sc
            that also swallows the unlabelled constants used only inside it.
 
         The root is never folded. A graph note says how many nodes were folded.
+    legend : bool
+        Explain the colours in a compact legend (two lines, part of the graph's
+        label, listing only what the drawing shows).
 
     Returns
     -------
@@ -109,40 +112,47 @@ def draw_graph(root, rankdir="LR", show_data=True, show_grad=True, cluster_by_sc
     return _draw(
         graph, grads, rankdir=rankdir, show_data=show_data, show_grad=show_grad,
         cluster_by_scope=cluster_by_scope, folds=folds, caption=note,
-        color_edges=show_grad and graph.has_grads(),
+        color_edges=show_grad and graph.has_grads(), legend=legend,
     )
 
 
 def _draw(graph, grads, *, rankdir="LR", show_data=True, show_grad=True, cluster_by_scope=True, folds=(),
           caption=None, color_edges=True, partial=frozenset(), highlight=None, edge_labels=None,
-          show_unknown=False):
+          show_unknown=False, legend=True, fontsize=11):
     """Build the Digraph. ``grads[i]`` is node i's gradient to show (None: unknown,
     drawn as "grad ?" when ``show_unknown``, else left out).
 
     ``partial``: nodes whose gradient is still being accumulated (shown "so far");
     ``highlight``: the node being processed (backprop frames); ``edge_labels``:
     ``{(child, k): text}`` for the edge from the k-th parent of ``child``.
+    The caption and the legend make up the graph's label; the caption is also
+    kept as ``dot.caption``.
     """
-    graph_attr = {"rankdir": rankdir, "fontname": "Helvetica", "fontsize": "12", "nodesep": "0.25",
+    graph_attr = {"rankdir": rankdir, "fontname": "Helvetica", "fontsize": str(fontsize - 1), "nodesep": "0.25",
                   "ranksep": "0.35"}
-    if caption:
-        graph_attr.update(label=_plain(caption, keep_escapes=True, limit=1000), labelloc="t", labeljust="l")
-    if _needs_packing(graph):
-        # A highly shared node (one variable used by 100 ops) makes dot's crossing
-        # minimisation slow once the legend is laid out with it: laying out the
-        # connected components separately and packing them keeps it to seconds.
+    if len(graph.nodes) > _PACK_NODES:
+        # Laying out the connected components separately and packing them keeps
+        # dot's crossing minimisation to seconds on big drawings.
         graph_attr["pack"] = "true"
     dot = graphviz.Digraph(
         graph_attr=graph_attr,
-        node_attr={"fontname": "Helvetica", "fontsize": "11"},
-        edge_attr={"arrowsize": "0.7", "fontname": "Helvetica", "fontsize": "9"},
+        node_attr={"fontname": "Helvetica", "fontsize": str(fontsize)},
+        edge_attr={"arrowsize": "0.7", "fontname": "Helvetica", "fontsize": str(fontsize - 2)},
     )
+    dot.caption = caption or ""
     edge_labels = edge_labels or {}
     owner = {}
     for k, fold in enumerate(folds):
         fold.id = f"f{k}"
         for m in fold.members:
             owner[m] = fold
+
+    # A leaf feeding many ops is drawn once per use: one node with a hundred edges
+    # fanning out makes dot's crossing minimisation blow up, and the copies read as
+    # "the same a, again".
+    copies = {i: len(graph.consumers[i]) for i, ps in enumerate(graph.parents)
+              if not ps and i not in owner and len(graph.consumers[i]) > COPY_FAN_OUT}
+    used_copies = dict.fromkeys(copies, 0)
 
     # Nodes, each with the scope of the cluster it goes in.
     items = []  # (position, scope, name, attrs)
@@ -152,7 +162,11 @@ def _draw(graph, grads, *, rankdir="LR", show_data=True, show_grad=True, cluster
         scope = graph.scopes[i] if cluster_by_scope else ""
         label = _value_label(graph, i, grads[i], show_data, show_grad, i in partial, i == highlight,
                              show_unknown)
-        items.append((i, scope, f"n{i}", {"label": label, "shape": "plain", "tooltip": _tooltip(graph, i)}))
+        attrs = {"label": label, "shape": "plain", "tooltip": _tooltip(graph, i)}
+        items.append((i, scope, f"n{i}", attrs))
+        for k in range(1, copies.get(i, 0)):
+            tip = _plain(f"{graph.name(i)}: used by {copies[i]} ops, drawn once per use")
+            items.append((i, scope, f"n{i}_{k}", {**attrs, "tooltip": tip}))
         if graph.parents[i]:
             items.append((i, scope, f"o{i}", _op_attrs(node.op, i == highlight)))
     for fold in folds:
@@ -168,12 +182,15 @@ def _draw(graph, grads, *, rankdir="LR", show_data=True, show_grad=True, cluster
     def oval(i):
         return owner[i].id if i in owner else f"o{i}"
 
-    seen = set()
+    seen, kinds = set(), set()
     for v, ps in enumerate(graph.parents):
         if not ps:
             continue
         if v not in owner:
-            dot.edge(f"o{v}", f"n{v}", **_edge_attrs(grads[v] if color_edges else None, color_edges))
+            attrs = _edge_attrs(grads[v] if color_edges else None, color_edges)
+            kinds.add(_edge_kind(attrs))
+            dot.edge(f"o{v}", f"n{v}", **attrs)
+        sides = _operand_names(graph.nodes[v].op, ps)
         for k, p in enumerate(ps):
             src, dst = box(p), oval(v)
             if src == dst:
@@ -182,13 +199,40 @@ def _draw(graph, grads, *, rankdir="LR", show_data=True, show_grad=True, cluster
                 if (src, dst) in seen:
                     continue
                 seen.add((src, dst))
+            if p in copies:
+                src = src if used_copies[p] == 0 else f"{src}_{used_copies[p]}"
+                used_copies[p] = min(used_copies[p] + 1, copies[p] - 1)
             attrs = _edge_attrs(grads[p] if color_edges else None, color_edges)
+            kinds.add(_edge_kind(attrs))
+            if sides and v not in owner:
+                attrs.update(headlabel=sides[k], labelfontsize=str(fontsize - 3), labelfontcolor=MUTED,
+                             labeldistance="1.6", labelangle="-35")
             if (v, k) in edge_labels:
                 attrs["label"] = _plain(edge_labels[(v, k)], keep_escapes=True)
                 attrs["fontcolor"] = "#5c3c00"
             dot.edge(src, dst, **attrs)
-    _add_legend(dot, color_edges, bool(folds), highlight is not None)
+    roles = {graph.roles[i] for i in range(len(graph.nodes)) if i not in owner}
+    rows = _legend_rows(roles, kinds, bool(folds), highlight is not None) if legend else []
+    label = _graph_label(caption, rows)
+    if label:
+        dot.graph_attr.update(label=label, labelloc="t" if caption else "b", labeljust="l")
     return dot
+
+
+#: Ops whose operands cannot be swapped keep their operands told apart on the edges.
+_COMMUTATIVE = frozenset({"+", "*", "add", "mul", "maximum", "minimum", "hypot"})
+_SIDES = {"**": ("base", "exp"), "pow": ("base", "exp"), "linear": ("input", "weight", "bias")}
+
+
+def _operand_names(op, parents):
+    """``("lhs", "rhs")`` (``("base", "exp")`` for a power, ...) for a non-commutative op, else None."""
+    if len(parents) < 2 or op in _COMMUTATIVE:
+        return None
+    if len(parents) == len(_SIDES.get(op, ())):
+        return _SIDES[op]
+    if len(parents) == 2:
+        return ("lhs", "rhs")
+    return tuple(f"#{k}" for k in range(1, len(parents) + 1))
 
 
 def _add_clustered(dot, graph, items):
@@ -201,13 +245,17 @@ def _add_clustered(dot, graph, items):
         parts = scope.split(".") if scope else []
         clusters.update(".".join(parts[:k]) for k in range(1, len(parts) + 1))
     counts = _parameter_counts(graph, clusters)
+    modules = _scope_modules(graph)
     subgraphs = {}
     for k, scope in enumerate(sorted(clusters, key=_natural)):
-        title = scope if not counts[scope] else f"{scope}  ({counts[scope]:,} params)"
+        module = modules.get(scope)
+        title = _module_title(module) if module is not None else scope
+        tip = f"{scope}: {type(module).__name__ if module is not None else 'scope'}"
+        tip += f", {counts[scope]:,} parameters" if counts[scope] else ""
         subgraphs[scope] = graphviz.Digraph(
             name=_cluster_name(scope, k),
-            graph_attr={"label": _plain(title), "style": "rounded,dashed", "color": MUTED, "fontcolor": "#495057",
-                        "fontsize": "10", "labeljust": "l"},
+            graph_attr={"label": _plain(title), "tooltip": _plain(tip), "style": "rounded,dashed", "color": MUTED,
+                        "fontcolor": "#495057", "fontsize": "10", "labeljust": "l"},
         )
     for scope, nodes in by_scope.items():
         target = subgraphs[scope] if scope else dot
@@ -218,6 +266,38 @@ def _add_clustered(dot, graph, items):
     for scope in sorted(clusters, key=lambda s: (-s.count("."), _natural(s))):
         parent = scope.rpartition(".")[0]
         (subgraphs[parent] if parent else dot).subgraph(subgraphs[scope])
+
+
+def _scope_modules(graph):
+    """``{path: module}`` for the module scopes of the graph and the modules around them.
+
+    A tensor computed inside a module carries the module's path as a
+    :class:`~minigrad.nn.module.ScopePath`, which knows the module (weakly) and
+    its parent's path; a plain-string scope (``autograd.scope("name")``) knows none.
+    """
+    modules = {}
+    for scope in set(graph.scopes):
+        while scope is not None and str(scope) not in modules:
+            ref = getattr(scope, "module", None)
+            module = ref() if ref is not None else None
+            if module is None:
+                break
+            modules[str(scope)] = module
+            scope = getattr(scope, "parent", None)
+    return modules
+
+
+def _module_title(module):
+    """A cluster's title: the layer's type and shape, ``Linear(2→16)``, ``Conv2d(3→8)``, ``Tanh``."""
+    name = type(module).__name__
+    for kind in ("features", "channels"):
+        n_in, n_out = getattr(module, f"in_{kind}", None), getattr(module, f"out_{kind}", None)
+        if isinstance(n_in, int) and isinstance(n_out, int):
+            return f"{name}({n_in}→{n_out})"
+    n = getattr(module, "num_features", None)
+    if isinstance(n, int):
+        return f"{name}({n})"
+    return name
 
 
 def _cluster_name(scope, k):
@@ -231,14 +311,10 @@ def _cluster_name(scope, k):
     return f"cluster__{k}"
 
 
-#: A node feeding more ops than this, or a drawing with more nodes, is laid out with ``pack``.
-_PACK_FAN_OUT = 16
+#: A drawing with more value nodes than this is laid out with ``pack``.
 _PACK_NODES = 300
-
-
-def _needs_packing(graph):
-    uses = Counter(p for ps in graph.parents for p in ps)
-    return len(graph.nodes) > _PACK_NODES or (bool(uses) and max(uses.values()) > _PACK_FAN_OUT)
+#: A leaf used by more ops than this is drawn once per use.
+COPY_FAN_OUT = 8
 
 
 def _parameter_counts(graph, scopes):

@@ -8,6 +8,7 @@ savings first, until the drawing fits (see ``draw_graph``).
 from __future__ import annotations
 
 from minigrad.tensor import Tensor
+from viz.graph.labels import format_number
 from viz.graph.records import _shape, _shape_text
 
 
@@ -182,7 +183,7 @@ def _chain_folds(graph, folded):
             if graph.is_tensor:
                 lines.append(f"out {_shape_text(last)}")
             else:
-                lines.append(f"data {first.data:.4f} → {last.data:.4f}")
+                lines.append(f"data {format_number(first.data)} → {format_number(last.data)}")
             scope = _common_scope([graph.scopes[chain[k]] for k in run])
             folds.append(_Fold(members, saved, scope, max(members), lines))
     return folds
