@@ -35,10 +35,10 @@ __all__ = ["backprop_frames", "save_frames"]
 def backprop_frames(root, rankdir="LR"):
     """One ``graphviz.Digraph`` per step of backpropagation from ``root``.
 
-    Frame 0 is the forward graph: every gradient unknown ("grad ?") except the
+    Frame 1 is the forward graph: every gradient unknown ("grad ?") except the
     root's, set to 1 (dL/dL). Then one frame per non-leaf node, in reverse
     topological order -- the order ``backward()`` uses -- so there are
-    ``1 + (number of non-leaf nodes)`` frames. In frame k:
+    ``N = 1 + (number of non-leaf nodes)`` frames. In frame k:
 
     * the node being processed (and its op) is highlighted in yellow;
     * the edges into its op are labelled with what it sends each parent: for a
@@ -47,8 +47,8 @@ def backprop_frames(root, rankdir="LR"):
       of a tensor op is a Jacobian, too big to print);
     * every node shows the gradient it has received so far -- marked "(so far)"
       while some consumer has yet to send its share -- or "grad ?" before any;
-    * the caption (graph attribute ``label``) reads
-      "Step k/N: node 'c' (op '*'): dL/dc = …; sends …".
+    * the caption (drawn in the graph's label, and kept as ``frame.caption``)
+      reads "Step k of N: node 'c' (op '*'): dL/dc = …; sends …".
 
     The steps come from :func:`minigrad.autograd.backward_steps`, the very driver
     that ``backward()`` runs, so after the last frame every gradient equals what
@@ -61,26 +61,46 @@ def backprop_frames(root, rankdir="LR"):
     ``backward(retain_graph=True)``; otherwise a RuntimeError says so. Meant for
     small graphs: the frames grow with the square of the number of nodes.
     """
-    graph = _Graph(root, who="backprop_frames")
+    graph, states = backprop_states(root, who="backprop_frames")
+    total = len(states)
+    return [_draw(graph, state.grads, rankdir=rankdir, caption=f"Step {k} of {total}: {state.caption}",
+                  color_edges=True, partial=state.partial, highlight=state.highlight,
+                  edge_labels=state.labels, show_unknown=True)
+            for k, state in enumerate(states, 1)]
+
+
+class _State:
+    """What one frame shows: gradients known so far, which are partial, the node processed, edge labels."""
+
+    def __init__(self, grads, partial, highlight, labels, caption):
+        self.grads, self.partial, self.highlight, self.labels, self.caption = grads, partial, highlight, labels, caption
+
+
+def backprop_states(root, who="backprop_frames"):
+    """``(graph, states)``: the records of ``root``'s graph and one :class:`_State` per frame.
+
+    Shared by :func:`backprop_frames` and :func:`viz.step_through`; the captions
+    carry no step number (each caller numbers them its own way).
+    """
+    graph = _Graph(root, who=who)
     n = len(graph.nodes)
     index = {id(node): i for i, node in enumerate(graph.nodes)}
     if graph.is_tensor:
-        _check_not_released(graph)
+        _check_not_released(graph, who)
     # The backward driver itself, as backward() runs it (without freeing the graph
     # and without writing any .grad): every frame shows a step it really takes.
     with no_grad():
         steps = [(index[id(node)], g, contributions)
                  for node, g, _, contributions in _steps(root, graph.is_tensor)]
     steps = [(v, g, contributions) for v, g, contributions in steps if graph.parents[v]]
-    total = len(steps)
     rootname = graph.name(graph.root_index)
 
     grads = {graph.root_index: _value(steps[0][1] if steps else _seed(root, graph.is_tensor), graph.is_tensor)}
     received = [0] * n  # consumers that have sent their share
-    frames = [_frame(graph, grads, received, None, {}, rankdir,
-                     f"Step 0/{total}: forward pass done; backpropagation starts at the output "
-                     f"'{rootname}' with dL/d{rootname} = 1 (L is '{rootname}')")]
-    for k, (v, g, contributions) in enumerate(steps, 1):
+    states = [_state(graph, grads, received, None, {},
+                     f"forward pass done; backpropagation starts at the output "
+                     f"'{rootname}' with {_d(rootname)} = 1 (L is '{rootname}')")]
+    for v, g, contributions in steps:
         node = graph.nodes[v]
         name = graph.name(v)
         g = _value(g, graph.is_tensor)
@@ -100,10 +120,15 @@ def backprop_frames(root, rankdir="LR"):
         for p in dict.fromkeys(graph.parents[v]):
             received[p] += 1
         grad_text = _tensor_text(_host(g)) if graph.is_tensor else _num(g)
-        caption = (f"Step {k}/{total}: node '{name}' (op '{node.op}'): dL/d{name} = {grad_text}; "
+        caption = (f"node '{name}' (op '{node.op}'): {_d(name)} = {grad_text}; "
                    f"sends {'; '.join(sends) or 'nothing'}")
-        frames.append(_frame(graph, grads, received, v, labels, rankdir, caption))
-    return frames
+        states.append(_state(graph, grads, received, v, labels, caption))
+    return graph, states
+
+
+def _d(name):
+    """``dL/dc``, or ``dL/d(a*b + c)`` for a name that is an expression."""
+    return f"dL/d{name}" if name.isidentifier() else f"dL/d({name})"
 
 
 def _steps(root, is_tensor):
@@ -119,14 +144,14 @@ def _value(g, is_tensor):
     return g.data if is_tensor and isinstance(g, Tensor) else g
 
 
-def _check_not_released(graph):
+def _check_not_released(graph, who):
     for v, node in enumerate(graph.nodes):
         ctx = node._ctx
         if ctx is not None and ctx.released:
             raise RuntimeError(
-                f"backprop_frames: the graph was freed by an earlier backward() (op '{ctx.name}' of node "
+                f"{who}: the graph was freed by an earlier backward() (op '{ctx.name}' of node "
                 f"'{graph.name(v)}' no longer holds the values its backward needs). Run the forward pass "
-                "again and call backprop_frames before backward(), or call backward(retain_graph=True)."
+                f"again and call {who} before backward(), or call backward(retain_graph=True)."
             )
 
 
@@ -148,16 +173,15 @@ def _tensor_text(a):
     return f"a {tuple(a.shape)} tensor of norm {_num(_norm(a))}"
 
 
-def _frame(graph, grads, received, current, labels, rankdir, caption):
-    """Draw the state after step ``current``: known gradients, partial ones, the step's edges."""
+def _state(graph, grads, received, current, labels, caption):
+    """The state after step ``current``: known gradients, partial ones, the step's edges."""
     shown = [None] * len(graph.nodes)
     partial = set()
     for i, g in grads.items():
         shown[i] = _host(g) if graph.is_tensor else g
         if i != graph.root_index and received[i] < len(graph.consumers[i]):
             partial.add(i)
-    return _draw(graph, shown, rankdir=rankdir, caption=caption, color_edges=True, partial=partial,
-                 highlight=current, edge_labels=labels, show_unknown=True)
+    return _State(shown, frozenset(partial), current, labels, caption)
 
 
 # --------------------------------------------------------------------------- saving

@@ -118,7 +118,7 @@ def draw_graph(root, rankdir="LR", show_data=True, show_grad=True, cluster_by_sc
 
 def _draw(graph, grads, *, rankdir="LR", show_data=True, show_grad=True, cluster_by_scope=True, folds=(),
           caption=None, color_edges=True, partial=frozenset(), highlight=None, edge_labels=None,
-          show_unknown=False, legend=True, fontsize=11):
+          show_unknown=False, legend=True, fontsize=11, legend_for=None, layout=None):
     """Build the Digraph. ``grads[i]`` is node i's gradient to show (None: unknown,
     drawn as "grad ?" when ``show_unknown``, else left out).
 
@@ -126,8 +126,18 @@ def _draw(graph, grads, *, rankdir="LR", show_data=True, show_grad=True, cluster
     ``highlight``: the node being processed (backprop frames); ``edge_labels``:
     ``{(child, k): text}`` for the edge from the k-th parent of ``child``.
     The caption and the legend make up the graph's label; the caption is also
-    kept as ``dot.caption``.
+    kept as ``dot.caption``, the kinds of edges drawn as ``dot.edge_kinds``.
+
+    ``legend_for``: ``(edge kinds, highlighted)`` to list in the legend instead of
+    this drawing's own (frames that share one layout share one legend);
+    ``layout``: positions from :func:`viz.step_through`'s single ``dot`` run --
+    ``{"graph": attrs, "nodes": {name: attrs}, "edges": [attrs, ...],
+    "clusters": {name: attrs}, "sizes": {name: (width, height)}}`` in points --
+    pinned on the drawing, which is then rendered with ``neato -n2``.
     """
+    layout = layout or {}
+    sizes = layout.get("sizes", {})
+    edge_layout = iter(layout.get("edges", ()))
     graph_attr = {"rankdir": rankdir, "fontname": "Helvetica", "fontsize": str(fontsize - 1), "nodesep": "0.25",
                   "ranksep": "0.35"}
     if len(graph.nodes) > _PACK_NODES:
@@ -140,6 +150,7 @@ def _draw(graph, grads, *, rankdir="LR", show_data=True, show_grad=True, cluster
         edge_attr={"arrowsize": "0.7", "fontname": "Helvetica", "fontsize": str(fontsize - 2)},
     )
     dot.caption = caption or ""
+    dot.graph_attr.update(layout.get("graph", {}))
     edge_labels = edge_labels or {}
     owner = {}
     for k, fold in enumerate(folds):
@@ -150,8 +161,9 @@ def _draw(graph, grads, *, rankdir="LR", show_data=True, show_grad=True, cluster
     # A leaf feeding many ops is drawn once per use: one node with a hundred edges
     # fanning out makes dot's crossing minimisation blow up, and the copies read as
     # "the same a, again".
-    copies = {i: len(graph.consumers[i]) for i, ps in enumerate(graph.parents)
-              if not ps and i not in owner and len(graph.consumers[i]) > COPY_FAN_OUT}
+    uses = {i: len({owner[c].id if c in owner else c for c in graph.consumers[i]})
+            for i, ps in enumerate(graph.parents) if not ps and i not in owner}
+    copies = {i: n for i, n in uses.items() if n > COPY_FAN_OUT}
     used_copies = dict.fromkeys(copies, 0)
 
     # Nodes, each with the scope of the cluster it goes in.
@@ -161,19 +173,22 @@ def _draw(graph, grads, *, rankdir="LR", show_data=True, show_grad=True, cluster
             continue
         scope = graph.scopes[i] if cluster_by_scope else ""
         label = _value_label(graph, i, grads[i], show_data, show_grad, i in partial, i == highlight,
-                             show_unknown)
+                             show_unknown, sizes.get(f"n{i}"))
         attrs = {"label": label, "shape": "plain", "tooltip": _tooltip(graph, i)}
         items.append((i, scope, f"n{i}", attrs))
         for k in range(1, copies.get(i, 0)):
             tip = _plain(f"{graph.name(i)}: used by {copies[i]} ops, drawn once per use")
             items.append((i, scope, f"n{i}_{k}", {**attrs, "tooltip": tip}))
         if graph.parents[i]:
-            items.append((i, scope, f"o{i}", _op_attrs(node.op, i == highlight)))
+            items.append((i, scope, f"o{i}", _op_attrs(node.op, i == highlight, fontsize - 1)))
+    if layout:
+        items = [(pos, scope, name, {**attrs, **layout["nodes"].get(name, {})})
+                 for pos, scope, name, attrs in items]
     for fold in folds:
         scope = fold.scope if cluster_by_scope else ""
         items.append((fold.position, scope, fold.id, {"label": _fold_label(fold), "shape": "plain"}))
     items.sort(key=lambda it: (it[0], it[2]))
-    _add_clustered(dot, graph, items)
+    _add_clustered(dot, graph, items, layout.get("clusters", {}))
 
     # Edges: operand -> op oval -> result box; folded nodes are represented by their box.
     def box(i):
@@ -189,7 +204,7 @@ def _draw(graph, grads, *, rankdir="LR", show_data=True, show_grad=True, cluster
         if v not in owner:
             attrs = _edge_attrs(grads[v] if color_edges else None, color_edges)
             kinds.add(_edge_kind(attrs))
-            dot.edge(f"o{v}", f"n{v}", **attrs)
+            dot.edge(f"o{v}", f"n{v}", **attrs, **next(edge_layout, {}))
         sides = _operand_names(graph.nodes[v].op, ps)
         for k, p in enumerate(ps):
             src, dst = box(p), oval(v)
@@ -210,9 +225,11 @@ def _draw(graph, grads, *, rankdir="LR", show_data=True, show_grad=True, cluster
             if (v, k) in edge_labels:
                 attrs["label"] = _plain(edge_labels[(v, k)], keep_escapes=True)
                 attrs["fontcolor"] = "#5c3c00"
-            dot.edge(src, dst, **attrs)
+            dot.edge(src, dst, **attrs, **next(edge_layout, {}))
     roles = {graph.roles[i] for i in range(len(graph.nodes)) if i not in owner}
-    rows = _legend_rows(roles, kinds, bool(folds), highlight is not None) if legend else []
+    dot.edge_kinds = kinds
+    shown_kinds, highlighted = legend_for or (kinds, highlight is not None)
+    rows = _legend_rows(roles, shown_kinds, bool(folds), highlighted) if legend else []
     label = _graph_label(caption, rows)
     if label:
         dot.graph_attr.update(label=label, labelloc="t" if caption else "b", labeljust="l")
@@ -235,7 +252,7 @@ def _operand_names(op, parents):
     return tuple(f"#{k}" for k in range(1, len(parents) + 1))
 
 
-def _add_clustered(dot, graph, items):
+def _add_clustered(dot, graph, items, pinned=None):
     """Add nodes to ``dot``, inside nested clusters per module scope ("layers" ⊃ "layers.2")."""
     by_scope = {}
     for _, scope, name, attrs in items:
@@ -255,7 +272,8 @@ def _add_clustered(dot, graph, items):
         subgraphs[scope] = graphviz.Digraph(
             name=_cluster_name(scope, k),
             graph_attr={"label": _plain(title), "tooltip": _plain(tip), "style": "rounded,dashed", "color": MUTED,
-                        "fontcolor": "#495057", "fontsize": "10", "labeljust": "l"},
+                        "fontcolor": "#495057", "fontsize": "10", "labeljust": "l",
+                        **(pinned or {}).get(_cluster_name(scope, k), {})},
         )
     for scope, nodes in by_scope.items():
         target = subgraphs[scope] if scope else dot

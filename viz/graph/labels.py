@@ -85,8 +85,8 @@ def format_number(x, digits=4):
     return f"{x:.{digits}g}"
 
 
-def _value_label(graph, i, grad, show_data, show_grad, partial, highlighted, show_unknown):
-    """The HTML-like label of a value box."""
+def _value_label(graph, i, grad, show_data, show_grad, partial, highlighted, show_unknown, size=None):
+    """The HTML-like label of a value box (at least ``size`` = (width, height) points, when given)."""
     node = graph.nodes[i]
     title = f"<B>{_esc(node.label)}</B>" if node.label else f'<FONT COLOR="{MUTED}">n{i}</FONT>'
     badges = []
@@ -115,8 +115,9 @@ def _value_label(graph, i, grad, show_data, show_grad, partial, highlighted, sho
         border, width = NAN_COLOR, 2
     if highlighted:
         fill, border, width = HIGHLIGHT_COLOR, HIGHLIGHT_BORDER, 3
+    fixed = f' WIDTH="{size[0]}" HEIGHT="{size[1]}"' if size else ""
     table = (f'<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
-             f'BGCOLOR="{fill}" COLOR="{border}">')
+             f'BGCOLOR="{fill}" COLOR="{border}"{fixed}>')
     if graph.is_tensor:  # a tall box: one fact per row
         rows = "<HR/>".join(f"<TR><TD>{c}</TD></TR>" for c in cells)
     else:  # micrograd's record: label | data | grad in one row
@@ -164,9 +165,9 @@ def _tooltip(graph, i):
     return _plain(f"{graph.name(i)}: {what}{scope}")
 
 
-def _op_attrs(op, highlighted):
+def _op_attrs(op, highlighted, fontsize=10):
     attrs = {"label": _plain(op), "shape": "ellipse", "style": "filled", "fillcolor": "#f8f9fa", "color": MUTED,
-             "fontsize": "10", "height": "0.3", "margin": "0.04,0.02"}
+             "fontsize": str(fontsize), "height": "0.3", "margin": "0.04,0.02"}
     if highlighted:
         attrs.update(fillcolor=HIGHLIGHT_COLOR, color=HIGHLIGHT_BORDER, penwidth="3")
     return attrs
