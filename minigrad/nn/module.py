@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Mapping
-import weakref
 
 import numpy as np
 
@@ -46,21 +45,35 @@ class Parameter(Tensor):
 
 
 class ScopePath(str):
-    """A module's dotted path ("layers.2") that also knows, weakly, the module and its parent's path.
+    """A module's dotted path ("layers.2") that also carries the module's title and its parent's path.
 
     It is the ``scope`` stamped on tensors computed inside the module, so a drawing
-    can title a cluster "Linear(2→16)" instead of "layers.2" at no cost per op. It
-    compares, hashes and pickles as the plain string.
+    can title a cluster "Linear(2→16)" instead of "layers.2" at no cost per op (the
+    title is taken when the module is placed). It compares, hashes and pickles as
+    the plain string.
     """
 
     def __new__(cls, path, module, parent=""):
         obj = super().__new__(cls, path)
-        obj.module = weakref.ref(module)
+        obj.title = _title(module)
         obj.parent = parent if isinstance(parent, ScopePath) else None
         return obj
 
     def __reduce__(self):
         return (str, (str(self),))
+
+
+def _title(module):
+    """The layer's type and shape: ``Linear(2→16)``, ``Conv2d(3→8)``, ``BatchNorm1d(16)``, ``Tanh``."""
+    name = type(module).__name__
+    for kind in ("features", "channels"):
+        n_in, n_out = getattr(module, f"in_{kind}", None), getattr(module, f"out_{kind}", None)
+        if isinstance(n_in, int) and isinstance(n_out, int):
+            return f"{name}({n_in}→{n_out})"
+    n = getattr(module, "num_features", None)
+    if isinstance(n, int):
+        return f"{name}({n})"
+    return name
 
 
 class Module:

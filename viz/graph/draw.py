@@ -262,13 +262,11 @@ def _add_clustered(dot, graph, items, pinned=None):
         parts = scope.split(".") if scope else []
         clusters.update(".".join(parts[:k]) for k in range(1, len(parts) + 1))
     counts = _parameter_counts(graph, clusters)
-    modules = _scope_modules(graph)
+    titles = _scope_titles(graph)
     subgraphs = {}
     for k, scope in enumerate(sorted(clusters, key=_natural)):
-        module = modules.get(scope)
-        title = _module_title(module) if module is not None else scope
-        tip = f"{scope}: {type(module).__name__ if module is not None else 'scope'}"
-        tip += f", {counts[scope]:,} parameters" if counts[scope] else ""
+        title = titles.get(scope, scope)
+        tip = f"{scope}: {title}" + (f", {counts[scope]:,} parameters" if counts[scope] else "")
         subgraphs[scope] = graphviz.Digraph(
             name=_cluster_name(scope, k),
             graph_attr={"label": _plain(title), "tooltip": _plain(tip), "style": "rounded,dashed", "color": MUTED,
@@ -286,36 +284,19 @@ def _add_clustered(dot, graph, items, pinned=None):
         (subgraphs[parent] if parent else dot).subgraph(subgraphs[scope])
 
 
-def _scope_modules(graph):
-    """``{path: module}`` for the module scopes of the graph and the modules around them.
+def _scope_titles(graph):
+    """``{path: "Linear(2→16)"}`` for the module scopes of the graph and the modules around them.
 
     A tensor computed inside a module carries the module's path as a
-    :class:`~minigrad.nn.module.ScopePath`, which knows the module (weakly) and
-    its parent's path; a plain-string scope (``autograd.scope("name")``) knows none.
+    :class:`~minigrad.nn.module.ScopePath`, which holds the module's title and
+    its parent's path; a plain-string scope (``autograd.scope("name")``) has none.
     """
-    modules = {}
+    titles = {}
     for scope in set(graph.scopes):
-        while scope is not None and str(scope) not in modules:
-            ref = getattr(scope, "module", None)
-            module = ref() if ref is not None else None
-            if module is None:
-                break
-            modules[str(scope)] = module
+        while scope is not None and str(scope) not in titles and getattr(scope, "title", None):
+            titles[str(scope)] = scope.title
             scope = getattr(scope, "parent", None)
-    return modules
-
-
-def _module_title(module):
-    """A cluster's title: the layer's type and shape, ``Linear(2→16)``, ``Conv2d(3→8)``, ``Tanh``."""
-    name = type(module).__name__
-    for kind in ("features", "channels"):
-        n_in, n_out = getattr(module, f"in_{kind}", None), getattr(module, f"out_{kind}", None)
-        if isinstance(n_in, int) and isinstance(n_out, int):
-            return f"{name}({n_in}→{n_out})"
-    n = getattr(module, "num_features", None)
-    if isinstance(n, int):
-        return f"{name}({n})"
-    return name
+    return titles
 
 
 def _cluster_name(scope, k):
