@@ -14,8 +14,7 @@ slider.
 
 from __future__ import annotations
 
-import html
-import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -189,9 +188,11 @@ def _state(graph, grads, received, current, labels, caption):
 def save_frames(frames, target):
     """Write frames as ``target/frame_001.svg, ...`` or, for a ``.html`` target, one page.
 
-    The page is self-contained (inline SVG, no external scripts or styles): a
-    slider, Prev/Next buttons and the arrow keys step through the frames, and
-    each frame's caption is shown above it. Both need the Graphviz ``dot``
+    The page is the one :class:`viz.StepThrough` writes (inline SVG, no external
+    scripts or styles): a slider, Prev/Next buttons and the arrow keys step
+    through the frames, "Step k of N" and each frame's caption shown above it.
+    Each frame is laid out on its own here; :func:`viz.step_through` lays them
+    out once, so nothing moves. Both need the Graphviz ``dot``
     program (a RuntimeError explains how to install it). Returns the list of SVG
     paths, or the HTML path. Missing folders are created.
     """
@@ -199,12 +200,14 @@ def save_frames(frames, target):
     if not frames:
         raise ValueError("save_frames: no frames to save (backprop_frames returns at least one)")
     target = Path(target)
-    svgs = [render_bytes(f, "svg").decode("utf-8") for f in frames]
     if target.suffix.lower() == ".html":
-        captions = [f.graph_attr.get("label", "") for f in frames]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(_page(svgs, captions), encoding="utf-8")
-        return target
+        # The page shows "Step k of N" and the caption above the picture: draw them once.
+        svgs = [render_bytes(_without_caption(f), "svg").decode("utf-8") for f in frames]
+        captions = [re.sub(r"^Step \d+ of \d+: ", "", getattr(f, "caption", "")) for f in frames]
+        from viz.step_through import StepThrough  # it builds on this module
+
+        return StepThrough(svgs, captions, {}).save(target)
+    svgs = [render_bytes(f, "svg").decode("utf-8") for f in frames]
     target.mkdir(parents=True, exist_ok=True)
     digits = max(3, len(str(len(frames))))
     paths = []
@@ -215,74 +218,13 @@ def save_frames(frames, target):
     return paths
 
 
-def _page(svgs, captions):
-    n = len(svgs)
-    figures = []
-    for k, svg in enumerate(svgs, 1):
-        svg = svg[svg.find("<svg"):]  # drop the XML prolog and DOCTYPE: not allowed inside HTML
-        hidden = "" if k == 1 else " hidden"
-        figures.append(f'<figure class="frame" id="frame-{k}"{hidden}>\n{svg}\n</figure>')
-    return _PAGE.format(
-        n=n,
-        first=html.escape(captions[0]),
-        figures="\n".join(figures),
-        captions=json.dumps(captions).replace("</", "<\\/"),  # safe inside <script>
-    )
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Backpropagation, step by step</title>
-<style>
-  body {{ font-family: system-ui, sans-serif; margin: 1.5em; color: #212529; }}
-  .controls {{ display: flex; gap: 0.6em; align-items: center; margin-bottom: 0.6em; }}
-  .controls input[type=range] {{ flex: 1; max-width: 40em; }}
-  #caption {{ font-family: ui-monospace, monospace; background: #fff9db; padding: 0.5em 0.8em;
-             border-left: 4px solid #f08c00; white-space: pre-wrap; }}
-  figure {{ margin: 0; overflow: auto; }}
-  figure svg {{ max-width: 100%; height: auto; }}
-  .hint {{ color: #868e96; font-size: 0.9em; }}
-</style>
-</head>
-<body>
-<h1>Backpropagation, step by step</h1>
-<div class="controls">
-  <button id="prev" type="button">&#9664; Prev</button>
-  <input id="slider" type="range" min="1" max="{n}" value="1" aria-label="step">
-  <button id="next" type="button">Next &#9654;</button>
-  <span id="counter">1 / {n}</span>
-</div>
-<p class="hint">Use the slider, the buttons or the &larr; &rarr; keys.</p>
-<p id="caption">{first}</p>
-{figures}
-<script>
-(function () {{
-  var captions = {captions};
-  var slider = document.getElementById("slider");
-  var current = 1;
-  function show(k) {{
-    k = Math.max(1, Math.min(captions.length, k));
-    document.getElementById("frame-" + current).hidden = true;
-    document.getElementById("frame-" + k).hidden = false;
-    current = k;
-    slider.value = k;
-    document.getElementById("counter").textContent = k + " / " + captions.length;
-    document.getElementById("caption").textContent = captions[k - 1];
-  }}
-  document.getElementById("prev").onclick = function () {{ show(current - 1); }};
-  document.getElementById("next").onclick = function () {{ show(current + 1); }};
-  slider.oninput = function () {{ show(parseInt(slider.value, 10)); }};
-  document.addEventListener("keydown", function (e) {{
-    if (e.target === slider) return;  // the slider moves itself and fires "input"
-    if (e.key === "ArrowLeft") {{ show(current - 1); e.preventDefault(); }}
-    if (e.key === "ArrowRight") {{ show(current + 1); e.preventDefault(); }}
-    if (e.key === "Home") {{ show(1); e.preventDefault(); }}
-    if (e.key === "End") {{ show(captions.length); e.preventDefault(); }}
-  }});
-}})();
-</script>
-</body>
-</html>
-"""
+def _without_caption(frame):
+    """A copy of ``frame`` whose label is only the legend."""
+    copy = frame.copy()
+    copy.graph_attr = dict(frame.graph_attr)
+    legend = getattr(frame, "legend_label", None)
+    if legend:
+        copy.graph_attr["label"] = legend
+    else:
+        copy.graph_attr.pop("label", None)
+    return copy

@@ -231,6 +231,7 @@ def _draw(graph, grads, *, rankdir="LR", show_data=True, show_grad=True, cluster
     shown_kinds, highlighted = legend_for or (kinds, highlight is not None)
     rows = _legend_rows(roles, shown_kinds, bool(folds), highlighted) if legend else []
     label = _graph_label(caption, rows)
+    dot.legend_label = _graph_label(None, rows)  # the label without the caption (pages show the caption)
     if label:
         dot.graph_attr.update(label=label, labelloc="t" if caption else "b", labeljust="l")
     return dot
