@@ -231,7 +231,7 @@ def _legend_rows(roles, edge_kinds, folded, highlighted):
     Drawn inside the graph's own label (not as a subgraph or a node of the layout),
     so it costs ``dot`` nothing to place however big the graph is.
     """
-    swatch = ('<TD BGCOLOR="{}" BORDER="1" COLOR="{}" WIDTH="14" HEIGHT="10" FIXEDSIZE="TRUE"> </TD>'
+    swatch = ('<TD BGCOLOR="{}" BORDER="1" COLOR="{}" WIDTH="14" HEIGHT="10" FIXEDSIZE="TRUE"></TD>'
               '<TD ALIGN="LEFT">{}   </TD>')
     line = '<TD><FONT COLOR="{}" POINT-SIZE="14"><B>{}</B></FONT></TD><TD ALIGN="LEFT">{}   </TD>'
     boxes = [swatch.format(color, BORDER_COLOR, ROLE_NAMES.get(role, role))
@@ -242,7 +242,7 @@ def _legend_rows(roles, edge_kinds, folded, highlighted):
         boxes.append(swatch.format(HIGHLIGHT_COLOR, HIGHLIGHT_BORDER, "being processed"))
     edges = []
     if "ramp" in edge_kinds:
-        edges.append(line.format(_GRAD_STOPS[0][1], "━━", "mean |grad| 1e-6 (pale, thin) … ")
+        edges.append(line.format(_GRAD_STOPS[0][1], "━━", "mean |grad| 1e-6 (pale, thin) … ") + "\0"
                      + line.format(_GRAD_STOPS[-1][1], "━━", "1e2 (red, thick)"))
     if "zero" in edge_kinds:
         edges.append(line.format(ZERO_GRAD_COLOR, "━━", "gradient exactly 0"))
@@ -250,23 +250,23 @@ def _legend_rows(roles, edge_kinds, folded, highlighted):
         edges.append(line.format(UNKNOWN_GRAD_COLOR, "━━", "gradient not known (not computed or not kept)"))
     if "nan" in edge_kinds:
         edges.append(line.format(NAN_COLOR, "╍╍", "NaN / Inf gradient"))
-    rows = []
-    for cells in (boxes, edges):
-        if cells:
-            rows.append('<TR><TD><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1"><TR>'
-                        + "".join(cells) + "</TR></TABLE></TD></TR>")
-    return rows
+    # One grid (a nested table per line would be stretched to the widest line, gaps and all).
+    edges = [cell for entry in edges for cell in entry.split("\0")]
+    width = max(len(boxes), len(edges))
+    return ["<TR>" + "".join(cells) + "<TD></TD><TD></TD>" * (width - len(cells)) + "</TR>"
+            for cells in (boxes, edges) if cells]
 
 
 def _graph_label(caption, legend_rows):
     """The graph's label: the caption (a step's explanation, a folding note) above the legend."""
-    rows = []
+    rows = list(legend_rows)
     if caption:
-        rows.append(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="12">{_esc_long(caption)}</FONT></TD></TR>')
-    rows += legend_rows
+        span = max((row.count("<TD") for row in rows), default=1)
+        rows.insert(0, f'<TR><TD ALIGN="LEFT" COLSPAN="{span}"><FONT POINT-SIZE="12">{_esc_long(caption)}</FONT>'
+                       "</TD></TR>")
     if not rows:
         return None
-    return ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1" ALIGN="LEFT">'
+    return ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1" ALIGN="LEFT">'
             + "".join(rows) + "</TABLE>>")
 
 
