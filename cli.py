@@ -209,7 +209,7 @@ def graph(expression, output, values, backward, frames, model, activation, rankd
     frame_root = root
     if frames is not None:
         from viz.frames import backprop_frames, save_frames
-        from viz.step_through import step_through
+        from viz.stepping import step_through
 
         _make_output(frames, folder=frames_folder)
         if frames_folder:

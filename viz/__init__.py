@@ -22,7 +22,7 @@ from viz.diagnosis import Diagnosis, Finding, diagnose, plot_diagnosis
 from viz.flow import GradientFlow, plot_grad_flow, plot_grad_heatmap
 from viz.frames import backprop_frames, save_frames
 from viz.graph import draw_graph, save
-from viz.step_through import StepThrough, step_through
+from viz.stepping import StepThrough, step_through
 from viz.plots import (
     plot_activation_stats, plot_confusion_matrix, plot_decision_boundary, plot_init_sweep, plot_learning_curves,
     plot_optimizer_trajectories, plot_quantization,

@@ -31,7 +31,7 @@ from viz.diagnosis import diagnose, plot_diagnosis
 from viz.flow import plot_grad_flow, plot_grad_heatmap
 from viz.graph import draw_graph, save
 from viz.plots import plot_confusion_matrix, plot_decision_boundary, plot_learning_curves
-from viz.step_through import step_through
+from viz.stepping import step_through
 
 __all__ = ["build_demo"]
 

@@ -204,7 +204,7 @@ def save_frames(frames, target):
         # The page shows "Step k of N" and the caption above the picture: draw them once.
         svgs = [render_bytes(_without_caption(f), "svg").decode("utf-8") for f in frames]
         captions = [re.sub(r"^Step \d+ of \d+: ", "", getattr(f, "caption", "")) for f in frames]
-        from viz.step_through import StepThrough  # it builds on this module
+        from viz.stepping import StepThrough  # it builds on this module
 
         return StepThrough(svgs, captions, {}).save(target)
     svgs = [render_bytes(f, "svg").decode("utf-8") for f in frames]

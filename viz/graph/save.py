@@ -60,7 +60,7 @@ def render_bytes(dot, fmt, timeout=None, max_nodes=None, engine="dot"):
     """Render ``dot`` to ``fmt`` ("svg", "png", "pdf", "json") with the Graphviz program; return the bytes.
 
     ``engine="neato"`` renders a drawing whose positions are all given (``neato -n2``:
-    nothing is laid out again; see :mod:`viz.step_through`).
+    nothing is laid out again; see :mod:`viz.stepping`).
 
     A drawing with more than ``max_nodes`` (default :data:`MAX_RENDER_NODES`) nodes is
     refused before ``dot`` starts, and ``dot`` is stopped after ``timeout`` seconds
