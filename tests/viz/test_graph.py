@@ -164,6 +164,39 @@ def test_zero_gradient_edges_are_grey_and_others_coloured():
     assert ZERO_GRAD_COLOR not in plain and "penwidth" not in plain
 
 
+def test_the_legend_calls_an_edge_grey_only_when_its_gradient_is_exactly_zero():
+    a = Value(1.0, label="a")
+    tiny = a * 1e-300  # a gradient of 1e-300 is small, not zero
+    tiny.backward()
+    src = draw_graph(tiny).source
+    assert ZERO_GRAD_COLOR not in src and "exactly 0" not in src
+    assert "grad 1e-300<" in line_of(src, "n0")
+    o, _ = neuron()  # dL/dw2 = x2 * ... = 0 exactly
+    legend = draw_graph(o).source.split("\n")[1]
+    assert "gradient exactly 0" in legend and ZERO_GRAD_COLOR in legend
+
+
+def test_legend_can_be_turned_off_and_is_two_lines_at_most():
+    *_, loss = mlp_graph()
+    on, off = draw_graph(loss).source, draw_graph(loss, legend=False).source
+    assert "loss / output" in on and "loss / output" not in off and "label=<" not in off.split("\n")[1]
+    assert on.split("\n")[1].count("<TR>") == 2
+    assert on.split("\n", 2)[2] == off.split("\n", 2)[2]  # the drawing itself is the same
+
+
+def test_operands_of_non_commutative_ops_are_told_apart():
+    x, y = Value(5.0, label="x"), Value(2.0, label="y")
+    for op, sides in ((lambda p, q: p - q, ("lhs", "rhs")), (lambda p, q: p / q, ("lhs", "rhs")),
+                      (lambda p, q: p ** q, ("base", "exp"))):
+        src = draw_graph(op(x, y)).source
+        assert f"headlabel={sides[0]}" in edge_line(src, "n0", "o2")
+        assert f"headlabel={sides[1]}" in edge_line(src, "n1", "o2")
+    assert "headlabel" not in draw_graph(x * y + x).source  # + and * need no sides
+    a, b = mg.randn(2, 3, requires_grad=True), mg.randn(3, 2, requires_grad=True)
+    src = draw_graph(a @ b).source
+    assert "headlabel=lhs" in edge_line(src, "n0", "o2") and "headlabel=rhs" in edge_line(src, "n1", "o2")
+
+
 def test_edges_thicken_and_redden_with_the_gradient():
     a, b = Value(1.0, label="a"), Value(1.0, label="b")
     out = a * 1e-4 + b * 10.0
