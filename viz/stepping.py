@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import re
 from pathlib import Path
 
 from viz.frames import backprop_states
@@ -73,7 +74,7 @@ def step_through(root, rankdir="LR"):
         dot = _draw(graph, state.grads, partial=state.partial, highlight=state.highlight,
                     edge_labels=state.labels, legend_for=legend_for, layout=layout, **common)
         svgs.append(render_bytes(dot, "svg", engine="neato").decode("utf-8"))
-    return StepThrough(svgs, [state.caption for state in states],
+    return StepThrough(_same_canvas(svgs), [state.caption for state in states],
                        {name: attrs["pos"] for name, attrs in layout["nodes"].items()})
 
 
@@ -92,10 +93,38 @@ def _layout(json_bytes):
                 nodes[name].update(width=obj["width"], height=obj["height"], fixedsize="true")
         elif "bb" in obj:
             clusters[name] = {k: obj[k] for k in ("bb", "lp") if k in obj}
-    edges = [{k: e[k] for k in ("pos", "lp", "head_lp") if k in e}
-             for e in sorted(data.get("edges", []), key=lambda e: e["_gvid"])]
+    names = [obj.get("name", "") for obj in data.get("objects", [])]
+    edges, seen = {}, {}
+    for e in sorted(data.get("edges", []), key=lambda e: e["_gvid"]):
+        pair = names[e["tail"]], names[e["head"]]
+        k = seen[pair] = seen.get(pair, -1) + 1  # the k-th edge between the same two nodes (a*a)
+        edges[(*pair, k)] = {key: e[key] for key in ("pos", "lp", "head_lp") if key in e}
     graph = {k: data[k] for k in ("bb", "lp") if k in data}
     return {"graph": graph, "nodes": nodes, "edges": edges, "clusters": clusters, "sizes": sizes}
+
+
+_CANVAS = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"\s+viewBox="[^"]*"')
+_ORIGIN = re.compile(r'transform="scale\(1 1\) rotate\(0\) translate\(([\d.]+) ([\d.]+)\)"')
+
+
+def _same_canvas(svgs):
+    """Give every frame the same canvas and origin.
+
+    ``neato -n2`` keeps every pinned coordinate, but grows a frame's canvas when
+    something pokes out (a thicker border, an edge label), which would shift that
+    whole picture on the page; the biggest canvas, for all, keeps it still.
+    """
+    sizes = [_CANVAS.search(svg) for svg in svgs]
+    origins = [_ORIGIN.search(svg) for svg in svgs]
+    if not all(sizes) or not all(origins):
+        return svgs
+    width = max(float(m.group(1)) for m in sizes)
+    height = max(float(m.group(2)) for m in sizes)
+    x = max(float(m.group(1)) for m in origins)
+    y = max(float(m.group(2)) for m in origins)
+    canvas = f'<svg width="{width:g}pt" height="{height:g}pt" viewBox="0.00 0.00 {width:.2f} {height:.2f}"'
+    origin = f'transform="scale(1 1) rotate(0) translate({x:g} {y:g})"'
+    return [_ORIGIN.sub(origin, _CANVAS.sub(canvas, svg, 1), 1) for svg in svgs]
 
 
 class StepThrough:
@@ -162,7 +191,8 @@ _STYLE = """
 .mg-step input[type=range] { flex: 1; max-width: 30em; }
 .mg-step .mg-counter { font-weight: bold; min-width: 8em; }
 .mg-step .mg-caption { font-family: ui-monospace, monospace; font-size: 20px; background: #fff9db;
-  padding: 0.5em 0.8em; border-left: 5px solid #f08c00; white-space: pre-wrap; margin: 0.4em 0; }
+  padding: 0.5em 0.8em; border-left: 5px solid #f08c00; white-space: pre-wrap; margin: 0.4em 0;
+  min-height: 3.6em; }  /* room for three lines: the picture stays put as captions change */
 .mg-step .mg-hint { color: #495057; font-size: 18px; }
 .mg-step figure { margin: 0; overflow: auto; }
 .mg-step figure svg { max-width: none; height: auto; }

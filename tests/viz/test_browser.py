@@ -46,14 +46,15 @@ def neuron():
     return o
 
 
-# What the visible frame shows: each node's centre on screen and the highlighted nodes.
+# What the visible frame shows: each node's centre in its picture and the highlighted nodes.
 _STATE = """([colour]) => {
   const frame = [...document.querySelectorAll(".mg-frame")].find(f => !f.hidden);
   const nodes = {}, lit = [];
+  const origin = frame.querySelector("svg").getBoundingClientRect();
   for (const g of frame.querySelectorAll("g.node")) {
     const name = g.querySelector("title").textContent;
     const r = g.getBoundingClientRect();
-    nodes[name] = [Math.round((r.left + r.right) * 50) / 100, Math.round((r.top + r.bottom) * 50) / 100];
+    nodes[name] = [(r.left + r.right) / 2 - origin.left, (r.top + r.bottom) / 2 - origin.top];
     if (g.querySelector(`[fill="${colour}"]`)) lit.push(name);
   }
   const svg = frame.querySelector("svg");

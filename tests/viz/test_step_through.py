@@ -70,6 +70,9 @@ def test_every_frame_keeps_every_node_where_and_as_big_as_it_was():
     assert len(first) == len(order) + 5  # every box and op oval
     for svg in st.svgs[1:]:
         assert same_place(node_boxes(svg), first)
+    # ... on one canvas with one origin, so no picture shifts on the page either.
+    assert len({re.search(r'<svg[^>]*>', svg).group(0) for svg in st.svgs}) == 1
+    assert len({re.search(r'translate\([^)]*\)', svg).group(0) for svg in st.svgs}) == 1
     # ... while what they show changes: the processed node moves backwards through the graph.
     assert highlighted(st.svgs[0]) == []
     assert highlighted(st.svgs[1]) == [f"n{len(order) - 1}", f"o{len(order) - 1}"]

@@ -40,6 +40,8 @@ DOT source.
 from __future__ import annotations
 
 import re
+from collections import Counter
+
 import graphviz
 
 from viz.graph.folding import _plan_folds
@@ -131,13 +133,17 @@ def _draw(graph, grads, *, rankdir="LR", show_data=True, show_grad=True, cluster
     ``legend_for``: ``(edge kinds, highlighted)`` to list in the legend instead of
     this drawing's own (frames that share one layout share one legend);
     ``layout``: positions from :func:`viz.step_through`'s single ``dot`` run --
-    ``{"graph": attrs, "nodes": {name: attrs}, "edges": [attrs, ...],
+    ``{"graph": attrs, "nodes": {name: attrs}, "edges": {(tail, head, k): attrs},
     "clusters": {name: attrs}, "sizes": {name: (width, height)}}`` in points --
     pinned on the drawing, which is then rendered with ``neato -n2``.
     """
     layout = layout or {}
     sizes = layout.get("sizes", {})
-    edge_layout = iter(layout.get("edges", ()))
+    edge_seen = Counter()
+
+    def pinned(src, dst):  # the k-th edge from src to dst, as the layout placed it
+        edge_seen[src, dst] += 1
+        return layout.get("edges", {}).get((src, dst, edge_seen[src, dst] - 1), {})
     graph_attr = {"rankdir": rankdir, "fontname": "Helvetica", "fontsize": str(fontsize - 1), "nodesep": "0.25",
                   "ranksep": "0.35"}
     if len(graph.nodes) > _PACK_NODES:
@@ -204,7 +210,7 @@ def _draw(graph, grads, *, rankdir="LR", show_data=True, show_grad=True, cluster
         if v not in owner:
             attrs = _edge_attrs(grads[v] if color_edges else None, color_edges)
             kinds.add(_edge_kind(attrs))
-            dot.edge(f"o{v}", f"n{v}", **attrs, **next(edge_layout, {}))
+            dot.edge(f"o{v}", f"n{v}", **attrs, **pinned(f"o{v}", f"n{v}"))
         sides = _operand_names(graph.nodes[v].op, ps)
         for k, p in enumerate(ps):
             src, dst = box(p), oval(v)
@@ -225,7 +231,7 @@ def _draw(graph, grads, *, rankdir="LR", show_data=True, show_grad=True, cluster
             if (v, k) in edge_labels:
                 attrs["label"] = _plain(edge_labels[(v, k)], keep_escapes=True)
                 attrs["fontcolor"] = "#5c3c00"
-            dot.edge(src, dst, **attrs, **next(edge_layout, {}))
+            dot.edge(src, dst, **attrs, **pinned(src, dst))
     roles = {graph.roles[i] for i in range(len(graph.nodes)) if i not in owner}
     dot.edge_kinds = kinds
     shown_kinds, highlighted = legend_for or (kinds, highlight is not None)

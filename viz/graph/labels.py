@@ -118,8 +118,9 @@ def _value_label(graph, i, grad, show_data, show_grad, partial, highlighted, sho
     fixed = f' WIDTH="{size[0]}" HEIGHT="{size[1]}"' if size else ""
     table = (f'<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
              f'BGCOLOR="{fill}" COLOR="{border}"{fixed}>')
-    if graph.is_tensor:  # a tall box: one fact per row
-        rows = "<HR/>".join(f"<TR><TD>{c}</TD></TR>" for c in cells)
+    if graph.is_tensor:  # a tall box: one fact per row (as wide as the box, when it has a size)
+        td = f'<TD WIDTH="{size[0] - 2}">' if size else "<TD>"
+        rows = "<HR/>".join(f"<TR>{td}{c}</TD></TR>" for c in cells)
     else:  # micrograd's record: label | data | grad in one row
         rows = "<TR>" + "<VR/>".join(f"<TD>{c}</TD>" for c in cells) + "</TR>"
     return f"<{table}{rows}</TABLE>>"
