@@ -7,7 +7,10 @@ and dC/d(value), every arrow runs from an operand into the op that used it.
 
 What ``draw_graph`` adds for real networks:
 
-* **roles** -- each value box is coloured by what it is (legend included):
+* **numbers with significant digits** -- 4 of them (``0.7071``, ``3.5e-05``),
+  never fixed decimals that would print a small gradient as ``0.0000``;
+* **roles** -- each value box is coloured by what it is (a compact legend, in
+  the graph's label, explains the colours that are drawn; ``legend=False`` drops it):
 
   ============  ==============================================================
   loss          the root of the graph (the output the gradient starts from)
@@ -23,12 +26,20 @@ What ``draw_graph`` adds for real networks:
   norm of the data; norm and mean |g| of the gradient when there is one);
 * **gradient flow on the edges** -- an edge is coloured and thickened by
   log10 of the mean |gradient| of the value it carries, from pale and thin
-  (1e-6, vanishing) to red and thick (1e2, exploding); zero gradients are grey,
-  NaN/Inf ones red and dashed, and a box holding NaN or Inf gets a red border
-  and a red badge;
+  (1e-6, vanishing) to red and thick (1e2, exploding); light grey only when the
+  gradient is exactly zero, dark grey when it is not known (not computed, or not
+  kept on an intermediate tensor), NaN/Inf red and dashed; a box holding NaN or
+  Inf gets a red border and a red badge;
+* **operand order** -- the operands of an op that cannot swap them (``-``,
+  ``/``, ``matmul``: "lhs"/"rhs"; ``**``: "base"/"exp") are named where the
+  edges meet the op;
 * **clusters per module** -- tensors computed inside a module carry its path in
-  ``.scope`` ("layers.2"); each scope becomes a box titled with the path and the
-  number of parameters under it, nested as the modules are;
+  ``.scope`` ("layers.2"); each scope becomes a box titled by the layer's type
+  and shape ("Linear(2→16)", "Tanh"; the path and the number of parameters in
+  its tooltip), nested as the modules are;
+* **reused leaves** -- a leaf used by more than 8 ops (``a+a+...+a``) is drawn
+  once per use (``n0``, ``n0_1``, ...): one node with a hundred edges makes
+  Graphviz's layout blow up;
 * **folding** -- with ``max_nodes``, repeated structure is collapsed into
   "×N" boxes until the drawing fits (see :func:`draw_graph`).
 
