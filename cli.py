@@ -192,8 +192,12 @@ def group(debug):
 @click.option("--model", default=None, help="Draw a model instead, e.g. mlp:2,16,16,1")
 @click.option("--activation", default="relu", show_default=True, help="Hidden activation for --model.")
 @click.option("--rankdir", type=click.Choice(["LR", "TB", "RL", "BT"]), default="LR", show_default=True)
-@click.option("--seed", type=int, default=None, help="Seed for the random values of unnamed variables.")
-def graph(expression, output, values, backward, frames, model, activation, rankdir, seed):
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed for the random values of variables not given in --values (reruns draw the same picture).")
+@click.option("--max-nodes", type=click.IntRange(min=0), default=300, show_default=True,
+              help="Fold repeated structure into 'xN' boxes when the drawing has more nodes (0: never fold).")
+@click.option("--legend/--no-legend", default=True, show_default=True, help="Explain the colours in a legend.")
+def graph(expression, output, values, backward, frames, model, activation, rankdir, seed, max_nodes, legend):
     """Draw the computation graph of a scalar EXPRESSION or of a model.
 
     \b
@@ -201,6 +205,8 @@ def graph(expression, output, values, backward, frames, model, activation, rankd
       minigrad graph "tanh(x1*w1 + x2*w2 + b)" --values x1=2,x2=0,w1=-3,w2=1,b=6.88 -o neuron.svg
       minigrad graph "a*b + c" -o g.svg --frames steps.html
       minigrad graph --model mlp:2,16,16,1 --activation tanh -o mlp.svg
+
+    Boxes are named after the expression's text ("a*b", "tanh(a*b + c)").
     """
     from minigrad.course.expression import ExpressionError, parse_expression, parse_values
     from viz.graph import SUPPORTED_SUFFIXES, draw_graph, save
@@ -217,11 +223,17 @@ def graph(expression, output, values, backward, frames, model, activation, rankd
         root = _model_graph(model, activation, backward, seed)
     else:
         try:
-            root, variables = parse_expression(expression, parse_values(values), random.Random(seed))
+            given = parse_values(values)
+            root, variables = parse_expression(expression, dict(given), random.Random(seed), name_nodes=True)
         except ExpressionError as exc:
             _fail(str(exc))
         shown = ", ".join(f"{k}={v.data:g}" for k, v in variables.items())
-        click.echo(f"{expression} = {root.data:.6g}" + (f"  with {shown}" if shown else ""))
+        echoed = expression if len(expression) <= 80 else expression[:79] + "…"
+        click.echo(f"{echoed} = {root.data:.6g}" + (f"  with {shown}" if shown else ""))
+        drawn = [k for k in variables if k not in given]
+        if drawn:
+            click.echo(f"  {', '.join(drawn)} drawn at random with --seed {seed} "
+                       "(choose them with --values, or another --seed)")
         if backward and frames is None:
             root.backward()
             for name, v in variables.items():
@@ -229,13 +241,19 @@ def graph(expression, output, values, backward, frames, model, activation, rankd
     frame_root = root
     if frames is not None:
         from viz.frames import backprop_frames, save_frames
+        from viz.stepping import step_through
 
         _make_output(frames, folder=frames_folder)
-        written = save_frames(backprop_frames(frame_root, rankdir=rankdir), frames)
+        if frames_folder:
+            written = save_frames(backprop_frames(frame_root, rankdir=rankdir), frames)
+        else:
+            written = step_through(frame_root, rankdir=rankdir).save(frames)
         click.echo(f"wrote the backprop step-through to {written if isinstance(written, (str, Path)) else frames}")
         if backward and not model:
             root.backward()
-    dot = draw_graph(root, rankdir=rankdir)
+    dot = draw_graph(root, rankdir=rankdir, max_nodes=max_nodes or None, legend=legend)
+    if dot.caption:
+        click.echo(dot.caption)
     save(dot, _make_output(output))
     click.echo(f"wrote {output}")
 
