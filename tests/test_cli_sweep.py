@@ -55,6 +55,7 @@ BAD_VALUES = {
         "activation": NOT_A_NAME,
         "rankdir": ["XX", "", "lr "],
         "seed": NOT_AN_INT,
+        "max_nodes": NOT_AN_INT + ["-1"],
     },
     ("gradcheck",): {"ops": ["nope", "", "add,mul"], "dtype": ["float16", "", "int64"]},
     ("diagnose",): {
