@@ -280,16 +280,22 @@ def gradcheck(ops, dtype, list_ops):
 @click.option("--init", "init_name", default="small_normal", show_default=True,
               help="Initializer, a name from minigrad.nn.init: small_normal (N(0, 0.01²), the classic "
                    "badly scaled one), normal (N(0, 1)), he_normal, glorot_normal, lecun_normal, zeros, ...")
+@click.option("--std", type=float, default=None,
+              help="Standard deviation of --init normal, e.g. --init normal --std 0.5 (default 1).")
 @click.option("--batchnorm", is_flag=True, help="Insert BatchNorm1d before each activation.")
+@click.option("--optimizer", default="sgd", show_default=True,
+              help="Optimizer whose first step gives the update:data ratio (sgd, adam, ...).")
+@click.option("--lr", type=float, default=0.01, show_default=True, help="Learning rate of that step.")
 @click.option("-o", "--output", default=None, help="Also write an HTML report with plots.")
 @click.option("--seed", type=int, default=0, show_default=True)
-def diagnose(depth, width, activation, init_name, batchnorm, output, seed):
+def diagnose(depth, width, activation, init_name, std, batchnorm, optimizer, lr, output, seed):
     """Build a deep network on random data and diagnose its gradients and activations.
 
     \b
     Examples:
       minigrad diagnose --depth 12 --activation sigmoid --init small_normal
       minigrad diagnose --depth 12 --activation relu --init he_normal --batchnorm -o report.html
+      minigrad diagnose --depth 8 --activation relu --init normal --std 0.5
     """
     import numpy as np
 
@@ -300,12 +306,26 @@ def diagnose(depth, width, activation, init_name, batchnorm, output, seed):
         _fail(f"--depth must be at least 1, got {depth}")
     if width < 1:
         _fail(f"--width must be at least 1, got {width}")
+    if std is not None:
+        if init_name != "normal":
+            _fail(f"--std sets the spread of --init normal; it does not apply to --init {init_name}")
+        if not (math.isfinite(std) and std > 0):
+            _fail(f"--std must be a positive finite number, got {std}")
+    if not (math.isfinite(lr) and lr > 0):
+        _fail(f"--lr must be a positive finite number, got {lr}")
     if output is not None:
         output = _output_path(output, (".html",))
     try:
         initializers.get(init_name)  # an unknown name fails here, with the list of valid ones
+        from minigrad import optim
+
+        optim.get(optimizer, [minigrad.nn.Parameter(np.zeros(1))], lr=lr)  # an unknown name fails here
         minigrad.manual_seed(seed)
-        model = nn.MLP([width] * (depth + 1) + [10], activation=activation, weight_init=init_name,
+        weight_init = init_name
+        if std is not None:
+            weight_init = lambda shape, dtype="float32": initializers.normal(shape, std=std, dtype=dtype)  # noqa: E731
+            weight_init.__name__ = f"normal(std={std:g})"
+        model = nn.MLP([width] * (depth + 1) + [10], activation=activation, weight_init=weight_init,
                        batchnorm=batchnorm)
     except ValueError as exc:
         _fail(str(exc))
@@ -316,15 +336,16 @@ def diagnose(depth, width, activation, init_name, batchnorm, output, seed):
     y = rng.integers(0, 10, 256)
     from minigrad.nn import losses
 
-    result = run_diagnosis(model, x, y, losses.cross_entropy)
-    click.echo(f"{depth} hidden layers of {width} {activation} units, init {init_name}"
+    result = run_diagnosis(model, x, y, losses.cross_entropy, optimizer=optimizer, lr=lr)
+    init_text = init_name if std is None else f"N(0, {std:g}²)"
+    click.echo(f"{depth} hidden layers of {width} {activation} units, init {init_text}"
                + (", BatchNorm" if batchnorm else ""))
     click.echo(str(result))
     if output is not None:
         from viz.diagnosis import plot_diagnosis
         from viz.html_report import report
 
-        report(_make_output(output), title=f"Diagnosis: depth {depth}, {activation}, {init_name}", diagnosis=result,
+        report(_make_output(output), title=f"Diagnosis: depth {depth}, {activation}, {init_text}", diagnosis=result,
                figures={"diagnosis": plot_diagnosis(result)})
         click.echo(f"wrote {output}")
 
