@@ -13,9 +13,9 @@ Fonts are sized to be read on a projector.
 
 from viz.animation.grad_flow import animate_grad_flow
 from viz.animation.optimizers import animate_optimizers
-from viz.animation.perceptron import animate_perceptron, perceptron_mistakes
+from viz.animation.perceptron import animate_perceptron, perceptron_mistakes, two_blobs
 from viz.animation.save import save_animation
 from viz.animation.training import animate_training
 
-__all__ = ["animate_training", "animate_perceptron", "perceptron_mistakes", "animate_optimizers",
+__all__ = ["animate_training", "animate_perceptron", "perceptron_mistakes", "two_blobs", "animate_optimizers",
            "animate_grad_flow", "save_animation"]

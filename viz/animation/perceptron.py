@@ -18,7 +18,29 @@ import numpy as np
 from viz.animation._style import LEGEND, Animation, animation_figure, style_axes
 from viz.plots._arrays import _array
 
-__all__ = ["animate_perceptron", "perceptron_mistakes"]
+__all__ = ["animate_perceptron", "perceptron_mistakes", "two_blobs"]
+
+
+def two_blobs(n=40, margin=0.3, seed=0):
+    """Two Gaussian clouds that a line separates: ``(X, y)`` with ``n`` samples, labels 0 and 1.
+
+    Centred at (0.8, 0.8) and (3.2, 3.2) with spread 0.8, so the boundary
+    x₁ + x₂ = 4 does not pass through the origin and the bias has to be learned
+    too (a dozen or so mistakes, not one). Points closer than ``margin`` to that
+    line, or on its wrong side, are redrawn: the data is linearly separable and the
+    perceptron is guaranteed to converge.
+    """
+    rng = np.random.default_rng(seed)
+    X = np.empty((n, 2))
+    y = np.arange(n) % 2
+    for i in range(n):
+        sign = 1.0 if y[i] else -1.0
+        while True:
+            offset = rng.normal(1.2 * sign, 0.8, size=2)  # relative to the boundary's point (2, 2)
+            if sign * offset.sum() / np.sqrt(2.0) > margin:
+                X[i] = offset + 2.0
+                break
+    return X, y
 
 
 def _targets(y):
