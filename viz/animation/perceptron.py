@@ -138,11 +138,13 @@ def animate_perceptron(X, y, lr=1.0, max_epochs=100, interval=600, resolution=12
             arrow[0].remove()
             arrow[0] = None
         norm = np.hypot(*w)
-        if norm > 1e-12:  # the normal vector w points into the positive half-plane
-            foot = -b * w / norm**2
+        foot = -b * w / norm**2 if norm > 1e-12 else None
+        if foot is not None and x0 <= foot[0] <= x1 and y0 <= foot[1] <= y1:
+            # the normal vector w, drawn from the boundary, points into the positive half-plane
             scale = 0.15 * min(x1 - x0, y1 - y0) / norm
-            arrow[0] = ax.annotate("", xy=foot + scale * w, xytext=foot, zorder=4,
+            arrow[0] = ax.annotate("", xy=foot + scale * w, xytext=foot, zorder=4, annotation_clip=True,
                                    arrowprops={"arrowstyle": "->", "lw": 2.5, "color": "k"})
+            arrow[0].set_in_layout(False)  # never let the arrow resize the plot between frames
         if state["index"] is None:
             ring.set_data([], [])
             ax.set_title(f"Perceptron: start, w = 0 ({total} mistakes to come)", fontsize=16)
