@@ -566,17 +566,24 @@ def tutorial_notebook(number, output):
 @group.command()
 @click.option("--out", default="demo", show_default=True, help="Folder for the gallery.")
 @click.option("--quick", is_flag=True, help="Fewer epochs (a fast smoke run).")
-def demo(out, quick):
-    """The tour: train a network, draw graphs, diagnose, quantize; writes an index.html gallery.
+@click.option("--gallery", default=None,
+              help="Also copy the pictures the README shows into this folder (the project's docs/gallery).")
+def demo(out, quick, gallery):
+    """The tour: train a network, draw graphs, diagnose, quantize, animate; writes an index.html gallery.
 
     \b
-    Example:
+    Examples:
       minigrad demo --out demo/
+      minigrad demo --gallery docs/gallery
     """
-    from viz.demo import build_demo
+    from viz.demo import build_demo, copy_gallery
 
     out = _output_path(out, folder=True)
+    gallery = _output_path(gallery, folder=True) if gallery is not None else None
     build_demo(_make_output(out, folder=True), log=click.echo, quick=quick)
+    if gallery is not None:
+        copied = copy_gallery(out, _make_output(gallery, folder=True))
+        click.echo(f"copied {', '.join(copied)} to {gallery}")
 
 
 # --------------------------------------------------------------------------- animate

@@ -57,17 +57,33 @@ def quick() -> bool:
 
 
 def save_figure(fig, name):
-    """Save a matplotlib figure as ``$MINIGRAD_FIGURES/name`` (default ``./figures/``); returns the path.
+    """Save a matplotlib figure as ``$MINIGRAD_FIGURES/name`` (default ``./figures/``); returns None.
 
     Lessons save their pictures instead of opening windows, so they run the same
-    on a laptop, in CI and in a terminal without a display; in a notebook the
-    figure shows as the cell's output as usual.
+    on a laptop, in CI and in a terminal without a display. In a notebook the
+    figure also shows as the cell's output: pyplot figures through the inline
+    backend as usual, and ``viz`` figures (which pyplot does not know) as the PNG
+    just written. Nothing is returned, so a cell ending in ``save_figure(...)``
+    prints no stray value.
     """
     folder = Path(os.environ.get("MINIGRAD_FIGURES", "figures"))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     fig.savefig(path, dpi=100, bbox_inches="tight")
-    return path
+    _show_in_notebook(fig, path)
+
+
+def _show_in_notebook(fig, path):
+    """Display a figure pyplot does not manage, when running inside a Jupyter kernel."""
+    if "ipykernel" not in sys.modules or getattr(fig.canvas, "manager", None) is not None:
+        return  # not in a notebook, or a pyplot figure that the inline backend shows itself
+    try:
+        from IPython import get_ipython
+        from IPython.display import Image, display
+    except ImportError:  # pragma: no cover - ipykernel depends on IPython
+        return
+    if get_ipython() is not None and getattr(get_ipython(), "kernel", None) is not None:
+        display(Image(filename=str(path)))
 
 
 def parse_cells(path) -> list[Cell]:
