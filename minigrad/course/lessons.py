@@ -61,10 +61,9 @@ def save_figure(fig, name):
 
     Lessons save their pictures instead of opening windows, so they run the same
     on a laptop, in CI and in a terminal without a display. In a notebook the
-    figure also shows as the cell's output: pyplot figures through the inline
-    backend as usual, and ``viz`` figures (which pyplot does not know) as the PNG
-    just written. Nothing is returned, so a cell ending in ``save_figure(...)``
-    prints no stray value.
+    saved picture also shows, once, as the cell's output (see
+    :func:`_show_in_notebook`). Nothing is returned, so a cell ending in
+    ``save_figure(...)`` prints no stray value.
     """
     folder = Path(os.environ.get("MINIGRAD_FIGURES", "figures"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -74,16 +73,28 @@ def save_figure(fig, name):
 
 
 def _show_in_notebook(fig, path):
-    """Display a figure pyplot does not manage, when running inside a Jupyter kernel."""
-    if "ipykernel" not in sys.modules or getattr(fig.canvas, "manager", None) is not None:
-        return  # not in a notebook, or a pyplot figure that the inline backend shows itself
+    """Inside a Jupyter kernel, show the saved picture once as the cell's output.
+
+    The PNG just written is displayed, for pyplot figures and ``viz`` figures alike
+    (pyplot does not know the latter); a pyplot figure is then closed so that the
+    inline backend does not show it a second time -- and a lesson that closes its
+    figure after saving it still gets the picture in the notebook.
+    """
+    if "ipykernel" not in sys.modules:
+        return
     try:
         from IPython import get_ipython
         from IPython.display import Image, display
     except ImportError:  # pragma: no cover - ipykernel depends on IPython
         return
-    if get_ipython() is not None and getattr(get_ipython(), "kernel", None) is not None:
-        display(Image(filename=str(path)))
+    shell = get_ipython()
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return
+    display(Image(filename=str(path)))
+    if getattr(fig.canvas, "manager", None) is not None:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
 
 
 def parse_cells(path) -> list[Cell]:
