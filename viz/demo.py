@@ -46,7 +46,7 @@ __all__ = ["build_demo", "copy_gallery", "GALLERY"]
 
 #: The demo's pictures that the README and the documentation's gallery page show (docs/gallery/).
 GALLERY = ("neuron.png", "decision_boundary.png", "diagnosis_bad.png", "grad_flow.png", "learning_curves.png",
-           "quantization.png", "perceptron.gif", "optimizers.gif")
+           "quantization.png", "perceptron.gif", "training.gif")
 
 
 class _Gallery:
@@ -315,7 +315,7 @@ def _animation_section(g, recorder, quick=False):
     training = animate_training(nn.MLP([2, 16, 16, 2]), Xm, ym, epochs=epochs, every=max(1, epochs // 20),
                                 lr=0.02, resolution=80)
     g.animation(training, "training.gif", f"An MLP 2-16-16-2 learning two moons ({epochs} epochs of Adam)")
-    race = animate_optimizers(steps=25 if quick else 40, resolution=80)
+    race = animate_optimizers(steps=25 if quick else 30, resolution=80)
     g.animation(race, "optimizers.gif", "SGD, momentum, RMSprop and Adam on x²/2 + 10y²", dpi=45)
     g.animation(animate_grad_flow(recorder, max_frames=20 if quick else 30), "grad_flow.gif",
                 "Section 2's gradient flow, step by step", dpi=45)
