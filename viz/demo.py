@@ -317,7 +317,7 @@ def _animation_section(g, recorder, quick=False):
     g.animation(training, "training.gif", f"An MLP 2-16-16-2 learning two moons ({epochs} epochs of Adam)")
     race = animate_optimizers(steps=25 if quick else 30, resolution=80)
     g.animation(race, "optimizers.gif", "SGD, momentum, RMSprop and Adam on x²/2 + 10y²", dpi=45)
-    g.animation(animate_grad_flow(recorder, max_frames=20 if quick else 30), "grad_flow.gif",
+    g.animation(animate_grad_flow(recorder, max_frames=12 if quick else 20), "grad_flow.gif",
                 "Section 2's gradient flow, step by step", dpi=45)
 
 

@@ -47,6 +47,12 @@ class Animation(FuncAnimation):
 
     def __init__(self, fig, draw, n_frames, interval):
         self.n_frames = int(n_frames)
+        # Lay the figure out once, on the first frame, then keep it: the constrained
+        # layout would otherwise be solved again for every frame (most of the cost of
+        # a frame), and the axes would shift as titles and labels change length.
+        draw(0)
+        fig.draw_without_rendering()
+        fig.set_layout_engine("none")
         super().__init__(fig, draw, frames=self.n_frames, interval=interval, blit=False, repeat=True,
                          cache_frame_data=False)
         # Nothing is drawn until the animation is saved or shown; matplotlib would warn
