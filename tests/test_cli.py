@@ -218,3 +218,15 @@ def test_demo_gallery_copies_the_readme_pictures(tmp_path):
     (demo / "index.html").write_text("page")
     assert copy_gallery(demo, tmp_path / "docs" / "gallery") == list(GALLERY[:-1])
     assert sorted(p.name for p in (tmp_path / "docs" / "gallery").iterdir()) == sorted(GALLERY[:-1])
+
+
+def test_the_animate_progress_bar_draws_only_when_enabled(capsys):
+    from cli import _Bar
+
+    _Bar("rendering", enabled=False)(1, 2)
+    assert capsys.readouterr().out == ""
+    bar = _Bar("rendering", enabled=True, width=10)
+    bar(1, 2)
+    bar(2, 2)
+    out = capsys.readouterr().out
+    assert out == "\rrendering  [====>.....] 1/2\rrendering  [==========] 2/2\n"
