@@ -53,8 +53,10 @@ class _GifWriter(mpl_animation.PillowWriter):
         sample = Image.new("RGB", (width, height * len(picks)))
         for row, index in enumerate(picks):
             sample.paste(frames[index], (0, row * height))
-        palette = sample.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-        indexed = [frame.quantize(palette=palette, dither=Image.Dither.NONE) for frame in frames]
+        mediancut = getattr(Image, "Quantize", Image).MEDIANCUT  # the enums arrived in Pillow 9.1
+        no_dither = getattr(Image, "Dither", Image).NONE
+        palette = sample.quantize(colors=256, method=mediancut, dither=no_dither)
+        indexed = [frame.quantize(palette=palette, dither=no_dither) for frame in frames]
         indexed[0].save(self.outfile, save_all=True, append_images=indexed[1:], duration=int(1000 / self.fps),
                         loop=0, optimize=False)
 
