@@ -330,16 +330,22 @@ def gradcheck(ops, dtype, list_ops):
 @click.option("--init", "init_name", default="small_normal", show_default=True,
               help="Initializer, a name from minigrad.nn.init: small_normal (N(0, 0.01²), the classic "
                    "badly scaled one), normal (N(0, 1)), he_normal, glorot_normal, lecun_normal, zeros, ...")
+@click.option("--std", type=float, default=None,
+              help="Standard deviation of --init normal, e.g. --init normal --std 0.5 (default 1).")
 @click.option("--batchnorm", is_flag=True, help="Insert BatchNorm1d before each activation.")
+@click.option("--optimizer", default="sgd", show_default=True,
+              help="Optimizer whose first step gives the update:data ratio (sgd, adam, ...).")
+@click.option("--lr", type=float, default=0.01, show_default=True, help="Learning rate of that step.")
 @click.option("-o", "--output", default=None, help="Also write an HTML report with plots.")
 @click.option("--seed", type=int, default=0, show_default=True)
-def diagnose(depth, width, activation, init_name, batchnorm, output, seed):
+def diagnose(depth, width, activation, init_name, std, batchnorm, optimizer, lr, output, seed):
     """Build a deep network on random data and diagnose its gradients and activations.
 
     \b
     Examples:
       minigrad diagnose --depth 12 --activation sigmoid --init small_normal
       minigrad diagnose --depth 12 --activation relu --init he_normal --batchnorm -o report.html
+      minigrad diagnose --depth 8 --activation relu --init normal --std 0.5
     """
     import numpy as np
 
@@ -350,12 +356,26 @@ def diagnose(depth, width, activation, init_name, batchnorm, output, seed):
         _fail(f"--depth must be at least 1, got {depth}")
     if width < 1:
         _fail(f"--width must be at least 1, got {width}")
+    if std is not None:
+        if init_name != "normal":
+            _fail(f"--std sets the spread of --init normal; it does not apply to --init {init_name}")
+        if not (math.isfinite(std) and std > 0):
+            _fail(f"--std must be a positive finite number, got {std}")
+    if not (math.isfinite(lr) and lr > 0):
+        _fail(f"--lr must be a positive finite number, got {lr}")
     if output is not None:
         output = _output_path(output, (".html",))
     try:
         initializers.get(init_name)  # an unknown name fails here, with the list of valid ones
+        from minigrad import optim
+
+        optim.get(optimizer, [minigrad.nn.Parameter(np.zeros(1))], lr=lr)  # an unknown name fails here
         minigrad.manual_seed(seed)
-        model = nn.MLP([width] * (depth + 1) + [10], activation=activation, weight_init=init_name,
+        weight_init = init_name
+        if std is not None:
+            weight_init = lambda shape, dtype="float32": initializers.normal(shape, std=std, dtype=dtype)  # noqa: E731
+            weight_init.__name__ = f"normal(std={std:g})"
+        model = nn.MLP([width] * (depth + 1) + [10], activation=activation, weight_init=weight_init,
                        batchnorm=batchnorm)
     except ValueError as exc:
         _fail(str(exc))
@@ -366,15 +386,16 @@ def diagnose(depth, width, activation, init_name, batchnorm, output, seed):
     y = rng.integers(0, 10, 256)
     from minigrad.nn import losses
 
-    result = run_diagnosis(model, x, y, losses.cross_entropy)
-    click.echo(f"{depth} hidden layers of {width} {activation} units, init {init_name}"
+    result = run_diagnosis(model, x, y, losses.cross_entropy, optimizer=optimizer, lr=lr)
+    init_text = init_name if std is None else f"N(0, {std:g}²)"
+    click.echo(f"{depth} hidden layers of {width} {activation} units, init {init_text}"
                + (", BatchNorm" if batchnorm else ""))
     click.echo(str(result))
     if output is not None:
         from viz.diagnosis import plot_diagnosis
         from viz.html_report import report
 
-        report(_make_output(output), title=f"Diagnosis: depth {depth}, {activation}, {init_name}", diagnosis=result,
+        report(_make_output(output), title=f"Diagnosis: depth {depth}, {activation}, {init_text}", diagnosis=result,
                figures={"diagnosis": plot_diagnosis(result)})
         click.echo(f"wrote {output}")
 
@@ -744,17 +765,175 @@ def tutorial_notebook(number, output):
 @group.command()
 @click.option("--out", default="demo", show_default=True, help="Folder for the gallery.")
 @click.option("--quick", is_flag=True, help="Fewer epochs (a fast smoke run).")
-def demo(out, quick):
-    """The tour: train a network, draw graphs, diagnose, quantize; writes an index.html gallery.
+@click.option("--gallery", default=None,
+              help="Also copy the pictures the README shows into this folder (the project's docs/gallery).")
+def demo(out, quick, gallery):
+    """The tour: train a network, draw graphs, diagnose, quantize, animate; writes an index.html gallery.
 
     \b
-    Example:
+    Examples:
       minigrad demo --out demo/
+      minigrad demo --gallery docs/gallery
     """
-    from viz.demo import build_demo
+    from viz.demo import build_demo, copy_gallery
 
     out = _output_path(out, folder=True)
+    gallery = _output_path(gallery, folder=True) if gallery is not None else None
     build_demo(_make_output(out, folder=True), log=click.echo, quick=quick)
+    if gallery is not None:
+        copied = copy_gallery(out, _make_output(gallery, folder=True))
+        click.echo(f"copied {', '.join(copied)} to {gallery}")
+
+
+# --------------------------------------------------------------------------- animate
+
+ANIMATIONS = ("perceptron", "training", "optimizers", "grad-flow")
+SURFACES = {"quadratic": (-4.0, 1.5), "rosenbrock": (-1.5, 2.0)}  # each function's start point
+
+
+class _Bar:
+    """``training [=======>......] 12/30`` redrawn in place on a terminal; silent otherwise."""
+
+    def __init__(self, label, enabled, width=30):
+        self.label, self.enabled, self.width = label, enabled, width
+
+    def __call__(self, done, total):
+        if not self.enabled:
+            return
+        filled = int(self.width * done / max(total, 1))
+        bar = "=" * max(filled - 1, 0) + (">" if filled < self.width else "=") + "." * (self.width - filled)
+        sys.stdout.write(f"\r{self.label:<10} [{bar}] {done}/{total}")
+        if done >= total:
+            sys.stdout.write("\n")
+        sys.stdout.flush()
+
+
+@group.command()
+@click.argument("kind", type=click.Choice(ANIMATIONS))
+@click.option("-o", "--output", required=True, help="The animation file: .gif, .html (self-contained) or .mp4 "
+                                                    "(needs ffmpeg).")
+@click.option("--dataset", default=None, help="2-D data for perceptron/training/grad-flow: moons, circles, spirals, "
+                                              "xor, or blobs (two separable clouds; the perceptron's default; "
+                                              "moons otherwise).")
+@click.option("--epochs", type=int, default=60, show_default=True, help="Training epochs (training, grad-flow).")
+@click.option("--hidden", default="16,16", show_default=True, help="Hidden layer sizes (training, grad-flow).")
+@click.option("--activation", default="relu", show_default=True)
+@click.option("--optimizer", default="adam", show_default=True, help="Optimizer (training, grad-flow).")
+@click.option("--lr", type=float, default=0.01, show_default=True, help="Learning rate (training, grad-flow).")
+@click.option("--function", "surface", type=click.Choice(tuple(SURFACES)), default="quadratic", show_default=True,
+              help="The loss surface of the optimizer race.")
+@click.option("--steps", type=int, default=50, show_default=True, help="Optimizer steps (optimizers).")
+@click.option("--frames", "max_frames", type=int, default=60, show_default=True,
+              help="At most this many frames (training, grad-flow).")
+@click.option("--max-epochs", type=int, default=20, show_default=True,
+              help="Passes over the data before the perceptron gives up (data that is not separable).")
+@click.option("--fps", type=float, default=None, help="Frames per second (default: the animation's own pace).")
+@click.option("--dpi", type=int, default=80, show_default=True, help="Resolution of each frame.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--progress/--no-progress", default=True, show_default=True,
+              help="Progress bars (only on a terminal).")
+def animate(kind, output, dataset, epochs, hidden, activation, optimizer, lr, surface, steps, max_frames,
+            max_epochs, fps, dpi, seed, progress):
+    """Animate KIND (perceptron, training, optimizers, grad-flow) into a .gif, .html or .mp4 file.
+
+    \b
+    perceptron  Rosenblatt's rule on 2-D data: the boundary after each mistake
+    training    an MLP's decision boundary and loss over the epochs
+    optimizers  SGD, momentum, RMSprop and Adam racing on a 2-D loss surface
+    grad-flow   each layer's gradient norm over the training steps
+
+    \b
+    Examples:
+      minigrad animate perceptron -o perceptron.gif
+      minigrad animate training --dataset spirals --hidden 32,32 --epochs 100 -o spirals.html
+      minigrad animate optimizers --function rosenbrock --steps 100 -o race.gif
+      minigrad animate grad-flow --activation sigmoid --hidden 16,16,16,16 -o flow.gif
+    """
+    from matplotlib import animation as mpl_animation
+
+    from minigrad import optim
+    from minigrad.train.recipe import DATASETS
+
+    output = _output_path(output, (".gif", ".html", ".mp4"))
+    if output.suffix.lower() == ".mp4" and not mpl_animation.writers.is_available("ffmpeg"):
+        _fail(f"cannot write {output}: .mp4 needs ffmpeg, which is not installed (not found on PATH); install "
+              "ffmpeg or write a .gif or .html instead")
+    choices = [name for name in DATASETS if name != "digits"] + ["blobs"]
+    dataset = dataset or ("blobs" if kind == "perceptron" else "moons")
+    if kind != "optimizers" and dataset not in choices:
+        _fail(f"--dataset must be a 2-D dataset: {', '.join(choices)}; got {dataset!r}")
+    for name, value in (("--epochs", epochs), ("--steps", steps), ("--frames", max_frames),
+                        ("--max-epochs", max_epochs)):
+        if value < 1:
+            _fail(f"{name} must be at least 1, got {value}")
+    if not (math.isfinite(lr) and lr > 0):
+        _fail(f"--lr must be a positive finite number, got {lr}")
+    if fps is not None and not (math.isfinite(fps) and 0 < fps <= 100):
+        _fail(f"--fps must be a number in (0, 100], got {fps}")
+    if not 20 <= dpi <= 300:
+        _fail(f"--dpi must be from 20 to 300, got {dpi}")
+    if steps > 5000 or epochs > 100_000:
+        _fail("too many steps or epochs for an animation: at most --steps 5000 and --epochs 100000")
+    layers = _int_list(hidden, "--hidden")
+    if sum(layers) > 4096:
+        _fail(f"--hidden {hidden} is too large for an animation (at most 4096 units in all)")
+    try:
+        from minigrad.nn.activations import get_module
+
+        get_module(activation)
+        optim.get(optimizer, [minigrad.nn.Parameter([0.0])], lr=lr)
+    except ValueError as exc:
+        _fail(str(exc).splitlines()[0])
+
+    import viz
+
+    on_terminal = progress and sys.stdout.isatty()
+    X = y = None
+    if kind != "optimizers":
+        if dataset == "blobs":
+            X, y = viz.animation.two_blobs(60, seed=seed)
+        else:
+            from minigrad.data import StandardScaler
+            from minigrad.train.recipe import load_dataset
+
+            X, y = load_dataset(dataset, seed)
+            X = StandardScaler().fit(X).transform(X)
+    sizes = [2, *layers, int(y.max()) + 1] if y is not None else None
+    if kind == "perceptron":
+        anim = viz.animate_perceptron(X, y, max_epochs=max_epochs)
+        mistakes = anim.n_frames - 1
+        click.echo(f"perceptron on {dataset}: {mistakes} mistake{'' if mistakes == 1 else 's'}"
+                   + ("" if anim.converged else f" (not separable: stopped after {max_epochs} passes)"))
+    elif kind == "training":
+        minigrad.manual_seed(seed)
+        model = minigrad.nn.MLP(sizes, activation=activation)
+        anim = viz.animate_training(model, X, y, epochs=epochs, optimizer=optimizer, lr=lr,
+                                    every=max(1, math.ceil(epochs / max_frames)), seed=seed,
+                                    progress=_Bar("training", on_terminal))
+        last = anim.history[-1]
+        click.echo(f"trained {sizes} ({activation}) on {dataset} for {epochs} epochs: loss {last['loss']:.4f}, "
+                   f"accuracy {last['accuracy']:.3f}")
+    elif kind == "optimizers":
+        from minigrad.course.experiments import elongated_quadratic, rosenbrock
+
+        fn = {"quadratic": elongated_quadratic, "rosenbrock": rosenbrock}[surface]
+        anim = viz.animate_optimizers(fn, steps=steps, start=SURFACES[surface])
+        click.echo(f"{len(anim.paths)} optimizers, {steps} steps on {surface}: "
+                   + ", ".join(f"{name} ends at ({p[-1, 0]:.3g}, {p[-1, 1]:.3g})" for name, p in anim.paths.items()))
+    else:
+        from minigrad.train import GradientRecorder, fit
+
+        minigrad.manual_seed(seed)
+        model = minigrad.nn.MLP(sizes, activation=activation)
+        recorder = GradientRecorder()
+        bar = _Bar("training", on_terminal)
+        fit(model, "cross_entropy", optim.get(optimizer, model.parameters(), lr=lr), (X, y), epochs=epochs,
+            callbacks=[recorder, minigrad.train.LambdaCallback(on_epoch_end=lambda e, logs: bar(e + 1, epochs))],
+            progress=False, seed=seed)
+        anim = viz.animate_grad_flow(recorder, max_frames=max_frames)
+        click.echo(f"recorded {len(recorder.records)} steps of {sizes} ({activation}) on {dataset}")
+    viz.save_animation(anim, _make_output(output), fps=fps, dpi=dpi, progress=_Bar("rendering", on_terminal))
+    click.echo(f"wrote {output} ({anim.n_frames} frames)")
 
 
 EXIT_BUG = 1

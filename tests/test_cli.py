@@ -12,7 +12,7 @@ import minigrad
 from cli import group, main
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ["graph", "gradcheck", "diagnose", "train", "quantize", "tutorial", "demo", "search"]
+COMMANDS = ["graph", "gradcheck", "diagnose", "train", "quantize", "tutorial", "demo", "search", "animate"]
 
 
 def run(args):
@@ -176,6 +176,16 @@ def test_train_then_quantize_the_checkpoint(tmp_path):
     (["gradcheck", "nope"], "unknown op 'nope'"),
     (["tutorial", "run", "99"], "no lesson '99'"),
     (["frobnicate"], "No such command"),
+    (["diagnose", "--init", "he_normal", "--std", "0.5"], "--std sets the spread of --init normal"),
+    (["diagnose", "--init", "normal", "--std", "-1"], "--std must be a positive finite number"),
+    (["diagnose", "--optimizer", "bogus"], "unknown optimizer 'bogus'"),
+    (["animate", "bogus", "-o", "x.gif"], "'bogus' is not one of"),
+    (["animate", "training", "-o", "x.png"], "use one of the suffixes .gif, .html, .mp4"),
+    (["animate", "training", "--dataset", "digits", "-o", "x.gif"], "--dataset must be a 2-D dataset"),
+    (["animate", "optimizers", "--steps", "0", "-o", "x.gif"], "--steps must be at least 1"),
+    (["animate", "training", "--lr", "nan", "-o", "x.gif"], "--lr must be a positive finite number"),
+    (["animate", "training", "--optimizer", "bogus", "-o", "x.gif"], "unknown optimizer 'bogus'"),
+    (["animate", "training"], "Missing option '-o'"),
 ])
 def test_bad_input_is_one_line_on_stderr_with_exit_2(args, message, capsys):
     code, out, err = run_main(args, capsys)
@@ -202,3 +212,87 @@ def test_demo_writes_a_gallery(tmp_path):
                     "diagnosis_good.png", "confusion.png", "quantization.png"):
         assert picture in page and (tmp_path / "demo" / picture).exists()
     assert "vanishing" in page and "8-bit" in page
+    for animation in ("perceptron.gif", "training.gif", "optimizers.gif", "grad_flow.gif"):
+        assert animation in page and (tmp_path / "demo" / animation).stat().st_size > 0
+    assert "<pre>Badly" not in page and "<ul class='findings'>" in page  # advice wrapped, not one long line
+    table = page[page.index("<table class='data'>"):]
+    table = table[:table.index("</table>")]
+    rows = table.split("<tr>")[2:]  # after the header row
+    assert [row.split("<td>")[1].split("<")[0] for row in rows] == [
+        "float32", "8-bit PTQ (integer)", "4-bit PTQ (integer)", "2-bit PTQ (integer)", "1.58-bit ternary (BitNet b1.58)"]
+    assert all(row.count("<td>") == 5 and "%" in row.split("<td>")[2] for row in rows)  # every row complete
+    assert "Chance level" in rows[3] and "quantization-aware training" in rows[4]
+    assert "<a href='neuron.svg'><img src='neuron.svg'" in page  # the graph thumbnail opens full size
+
+
+def test_diagnose_a_normal_init_with_its_std_and_the_update_ratio():
+    result = run(["diagnose", "--depth", "3", "--width", "16", "--activation", "relu", "--init", "normal",
+                  "--std", "0.05", "--optimizer", "adam", "--lr", "0.001"])
+    assert result.exit_code == 0, result.output
+    assert "init N(0, 0.05²)" in result.output and "update:data" in result.output
+    assert "chance level ln 10 = 2.303" in result.output
+
+
+def test_diagnose_calls_huge_gradients_exploding_not_vanishing():
+    result = run(["diagnose", "--depth", "12", "--activation", "relu", "--init", "ones"])
+    assert result.exit_code == 0
+    assert "[exploding] layer 0" in result.output and "[vanishing]" not in result.output
+    assert "[symmetry] layer 0" in result.output and "[dead_relu]" not in result.output
+
+
+def test_animate_each_kind_end_to_end(tmp_path):
+    from PIL import Image
+
+    cases = [
+        (["perceptron", "--max-epochs", "2"], "perceptron.gif"),
+        (["optimizers", "--steps", "3", "--function", "rosenbrock"], "race.html"),
+        (["training", "--epochs", "2", "--frames", "2", "--hidden", "4"], "training.gif"),
+        (["grad-flow", "--epochs", "1", "--frames", "2", "--hidden", "4,4"], "flow.gif"),
+    ]
+    for args, name in cases:
+        out = tmp_path / "sub" / name
+        result = run(["animate", *args, "-o", str(out), "--dpi", "20"])
+        assert result.exit_code == 0, result.output
+        assert f"wrote {out}" in result.output
+        if name.endswith(".gif"):
+            with Image.open(out) as image:
+                assert image.n_frames > 1
+        else:
+            assert out.read_text().count("data:image/png;base64") == 4  # the start + 3 steps
+    assert "perceptron on blobs:" in run(["animate", "perceptron", "-o", str(tmp_path / "p.gif"),
+                                          "--dpi", "20"]).output
+    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["flow.gif", "perceptron.gif", "race.html",
+                                                                   "training.gif"]
+
+
+def test_animate_mp4_without_ffmpeg_names_ffmpeg_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    from matplotlib import animation as mpl_animation
+
+    monkeypatch.setattr(mpl_animation.writers, "is_available", lambda name: False)
+    code, _, err = run_main(["animate", "perceptron", "-o", str(tmp_path / "new" / "p.mp4")], capsys)
+    assert code == 2 and "ffmpeg" in err and len(err.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_demo_gallery_copies_the_readme_pictures(tmp_path):
+    from viz.demo import GALLERY, copy_gallery
+
+    demo = tmp_path / "demo"
+    demo.mkdir()
+    for name in GALLERY[:-1]:
+        (demo / name).write_bytes(b"x")
+    (demo / "index.html").write_text("page")
+    assert copy_gallery(demo, tmp_path / "docs" / "gallery") == list(GALLERY[:-1])
+    assert sorted(p.name for p in (tmp_path / "docs" / "gallery").iterdir()) == sorted(GALLERY[:-1])
+
+
+def test_the_animate_progress_bar_draws_only_when_enabled(capsys):
+    from cli import _Bar
+
+    _Bar("rendering", enabled=False)(1, 2)
+    assert capsys.readouterr().out == ""
+    bar = _Bar("rendering", enabled=True, width=10)
+    bar(1, 2)
+    bar(2, 2)
+    out = capsys.readouterr().out
+    assert out == "\rrendering  [====>.....] 1/2\rrendering  [==========] 2/2\n"

@@ -143,6 +143,11 @@ BAD = [
     (["demo", "--bogus"], {}),
     (["demo", "--out", "afile/sub"], {"afile": "file"}),
     (["graph", "--model", "mlp:2,1", "-o", "m/m.svg", "--seed", "-3"], {}),
+    # animate: checked before anything is computed or written
+    (["animate", "training", "-o", "anim/x.png"], {}),
+    (["animate", "training", "--lr", "nan", "-o", "anim/x.gif"], {}),
+    (["animate", "perceptron", "-o", "afile/x.gif"], {"afile": "file"}),
+    (["animate", "optimizers", "--steps", "100000", "-o", "anim/x.gif"], {}),
     # the group
     (["frobnicate"], {}),
     (["--debug", "frobnicate"], {}),

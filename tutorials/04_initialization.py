@@ -123,6 +123,18 @@ fig.tight_layout()
 save_figure(fig, "04_symmetry.png")
 
 # %% [markdown]
+# `viz.diagnose` recognizes a symmetric start before any training: its `symmetry`
+# finding names the first layer whose units have identical weight rows (and whose
+# next layer treats them alike), so they can never become different.
+
+# %%
+constant_net = nn.MLP([2, 8, 2], activation="tanh", weight_init=lambda shape: init.constant(shape, 0.5))
+symmetric = viz.diagnose(constant_net, X, y, "cross_entropy")
+print(next(f for f in symmetric.findings if f.kind == "symmetry"))
+assert "symmetry" in symmetric.kinds
+assert "symmetry" not in viz.diagnose(nn.MLP([2, 8, 2], activation="tanh"), X, y, "cross_entropy").kinds
+
+# %% [markdown]
 # ## 4.2 The variance rules: Glorot, He, LeCun
 #
 # Randomness breaks the symmetry; the question left is the **scale**. The course starts

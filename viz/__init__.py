@@ -11,10 +11,12 @@
   (:mod:`viz.plots`; the experiments ``activation_statistics``, ``init_sweep`` and
   ``optimizer_trajectories`` run in :mod:`minigrad.course.experiments` and are
   re-exported here);
-* :func:`report` -- one self-contained HTML page.
+* :func:`report` -- one self-contained HTML page;
+* animations -- :func:`animate_training`, :func:`animate_perceptron`, :func:`animate_optimizers`,
+  :func:`animate_grad_flow`, saved with :func:`save_animation` (.gif .mp4 .html).
 
-Every function returns a matplotlib Figure or a graphviz Digraph (or writes the file it
-is asked to) and never opens a window. ``viz`` imports ``minigrad``; never the reverse.
+Every function returns a matplotlib Figure, a graphviz Digraph or an animation (or writes
+the file it is asked to) and never opens a window. ``viz`` imports ``minigrad``; never the reverse.
 """
 
 from minigrad.course.experiments import activation_statistics, init_sweep, optimizer_trajectories
@@ -29,6 +31,9 @@ from viz.plots import (
 )
 from viz.html_report import report
 from viz.plots.search import plot_search
+from viz.animation import (
+    animate_grad_flow, animate_optimizers, animate_perceptron, animate_training, save_animation,
+)
 
 __all__ = [
     "draw_graph", "save", "backprop_frames", "save_frames", "step_through", "StepThrough",
@@ -38,4 +43,5 @@ __all__ = [
     "plot_learning_curves", "plot_decision_boundary", "plot_confusion_matrix",
     "optimizer_trajectories", "plot_optimizer_trajectories", "plot_quantization", "report",
     "plot_search",
+    "animate_training", "animate_perceptron", "animate_optimizers", "animate_grad_flow", "save_animation",
 ]

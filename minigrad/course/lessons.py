@@ -57,17 +57,44 @@ def quick() -> bool:
 
 
 def save_figure(fig, name):
-    """Save a matplotlib figure as ``$MINIGRAD_FIGURES/name`` (default ``./figures/``); returns the path.
+    """Save a matplotlib figure as ``$MINIGRAD_FIGURES/name`` (default ``./figures/``); returns None.
 
     Lessons save their pictures instead of opening windows, so they run the same
-    on a laptop, in CI and in a terminal without a display; in a notebook the
-    figure shows as the cell's output as usual.
+    on a laptop, in CI and in a terminal without a display. In a notebook the
+    saved picture also shows, once, as the cell's output (see
+    :func:`_show_in_notebook`). Nothing is returned, so a cell ending in
+    ``save_figure(...)`` prints no stray value.
     """
     folder = Path(os.environ.get("MINIGRAD_FIGURES", "figures"))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     fig.savefig(path, dpi=100, bbox_inches="tight")
-    return path
+    _show_in_notebook(fig, path)
+
+
+def _show_in_notebook(fig, path):
+    """Inside a Jupyter kernel, show the saved picture once as the cell's output.
+
+    The PNG just written is displayed, for pyplot figures and ``viz`` figures alike
+    (pyplot does not know the latter); a pyplot figure is then closed so that the
+    inline backend does not show it a second time -- and a lesson that closes its
+    figure after saving it still gets the picture in the notebook.
+    """
+    if "ipykernel" not in sys.modules:
+        return
+    try:
+        from IPython import get_ipython
+        from IPython.display import Image, display
+    except ImportError:  # pragma: no cover - ipykernel depends on IPython
+        return
+    shell = get_ipython()
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return
+    display(Image(filename=str(path)))
+    if getattr(fig.canvas, "manager", None) is not None:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
 
 
 def parse_cells(path) -> list[Cell]:

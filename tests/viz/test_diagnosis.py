@@ -188,14 +188,14 @@ def test_finding_is_a_dataclass_with_evidence():
     assert [f.name for f in dataclasses.fields(Finding)] == ["kind", "layer", "message", "evidence"]
     f = Finding("nan", "input", "clean the data", "3 NaN")
     assert str(f) == "[nan] layer input: clean the data\n    evidence: 3 NaN"
-    assert set(KINDS) == {"vanishing", "exploding", "dead_relu", "saturation", "nan"}
+    assert set(KINDS) == {"vanishing", "exploding", "dead_relu", "saturation", "nan", "symmetry"}
 
 
 def test_str_is_a_table_and_the_findings():
     x, y = batch()
-    d = diagnose(deep_net(nn.Sigmoid, normal_init(lambda fan_in: 0.1)), x, y, "cross_entropy")
+    d = diagnose(deep_net(nn.Sigmoid, normal_init(lambda fan_in: 0.1)), x, y, "cross_entropy", lr=0.01)
     text = str(d)
-    header = text.splitlines()[2]
+    header = next(line for line in text.splitlines() if line.startswith("layer "))
     for column in ("layer", "type", "act mean", "act std", "sat %", "dead %", "‖grad‖", "grad:data", "update:data"):
         assert column in header
     assert text.count("Sigmoid") >= 11
@@ -232,8 +232,131 @@ def test_plot_diagnosis_of_a_healthy_net():
     fig = plot_diagnosis(diagnose(healthy_net(), x, y, "cross_entropy"))
     assert "no problems found" in fig._suptitle.get_text()
     grad_ax = fig.axes[0]
-    (line,) = [ln for ln in grad_ax.get_lines() if ln.get_label() == "‖grad‖ of the layer's parameters"]
+    (line,) = [ln for ln in grad_ax.get_lines() if ln.get_label() == "‖grad‖ of Linear layers"]
     assert list(line.get_xdata()) == [0, 2]
     with pytest.raises(TypeError, match="Diagnosis"):
         plot_diagnosis("not a diagnosis")
     assert isinstance(Diagnosis(rows=[], findings=[]).ok, bool)
+
+
+# ---------------------------------------------------------------------------- verdicts that hold
+
+def test_a_huge_gradient_is_exploding_never_vanishing():
+    # 12 ReLU layers with every weight 1: the input layer's ‖g‖ is ~1e13, the last's
+    # larger still -- the first/last ratio is tiny, but nothing here is vanishing.
+    mg.manual_seed(0)
+    model = nn.MLP([16] * 13 + [10], activation="relu", weight_init="ones")
+    x, y = batch(features=16)
+    d = diagnose(model, x, np.arange(len(x)) % 10, "cross_entropy")
+    grads = [r["grad_norm"] for r in d.rows if r["grad_norm"] is not None]
+    assert grads[0] > 1e6 and grads[0] < 1e-3 * grads[-1]  # the ratio that used to say "vanishing"
+    assert "exploding" in d.kinds and "vanishing" not in d.kinds
+    exploding = next(f for f in d.findings if f.kind == "exploding")
+    assert exploding.layer == "0" and "first layer 0" in exploding.evidence
+
+
+def test_a_small_ratio_with_a_small_input_gradient_is_still_vanishing():
+    x, y = batch()
+    d = diagnose(deep_net(nn.Tanh, normal_init(lambda fan_in: 0.05)), x, y, "cross_entropy")
+    assert d.kinds == {"vanishing"}
+
+
+@pytest.mark.parametrize("init", ["zeros", "ones"])
+def test_constant_initialization_is_a_symmetry_finding_not_dead_relus(init):
+    mg.manual_seed(0)
+    model = nn.MLP([8, 8, 8, 3], activation="relu", weight_init=init)
+    x, y = batch(features=8)
+    d = diagnose(model, x * 0.01, y, "cross_entropy")
+    assert "symmetry" in d.kinds and "dead_relu" not in d.kinds
+    (finding,) = [f for f in d.findings if f.kind == "symmetry"]
+    assert finding.layer == "0" and "identical" in finding.message and "Goodfellow" in finding.message
+    assert "also layers 2" in finding.evidence
+
+
+def test_random_initialization_or_a_random_next_layer_is_not_symmetric():
+    x, y = batch(features=8)
+    mg.manual_seed(0)
+    assert "symmetry" not in diagnose(nn.MLP([8, 8, 3], activation="tanh"), x, y, "cross_entropy").kinds
+    # Equal rows in the first layer, but the next layer's columns differ: the units
+    # get different gradients and drift apart after the first step.
+    model = nn.Sequential(nn.Linear(8, 4, weight_init="ones"), nn.Tanh(), nn.Linear(4, 3, weight_init="he_normal"))
+    assert "symmetry" not in diagnose(model, x, y, "cross_entropy").kinds
+
+
+def test_dead_relus_without_symmetry_are_still_reported():
+    mg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(WIDTH, 16, weight_init="he_normal"), nn.ReLU(), nn.Linear(16, 2))
+    model[0].bias.data[...] = -100.0  # every unit below zero for every sample
+    x, y = batch()
+    assert "dead_relu" in diagnose(model, x, y, "cross_entropy").kinds
+
+
+def test_update_to_data_from_lr_or_a_real_optimizer_step_or_no_column():
+    x, y = batch()
+    model = healthy_net()
+    before = [p.numpy().copy() for p in model.parameters()]
+    plain = diagnose(model, x, y, "cross_entropy")
+    assert all(r["update_to_data"] is None for r in plain.rows)
+    assert "update:data" not in str(plain) and "update:data" not in plain.to_html()
+
+    sgd = diagnose(model, x, y, "cross_entropy", lr=0.1)
+    first = sgd.rows[0]
+    assert first["update_to_data"] == pytest.approx(0.1 * first["grad_to_data"])
+    assert "update:data" in str(sgd)
+
+    # Adam's first step moves every weight by ≈ lr (m̂/√v̂ = ±1): ‖Δw‖/‖w‖ ≈ lr·√n/‖w‖.
+    opt = mg.optim.Adam(model.parameters(), lr=1e-3)
+    adam = diagnose(model, x, y, "cross_entropy", optimizer=opt)
+    w, b = model[0].weight.numpy(), model[0].bias.numpy()
+    expected = 1e-3 * np.sqrt(w.size + b.size) / np.sqrt((w ** 2).sum() + (b ** 2).sum())
+    assert adam.rows[0]["update_to_data"] == pytest.approx(expected, rel=1e-2)
+    assert adam.rows[1]["update_to_data"] is None  # ReLU: no parameters
+    assert opt.state_dict()["state"] == {}  # the optimizer's step was undone, state included
+    by_name = diagnose(model, x, y, "cross_entropy", optimizer="adam", lr=1e-3)
+    assert by_name.rows[0]["update_to_data"] == pytest.approx(expected, rel=1e-2)
+    for p, old in zip(model.parameters(), before):
+        np.testing.assert_array_equal(p.numpy(), old)
+    with pytest.raises(ValueError, match="lr"):
+        diagnose(model, x, y, "cross_entropy", lr=-1.0)
+
+
+def test_the_loss_is_shown_next_to_its_chance_level():
+    x, _ = batch()
+    y = np.arange(len(x)) % 5
+    mg.manual_seed(0)
+    quiet = nn.Sequential(nn.Linear(WIDTH, 5, weight_init="small_normal"))
+    d = diagnose(quiet, x, y, "cross_entropy")
+    assert d.chance_loss == pytest.approx(np.log(5)) and d.chance_label == "ln 5"
+    assert d.loss == pytest.approx(np.log(5), rel=0.05)
+    assert "at its chance level" in d.loss_note
+    assert "chance level ln 5 = 1.609" in str(d) and d.loss_note in str(d)
+    loud = nn.Sequential(nn.Linear(WIDTH, 5, weight_init=normal_init(lambda fan_in: 3.0)))
+    d = diagnose(loud, x, y, "cross_entropy")
+    assert d.loss > 2 * np.log(5) and "confidently wrong" in d.loss_note
+    assert "chance level" in d._repr_html_()
+    d = diagnose(healthy_net(), x, np.ones((len(x), 2)), "mse")
+    assert d.chance_label == "Var(y)" and d.chance_loss == 0.0 and d.loss_note == ""
+
+
+def test_repr_html_is_a_styled_table_with_the_findings():
+    x, y = batch()
+    d = diagnose(deep_net(nn.Sigmoid, normal_init(lambda fan_in: 0.1)), x, y, "cross_entropy")
+    page = d._repr_html_()
+    assert page.startswith("<style>") and '<table class="diagnosis">' in page
+    assert page.count("<tr") == len(d.rows) + 1 and "[vanishing]" in page and "tr.flagged" in page
+
+
+def test_plot_draws_one_series_per_layer_type():
+    mg.manual_seed(0)
+    model = nn.MLP([WIDTH, 16, 16, 16, 2], activation="relu", batchnorm=True)
+    x, y = batch()
+    d = diagnose(model, x, y, "cross_entropy")
+    fig = plot_diagnosis(d)
+    types = [r["type"] for r in d.rows]
+    for ax in fig.axes[:2]:
+        series = [line for line in ax.lines if line.get_label().startswith(("‖grad‖ of", "outputs of"))]
+        labels = [line.get_label() for line in series]
+        assert any("Linear" in label for label in labels) and any("BatchNorm1d" in label for label in labels)
+        for line in series:  # a series never mixes layer types (no Linear/BatchNorm sawtooth)
+            kinds = {types[int(i)] for i in line.get_xdata()}
+            assert len(kinds) == 1 and next(iter(kinds)) in line.get_label()

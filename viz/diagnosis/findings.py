@@ -4,7 +4,13 @@ Each rule reads the per-layer rows and, when a threshold is crossed, writes one
 finding that names the layer, the evidence and what to try: ``nan`` first (every
 other number is meaningless until the NaN is gone), then ``vanishing`` and
 ``exploding`` gradients (Bengio, Simard & Frasconi 1994; Pascanu et al. 2013),
-``dead_relu`` (Maas et al. 2013) and ``saturation`` (Glorot & Bengio 2010).
+``dead_relu`` (Maas et al. 2013), ``saturation`` (Glorot & Bengio 2010) and
+``symmetry`` (a constant initialization: units that stay identical; Goodfellow et
+al. 2016, "Deep Learning", §8.4).
+
+A huge gradient is never called vanishing: the ratio of the first to the last
+layer's gradient only says which end is larger, so a layer whose own ‖g‖ is over
+``max_grad_norm`` is exploding even when the layers after it are larger still.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from viz.diagnosis.measure import _units
 
 __all__ = ["Finding", "KINDS"]
 
-KINDS = ("vanishing", "exploding", "dead_relu", "saturation", "nan")
+KINDS = ("vanishing", "exploding", "dead_relu", "saturation", "nan", "symmetry")
 # The saturating units that are not rectifiers (the activation table's rows).
 _SATURATING_NAMES = tuple(row.module for row in nn.functional.TRAITS.values() if row.saturates and not row.can_die)
 
@@ -29,6 +35,7 @@ _SEED_BN = 'Ioffe & Szegedy 2015'
 _SEED_CLIP = 'clipping by norm, Pascanu et al. 2013'
 _SEED_DYING = 'the dying ReLUs problem; leaky ReLUs never die, Maas et al. 2013'
 _SEED_SATURATING = 'saturating activations; Glorot & Bengio 2010'
+_SEED_SYMMETRY = 'breaking the symmetry between units; Goodfellow et al. 2016, "Deep Learning", §8.4'
 
 
 @dataclass
@@ -36,7 +43,7 @@ class Finding:
     """One problem :func:`diagnose` found.
 
     ``kind`` is one of ``vanishing``, ``exploding``, ``dead_relu``, ``saturation``,
-    ``nan``; ``layer`` the layer's name (``"input"``/``"loss"`` for those);
+    ``nan``, ``symmetry``; ``layer`` the layer's name (``"input"``/``"loss"`` for those);
     ``message`` plain-language advice; ``evidence`` the numbers behind it.
     """
 
@@ -55,8 +62,12 @@ def _findings(rows, x, loss_value, model, t):
     if nan:  # every other number is meaningless until the NaN is gone
         return nan
     findings = []
-    dead = _dead_findings(rows, t["dead_fraction"])
-    findings += _gradient_findings(rows, model, t, dead)
+    symmetry = _symmetry_findings(rows, model)
+    # Identical units output the same value; with zero weights a ReLU layer outputs 0
+    # everywhere -- "dead", but the cause (and the cure) is the symmetric start.
+    dead = [] if symmetry else _dead_findings(rows, t["dead_fraction"])
+    findings += symmetry
+    findings += _gradient_findings(rows, model, t, dead, symmetry)
     findings += dead
     findings += _saturation_findings(rows, t["saturation_fraction"])
     return findings
@@ -134,7 +145,7 @@ def _advice_activation(model):
     return "use ReLU-family activations with He initialization"
 
 
-def _gradient_findings(rows, model, t, dead):
+def _gradient_findings(rows, model, t, dead, symmetry=()):
     layers = _param_rows_of(rows)
     if not layers:
         return []
@@ -145,9 +156,14 @@ def _gradient_findings(rows, model, t, dead):
     act_note = f"; activation std goes from {stds[0]:.3g} to {stds[-1]:.3g} through the layers" if stds else ""
 
     # Vanishing: the input side gets a tiny fraction of the output side's gradient,
-    # or some layer's gradient is too small for any step to move its weights.
-    tiny = [r for r in layers if r["grad_to_data"] is not None and r["grad_to_data"] < t["min_grad_to_data"]]
-    if len(layers) > 1 and ratio is not None and ratio < t["vanish_ratio"]:
+    # or some layer's gradient is too small for any step to move its weights. The
+    # ratio alone is relative: the input layer must also be small in absolute terms
+    # (a layer with ‖g‖ over max_grad_norm is exploding, whatever comes after it).
+    huge = [r for r in layers if r["grad_norm"] > t["max_grad_norm"]]
+    tiny = [r for r in layers if r["grad_to_data"] is not None and r["grad_to_data"] < t["min_grad_to_data"]
+            and r["grad_norm"] <= t["max_grad_norm"]]
+    if (len(layers) > 1 and ratio is not None and ratio < t["vanish_ratio"]
+            and first["grad_norm"] <= t["max_grad_norm"]):
         where = first
         evidence = (f"‖g‖ of first layer {first['layer']} = {first['grad_norm']:.2e}, of last layer "
                     f"{last['layer']} = {last['grad_norm']:.2e} (ratio {ratio:.1e} < {t['vanish_ratio']:g})")
@@ -158,7 +174,13 @@ def _gradient_findings(rows, model, t, dead):
     else:
         where = None
     if where is not None:
-        if dead:  # the cause is known: say that instead of generic advice
+        if symmetry:  # the cause is known: say that instead of generic advice
+            message = (
+                f"Gradients vanish on the way to the input: layer {where['layer']} gets almost no gradient "
+                f"because its units start identical (layer {symmetry[0].layer}; {_SEED_SYMMETRY}). "
+                "Fix the symmetry finding first."
+            )
+        elif dead:  # the cause is known: say that instead of generic advice
             message = (
                 f"Gradients vanish on the way to the input: layer {where['layer']} gets almost no gradient "
                 f"because the dead ReLUs of layer {dead[0].layer} pass none back (a dead unit has derivative 0; "
@@ -175,16 +197,17 @@ def _gradient_findings(rows, model, t, dead):
         findings.append(Finding("vanishing", where["layer"], message, evidence + act_note))
 
     # Exploding: the input side gets far more gradient than the output side, or
-    # some gradient is simply huge.
+    # some gradient is simply huge -- named at the input layer when it is huge too.
     worst = max(layers, key=lambda r: r["grad_norm"])
     if len(layers) > 1 and ratio is not None and ratio > t["explode_ratio"]:
         where, evidence = first, (f"‖g‖ of first layer {first['layer']} = {first['grad_norm']:.2e}, of last "
                                   f"layer {last['layer']} = {last['grad_norm']:.2e} "
                                   f"(ratio {ratio:.1e} > {t['explode_ratio']:g})")
-    elif worst["grad_norm"] > t["max_grad_norm"]:
-        over = sum(r["grad_norm"] > t["max_grad_norm"] for r in layers)
-        where, evidence = worst, (f"‖g‖ > {t['max_grad_norm']:g} in {over} of {len(layers)} layers; largest: layer "
-                                  f"{worst['layer']} with {worst['grad_norm']:.2e}")
+    elif huge:
+        where = first if first in huge else worst
+        evidence = (f"‖g‖ > {t['max_grad_norm']:g} in {len(huge)} of {len(layers)} layers; first layer "
+                    f"{first['layer']}: {first['grad_norm']:.2e}; largest: layer {worst['layer']} with "
+                    f"{worst['grad_norm']:.2e}")
     else:
         where = None
     if where is not None:
@@ -247,3 +270,74 @@ def _saturation_findings(rows, fraction):
         f"activation mean {row['act_mean']:.3g}, std {row['act_std']:.3g}"
         + _others([(r, r["saturation_pct"]) for r in hits]),
     )]
+
+
+def _constant(array, axis=None):
+    """Whether every entry of ``array`` is the same (along ``axis``: every slice equal to the first)."""
+    array = np.asarray(array)
+    if array.size == 0:
+        return True
+    if axis is None:
+        return bool(np.all(array == array.flat[0]))
+    first = np.take(array, [0], axis=axis)
+    return bool(np.all(array == first))
+
+
+def _symmetry_findings(rows, model):
+    """Layers whose units start identical and stay so: a ``symmetry`` finding at the first of them.
+
+    Units i and j of a Linear layer compute the same function when their weight
+    rows and biases are equal; they also receive the same gradient -- and so stay
+    equal after every update -- when the next layer treats them alike (equal weight
+    columns), with only constant-parameter layers (a fresh BatchNorm: γ = 1, β = 0)
+    or activations in between. A zero or constant initialization does exactly
+    that: the whole layer behaves like one unit (Goodfellow et al. 2016, §8.4).
+    The output layer is exempt: each output unit gets its own error signal.
+    """
+    modules = dict(model.named_modules())
+    chain, seen = [], set()
+    for row in rows:
+        module = modules.get(row.get("path"))
+        if row.get("data_norm") is None or module is None or row["path"] in seen:
+            continue
+        seen.add(row["path"])
+        chain.append((row, module))
+    hits = []
+    for i, (row, module) in enumerate(chain):
+        weight = _weight(module)
+        if weight is None or weight.shape[0] < 2:
+            continue
+        bias = getattr(module, "bias", None)
+        if not _constant(weight, axis=0) or (bias is not None and not _constant(bias.numpy())):
+            continue
+        for _, after in chain[i + 1:]:
+            next_weight = _weight(after)
+            if next_weight is not None:
+                if next_weight.shape[-1] == weight.shape[0] and _constant(next_weight, axis=1):
+                    hits.append((row, weight))
+                break
+            if not all(_constant(p.numpy()) for p in after.parameters()):
+                break  # e.g. a BatchNorm with varied γ treats the units differently
+    if not hits:
+        return []
+    row, weight = hits[0]
+    value = float(weight.flat[0]) if weight.size else 0.0
+    others = "; also layers " + ", ".join(r["layer"] for r, _ in hits[1:]) if len(hits) > 1 else ""
+    return [Finding(
+        "symmetry", row["layer"],
+        f"All {weight.shape[0]} units of {row['type']} layer {row['layer']} start with identical weights (a "
+        "zero or constant initialization), so they compute the same output, receive the same gradient and stay "
+        f"identical after every update: the layer works like a single unit ({_SEED_SYMMETRY}). "
+        "Initialize the weights randomly -- Xavier/Glorot for tanh/sigmoid, He for ReLU (Glorot & Bengio 2010; "
+        "He et al. 2015); biases may start at 0.",
+        f"every weight row of layer {row['layer']} equals the first"
+        + (f" (all weights {value:.3g})" if _constant(weight) else "") + ", and the next "
+        f"layer's weight columns are equal too{others}",
+    )]
+
+
+def _weight(module):
+    """The 2-D weight (units × inputs) of a Linear-like layer, else None."""
+    if not isinstance(module, nn.Linear):
+        return None
+    return module.weight.numpy()

@@ -88,7 +88,8 @@ class _Restore:
         return False
 
 
-def _rows(calls, param_rows, lr):
+def _rows(calls, param_rows, updates):
+    """One row per layer call; ``updates`` maps a module path to its update:data ratio (or is None)."""
     layers = {layer["path"]: layer for layer in layer_statistics(param_rows)}
     counts = {}
     rows = []
@@ -101,11 +102,51 @@ def _rows(calls, param_rows, lr):
         row["grad_norm"] = layer["norm"] if layer else None
         row["grad_to_data"] = layer["grad_to_data"] if layer else None
         row["data_norm"] = layer["data_norm"] if layer else None
-        row["update_to_data"] = (lr * row["grad_to_data"] if lr is not None and row["grad_to_data"] is not None
-                                 else None)
+        row["update_to_data"] = updates.get(name) if updates is not None and layer else None
         row["grad_nonfinite"] = bool(layer and any(
             r["has_grad"] and not math.isfinite(r["norm"]) for r in layer["params"]))
         if counts[name] > 1:  # gradients belong to the module, shown once
             row["grad_norm"] = row["grad_to_data"] = row["update_to_data"] = None
         rows.append(row)
     return rows
+
+
+def _update_ratios(model, param_rows, optimizer, lr):
+    """‖Δw‖/‖w‖ per layer path for one optimizer step from the current gradients, or None.
+
+    With only ``lr`` it is the plain SGD step, lr·‖g‖/‖w‖. With ``optimizer`` (a
+    name such as "adam", an optimizer class, or an optimizer over the model's
+    parameters) one real step is taken, measured and undone: the parameters and
+    the optimizer's own state (moments, step count) are put back.
+    """
+    from minigrad import optim
+
+    layers = layer_statistics(param_rows)
+    if optimizer is None:
+        if lr is None:
+            return None
+        return {layer["path"]: lr * layer["grad_to_data"] for layer in layers if layer["grad_to_data"] is not None}
+    named = list(model.named_parameters())
+    if isinstance(optimizer, optim.Optimizer):
+        opt, saved_state = optimizer, optimizer.state_dict()
+    else:
+        opt, saved_state = optim.get(optimizer, [p for _, p in named], **({} if lr is None else {"lr": lr})), None
+    if isinstance(opt, optim.Newton):
+        raise TypeError("diagnose: the update:data ratio of Newton's method needs a closure; give lr= or a "
+                        "first-order optimizer")
+    before = {name: p.data.copy() for name, p in named}
+    try:
+        opt.step()
+        deltas = {name: p.data - before[name] for name, p in named}
+    finally:
+        for name, p in named:
+            p.data[...] = before[name]
+        if saved_state is not None:
+            opt.load_state_dict(saved_state)
+    squares, data = {}, {}
+    for name, _ in named:
+        path = name.rpartition(".")[0]
+        squares[path] = squares.get(path, 0.0) + float(np.sum(np.square(deltas[name], dtype=np.float64)))
+        data[path] = data.get(path, 0.0) + float(np.sum(np.square(before[name], dtype=np.float64)))
+    return {path: (math.sqrt(sq) / math.sqrt(data[path]) if data[path] > 0 else (math.inf if sq > 0 else 0.0))
+            for path, sq in squares.items()}

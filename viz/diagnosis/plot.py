@@ -13,12 +13,14 @@ __all__ = ["plot_diagnosis"]
 def plot_diagnosis(diagnosis, figsize=None):
     """Three panels over the layers (input → output) of a :class:`Diagnosis`, problems in red.
 
-    1. gradient norm ‖g‖ per parametrized layer on a log scale, with the
+    1. gradient norm ‖g‖ per parametrized layer on a log scale, one series per
+       layer type (Linear and BatchNorm gradients differ by decades by nature:
+       joined in one line they would draw a meaningless sawtooth), with the
        vanishing line (vanish_ratio × the last layer's ‖g‖) and the exploding
        line (max_grad_norm): points below/above them are the problem
        (vanishing and exploding gradients);
-    2. activation std per layer (log scale), separately for the outputs of
-       parametrized layers (pre-activations) and of the others (activations): it
+    2. activation std per layer (log scale), one series per layer type (the
+       outputs of Linear, BatchNorm, each activation...): each
        should stay roughly constant with depth (Glorot & Bengio
        2010); collapsing towards 0 or growing by decades is the
        forward-pass side of the same story;
@@ -39,10 +41,16 @@ def plot_diagnosis(diagnosis, figsize=None):
     def values(key):
         return np.array([np.nan if r.get(key) is None else r[key] for r in rows], dtype=float)
 
+    types = list(dict.fromkeys(r["type"] for r in rows))
+    markers = dict(zip(types, "osD^v<>ph*" * 3))
+
     ax = axes[0]
     grad = values("grad_norm")
     have = [i for i in range(n) if np.isfinite(grad[i]) and grad[i] > 0]  # connect only real points
-    ax.plot(have, grad[have], "o-", label="‖grad‖ of the layer's parameters")
+    for kind in types:  # one line per layer type: never join a Linear's ‖g‖ to a BatchNorm's
+        idx = [i for i in have if rows[i]["type"] == kind]
+        if idx:
+            ax.plot(idx, grad[idx], marker=markers[kind], linestyle="-", label=f"‖grad‖ of {kind} layers")
     ring = [i for i in have if rows[i]["layer"] in flagged]
     if ring:
         ax.plot(ring, grad[ring], "o", color="tab:red", markersize=11, fillstyle="none", markeredgewidth=2,
@@ -68,12 +76,10 @@ def plot_diagnosis(diagnosis, figsize=None):
 
     ax = axes[1]
     std = values("act_std")
-    parametrized = np.array([r.get("data_norm") is not None for r in rows])
-    for mask, marker, color, label in ((parametrized, "s-", "tab:green", "outputs of parametrized layers"),
-                                       (~parametrized, "d-", "tab:purple", "outputs of other layers (activations)")):
-        idx = [i for i in range(n) if mask[i] and np.isfinite(std[i]) and std[i] > 0]
+    for kind in types:
+        idx = [i for i in range(n) if rows[i]["type"] == kind and np.isfinite(std[i]) and std[i] > 0]
         if idx:
-            ax.plot(idx, std[idx], marker, color=color, label=label)
+            ax.plot(idx, std[idx], marker=markers[kind], linestyle="-", label=f"outputs of {kind}")
     zero = [i for i in range(n) if std[i] == 0]
     if zero:
         ax.plot(zero, [0.03] * len(zero), "x", color="tab:red", markersize=9, markeredgewidth=2,
@@ -107,6 +113,8 @@ def plot_diagnosis(diagnosis, figsize=None):
 
     summary = ("; ".join(f"{f.kind} at {f.layer}" for f in diagnosis.findings) if diagnosis.findings
                else "no problems found")
-    fig.suptitle(f"Diagnosis (loss {diagnosis.loss:.3g}): {summary}", fontsize=10,
+    chance = (f", chance level {diagnosis.chance_label} = {diagnosis.chance_loss:.3g}"
+              if getattr(diagnosis, "chance_loss", None) is not None else "")
+    fig.suptitle(f"Diagnosis (loss {diagnosis.loss:.3g}{chance}): {summary}", fontsize=10,
                  color="tab:red" if diagnosis.findings else "tab:green")
     return fig

@@ -1,0 +1,82 @@
+"""The lessons as Jupyter notebooks: they execute top to bottom in a real kernel, figures inline.
+
+``minigrad tutorial notebook N`` writes the notebook; nbclient runs it in the
+``python3`` kernel (ipykernel) with the lessons' quick sizes (``MINIGRAD_QUICK=1``).
+A cell must not end in a bare expression whose value is a file path: the notebook
+would print ``PosixPath('figures/...')`` under it.
+"""
+
+import ast
+import os
+from pathlib import Path
+
+import pytest
+
+from minigrad.course.lessons import list_lessons, parse_cells, to_notebook
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+pytest.importorskip("ipykernel")
+
+ROOT = Path(__file__).resolve().parents[2]
+LESSONS = list_lessons()
+# Calls that return the path they wrote: as a cell's last expression they print it.
+PATH_RETURNING = {"save", "save_frames", "save_animation", "to_notebook", "write_text", "report", "build_demo"}
+
+
+def _execute(number, tmp_path, monkeypatch):
+    monkeypatch.setenv("MINIGRAD_QUICK", "1")
+    monkeypatch.setenv("MINIGRAD_FIGURES", str(tmp_path / "figures"))
+    # The kernel imports this checkout's minigrad and viz, whatever is installed.
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    path = to_notebook(number, tmp_path / f"lesson{number}.ipynb")
+    notebook = nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(notebook, kernel_name="python3", timeout=600,
+                                     resources={"metadata": {"path": str(tmp_path)}})
+    client.execute()
+    return notebook
+
+
+def _outputs(notebook):
+    return [out for cell in notebook.cells if cell.cell_type == "code" for out in cell.outputs]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("number", [1, 2])
+def test_a_lesson_notebook_executes_with_inline_figures(number, tmp_path, monkeypatch):
+    notebook = _execute(number, tmp_path, monkeypatch)
+    outputs = _outputs(notebook)
+    assert not [out for out in outputs if out.output_type == "error"]
+    images = [out for out in outputs if "image/png" in out.get("data", {})]
+    figures = sum(cell.source.count("save_figure(") for cell in notebook.cells if cell.cell_type == "code")
+    assert figures and len(images) >= figures  # every figure the lesson saves also shows in the notebook
+    assert any(p.suffix == ".png" for p in (tmp_path / "figures").iterdir())
+    texts = [out.get("data", {}).get("text/plain", "") for out in outputs]
+    assert not [t for t in texts if "PosixPath(" in t or "WindowsPath(" in t]
+
+
+def _call_name(node):
+    func = node.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[f"{l.number:02d}" for l in LESSONS])
+def test_no_cell_ends_by_showing_a_path(lesson):
+    for index, cell in enumerate(parse_cells(lesson.path), start=1):
+        if cell.kind != "code":
+            continue
+        body = ast.parse(cell.source).body
+        last = body[-1] if body else None
+        if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
+            assert _call_name(last.value) not in PATH_RETURNING, (
+                f"lesson {lesson.number}, cell {index} ends with {ast.unparse(last)!r}: end it with ';' or assign it")
+
+
+def test_save_figure_returns_nothing_outside_a_notebook(tmp_path, monkeypatch):
+    from minigrad.course.lessons import save_figure
+    from viz._mpl import new_figure
+
+    monkeypatch.setenv("MINIGRAD_FIGURES", str(tmp_path))
+    fig = new_figure(figsize=(2, 2))
+    fig.add_subplot().plot([0, 1])
+    assert save_figure(fig, "line.png") is None and (tmp_path / "line.png").stat().st_size > 0
