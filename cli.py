@@ -859,7 +859,8 @@ def animate(kind, output, dataset, epochs, hidden, activation, optimizer, lr, su
         _fail(f"cannot write {output}: .mp4 needs ffmpeg, which is not installed (not found on PATH); install "
               "ffmpeg or write a .gif or .html instead")
     choices = [name for name in DATASETS if name != "digits"] + ["blobs"]
-    dataset = dataset or ("blobs" if kind == "perceptron" else "moons")
+    if dataset is None:
+        dataset = "blobs" if kind == "perceptron" else "moons"
     if kind != "optimizers" and dataset not in choices:
         _fail(f"--dataset must be a 2-D dataset: {', '.join(choices)}; got {dataset!r}")
     for name, value in (("--epochs", epochs), ("--steps", steps), ("--frames", max_frames),
