@@ -300,7 +300,7 @@ print(f"\nPTQ 4-bit: {ptq4_acc:.4f}")
 # %% [markdown]
 # ### Weights, activations, biases: which one hurts?
 #
-# The seed lists three things to quantize: "In **Weight Quantization** only
+# The course lists three things to quantize: "In **Weight Quantization** only
 # weights are reduced in precision. In **Activation Quantization** [the
 # activations] are reduced in precision. **Bias Quantization** quantizes biases
 # (less common)." We can try each alone. `prepare_qat` makes a copy of the model
