@@ -45,7 +45,7 @@ import numpy as np
 import minigrad as mg
 from minigrad import nn, optim
 from minigrad.backend import kernels
-from minigrad.course.lessons import TUTORIALS, quick, save_figure
+from minigrad.course.lessons import REPOSITORY, quick, save_figure
 from minigrad.nn import losses
 
 QUICK = quick()  # MINIGRAD_QUICK=1 asks for small sizes (the test suite sets it)
@@ -205,7 +205,7 @@ plt.close(fig)
 
 # %%
 check = subprocess.run([sys.executable, "-c", "import sys, minigrad; print('numba' in sys.modules)"],
-                       capture_output=True, text=True, cwd=TUTORIALS.parent, check=False)
+                       capture_output=True, text=True, cwd=REPOSITORY, check=False)
 print("numba imported by `import minigrad`:", check.stdout.strip())
 assert check.returncode == 0 and check.stdout.strip() == "False"
 if NUMBA and not QUICK:
@@ -438,26 +438,31 @@ else:
 # read the table, not a measurement.
 
 # %%
-bench_path = TUTORIALS.parent / "benchmarks" / "run.py"
-spec = importlib.util.spec_from_file_location("minigrad_benchmark", bench_path)
-bench = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(bench)
+# The benchmark script is part of the repository, not of an installed minigrad:
+# from a wheel install this cell says so and skips the table.
+bench_path = REPOSITORY / "benchmarks" / "run.py" if REPOSITORY else None
+if bench_path is None or not bench_path.is_file():
+    print("benchmarks/run.py is in the repository: clone it to run this part of the lesson.")
+else:
+    spec = importlib.util.spec_from_file_location("minigrad_benchmark", bench_path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
 
-args = Namespace(warmup=1, repeat=3 if QUICK else 10)
-w4 = ([128, 128, 128, 10], 64) if QUICK else ([1024, 1024, 1024, 10], 512)
-previous = kernels.set_enabled(None)          # the benchmark switches Numba on and off itself ...
-try:
-    rows = [bench.bench_tensor("W2", [2, 16, 16, 1], 100, "tanh", "mse", "sgd", args),
-            bench.bench_tensor("W4", *w4, "relu", "ce", "sgd", args, floor=True)]
-finally:
-    kernels.set_enabled(previous)             # ... so we restore our setting afterwards
-columns = ["minigrad", "minigrad (Numba off)", "PyTorch", "NumPy", "NumPy matmul floor"]
-print(bench.table(rows, columns))
+    args = Namespace(warmup=1, repeat=3 if QUICK else 10)
+    w4 = ([128, 128, 128, 10], 64) if QUICK else ([1024, 1024, 1024, 10], 512)
+    previous = kernels.set_enabled(None)          # the benchmark switches Numba on and off itself ...
+    try:
+        rows = [bench.bench_tensor("W2", [2, 16, 16, 1], 100, "tanh", "mse", "sgd", args),
+                bench.bench_tensor("W4", *w4, "relu", "ce", "sgd", args, floor=True)]
+    finally:
+        kernels.set_enabled(previous)             # ... so we restore our setting afterwards
+    columns = ["minigrad", "minigrad (Numba off)", "PyTorch", "NumPy", "NumPy matmul floor"]
+    print(bench.table(rows, columns))
 
-w4_row = rows[1]
-print(f"\nW4: the matmuls alone take {w4_row['NumPy matmul floor'] / w4_row['minigrad']:.0%} "
-      "of minigrad's step time; the rest is everything else (activations, loss, update, overhead).")
-assert all(row["minigrad"] > 0 and row["minigrad (Numba off)"] > 0 for row in rows)
+    w4_row = rows[1]
+    print(f"\nW4: the matmuls alone take {w4_row['NumPy matmul floor'] / w4_row['minigrad']:.0%} "
+          "of minigrad's step time; the rest is everything else (activations, loss, update, overhead).")
+    assert all(row["minigrad"] > 0 and row["minigrad (Numba off)"] > 0 for row in rows)
 
 # %% [markdown]
 # How to read it:
@@ -476,8 +481,8 @@ assert all(row["minigrad"] > 0 and row["minigrad (Numba off)"] > 0 for row in ro
 # machine, are in `benchmarks/RESULTS.md`:
 
 # %%
-results_md = TUTORIALS.parent / "benchmarks" / "RESULTS.md"
-if results_md.exists():
+results_md = REPOSITORY / "benchmarks" / "RESULTS.md" if REPOSITORY else None
+if results_md is not None and results_md.exists():
     print(results_md.read_text(encoding="utf-8"))
 else:
     print("No benchmarks/RESULTS.md yet: run `./run bench` (a few minutes) to write it.")
