@@ -26,7 +26,8 @@
 #    bigger ops — **fused** ops such as Linear and softmax–cross-entropy.
 #
 # Then the **GPU** (`device="cuda"` with CuPy), and how to read minigrad's
-# **benchmark**. Timings depend on the machine and on what else it is doing, so
+# **benchmark**; and, beyond one machine, **data parallelism** (lesson 13).
+# Timings depend on the machine and on what else it is doing, so
 # this lesson never asserts a time — it asserts that the fast paths compute the
 # *same numbers* as the slow ones.
 
@@ -488,6 +489,48 @@ else:
     print("No benchmarks/RESULTS.md yet: run `./run bench` (a few minutes) to write it.")
 
 # %% [markdown]
+# ## 11.6 Beyond one machine: data parallelism
+#
+# Everything so far makes *one* process faster. The course also notes that
+# "because of their modular nature, neural networks … can be parallelized both
+# using multicore hardware architectures and GPUs", in two ways: **model
+# parallelism** puts different layers (or parts of a layer) on different
+# devices, and **data parallelism** gives every worker a full copy of the model
+# and a different slice of each mini-batch (Dean et al. 2012, "Large Scale
+# Distributed Deep Networks"; Keras' distributed-training guide). Each worker
+# computes the gradient of the mean loss on its slice; the gradients are
+# averaged across the workers (an *all-reduce*), and every copy takes the same
+# step, so the copies stay identical. With equal slices the average of the
+# slices' gradients *is* the gradient of the whole batch, which is why this is
+# the same SGD, only with a batch k times larger (Goyal et al. 2017 discuss
+# the learning rate that goes with it). We check that identity on 4 slices.
+
+# %%
+mg.manual_seed(0)
+replica = nn.MLP([8, 16, 3], activation="relu").double()
+X_big = np.random.default_rng(1).normal(size=(64, 8))
+y_big = np.random.default_rng(2).integers(0, 3, size=64)
+
+
+def gradients(X_part, y_part):
+    replica.zero_grad()
+    losses.cross_entropy(replica(mg.tensor(X_part, dtype="float64")), y_part).backward()
+    return [p.grad.numpy().copy() for p in replica.parameters()]
+
+
+whole = gradients(X_big, y_big)
+slices = [gradients(X_big[k::4], y_big[k::4]) for k in range(4)]   # 4 workers, 16 examples each
+averaged = [np.mean(parts, axis=0) for parts in zip(*slices)]     # the all-reduce
+assert all(np.allclose(a, b, atol=1e-12) for a, b in zip(whole, averaged))
+print("mean of 4 workers' gradients = the gradient of the whole batch of 64")
+
+# %% [markdown]
+# What data parallelism costs is communication: every step ships a gradient as
+# large as the model between the workers. Lesson 13, "Training on many
+# machines", runs it for real — several processes, each with its replica and
+# its slice, averaging their gradients every step — and measures when it pays.
+
+# %% [markdown]
 # ## What we learned
 #
 # * Large elementwise work is limited by memory traffic; a fused Numba kernel makes
@@ -498,6 +541,8 @@ else:
 #   the kernels off.
 # * Small models are bound by per-op overhead: fused ops (Linear,
 #   softmax–cross-entropy) mean fewer nodes and fewer trips through Python.
+# * Data parallelism splits each batch over workers with copies of the model and
+#   averages their gradients: the same step as one big batch (lesson 13).
 # * `device="cuda"` runs the same code on CuPy arrays, with a clear error when no
 #   GPU is there.
 # * A benchmark reports medians and ratios measured side by side; the matmul floor
