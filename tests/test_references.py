@@ -30,7 +30,7 @@ SPANISH_TITLES = [
     "Retropopagaci[oó]n", "notaci[oó]n compacta", "Descenso por gradiente?", "Funciones de activaci[oó]n",
     "Funciones de coste", "Recomendaciones pr[aá]cticas", "Paralelizaci[oó]n", "Otras t[eé]cnicas de optimizaci[oó]n",
     "C[oó]digo de ejemplo", "Recordando la funci[oó]n", "Deltas con la funci[oó]n", "Uso de GPUs",
-    "El cerebro funciona", "Grupo de Percepci[oó]n", "Dropout en Keras",
+    "El cerebro funciona", "Grupo de Percepci[oó]n", "Dropout en Keras", "Entrenamiento online",
 ]
 SPANISH = re.compile("|".join(SPANISH_TITLES), re.IGNORECASE)
 RULES = [("a slide number ('seed NNN')", SEED_NUMBER), ("an internal design document", DESIGN),
