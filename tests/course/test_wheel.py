@@ -2,13 +2,16 @@
 
 The lessons live at the top of the repository (tutorials/); the build hook in
 setup.py copies them into ``minigrad/course/tutorials/`` of the wheel. We build the
-wheel, install it (without dependencies: those of the test environment serve) into a
-folder of its own, and run the installed ``minigrad`` from an unrelated folder, with
+wheel (with uv, as ./run does, or pip), install it (without dependencies: those of the
+test environment serve) into a folder of its own, and run the installed ``minigrad`` from an unrelated folder, with
 that folder first on the import path so the installed copy, not this checkout, runs.
 """
 
+import importlib.util
 import os
 import re
+import shutil
+import site
 import subprocess
 import sys
 import zipfile
@@ -26,27 +29,46 @@ def _run(args, **kwargs):
     return result
 
 
+def _uv():
+    """uv where ./run looks for it (PATH, the user's bin, ./run's bootstrap), or None."""
+    candidates = [shutil.which("uv"), Path(site.getuserbase()) / "bin" / "uv",
+                  Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "minigrad" / "uv-bootstrap" / "bin" / "uv"]
+    return next((str(c) for c in candidates if c and Path(c).is_file() and os.access(c, os.X_OK)), None)
+
+
+def _build_and_install(wheels, target, cwd):
+    """Build the wheel (isolated build, as a user would) and install it alone into ``target``."""
+    uv = _uv()
+    if uv:
+        _run([uv, "build", "--wheel", "--quiet", "--out-dir", str(wheels), str(ROOT)], cwd=cwd)
+        (wheel,) = wheels.glob("minigrad-*.whl")
+        _run([uv, "pip", "install", "--quiet", "--no-deps", "--offline", "--python", sys.executable,
+              "--target", str(target), str(wheel)], cwd=cwd)
+    elif importlib.util.find_spec("pip"):
+        _run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-w", str(wheels), "-q"], cwd=cwd)
+        (wheel,) = wheels.glob("minigrad-*.whl")
+        _run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--target", str(target),
+              str(wheel)], cwd=cwd)
+    else:
+        pytest.skip("neither uv nor pip is available to build and install the wheel")
+    return wheel
+
+
 @pytest.mark.slow
 def test_an_installed_wheel_lists_runs_and_converts_the_lessons(tmp_path):
-    pytest.importorskip("pip", reason="building the wheel needs pip")
-    wheels = tmp_path / "wheels"
-    _run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps",
-          "-w", str(wheels), "-q"], cwd=tmp_path)
-    (wheel,) = wheels.glob("minigrad-*.whl")
+    wheel = _build_and_install(tmp_path / "wheels", tmp_path / "site", tmp_path)
     names = zipfile.ZipFile(wheel).namelist()
     assert [n.rsplit("/", 1)[1] for n in names if n.startswith("minigrad/course/tutorials/") and
             n.endswith(".py")] == LESSONS
 
-    site = tmp_path / "site"
-    _run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--target", str(site),
-          str(wheel)], cwd=tmp_path)
+    site_dir = tmp_path / "site"
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(site), "MPLBACKEND": "Agg"}
+    env = {**os.environ, "PYTHONPATH": str(site_dir), "MPLBACKEND": "Agg"}
     probe = "import minigrad, cli; from minigrad.course import lessons; print(minigrad.__file__, cli.__file__, " \
             "lessons.TUTORIALS, lessons.REPOSITORY)"
     *where, repository = _run([sys.executable, "-c", probe], cwd=elsewhere, env=env).stdout.split()
-    assert all(Path(p).is_relative_to(site) for p in where), where   # the installed copy, not the checkout
+    assert all(Path(p).is_relative_to(site_dir) for p in where), where   # the installed copy, not the checkout
     assert repository == "None"
 
     minigrad = [sys.executable, "-c", "import cli; cli.main()"]
