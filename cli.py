@@ -16,6 +16,7 @@ import random
 import select
 import shutil
 import sys
+import tempfile
 import traceback
 import warnings
 from pathlib import Path
@@ -42,10 +43,12 @@ def _fail(message):
 
 # --------------------------------------------------------------------------- outputs
 # Every command first checks all of its input (``_output_path`` only looks, it creates
-# nothing), then makes its outputs with ``_make_output``, which records what it made;
-# ``main`` removes those paths when the run fails or is interrupted.
+# nothing), then makes its outputs with ``_make_output``, which records what it made
+# and keeps a copy of each file it is about to overwrite; ``main`` removes the new
+# paths and puts the old files back when the run fails or is interrupted.
 
 _created: list[Path] = []
+_backups: list[tuple[Path, Path]] = []  # (an output file that existed, its copy from before the run)
 
 
 def _output_path(path, suffixes=None, folder=False):
@@ -88,7 +91,34 @@ def _make_output(path, folder=False):
         _created.append(first_new)
     elif not folder and not path.exists():
         _created.append(path)
+    elif not folder and path.is_file() and all(path != kept for kept, _ in _backups):
+        _backups.append((path, _backup(path)))
     return path
+
+
+def _backup(path):
+    """A copy of ``path`` beside it (same file system, so putting it back is one rename)."""
+    fd, copy = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".backup", dir=path.parent)
+    os.close(fd)
+    try:
+        shutil.copy2(path, copy)
+    except OSError as exc:
+        Path(copy).unlink(missing_ok=True)
+        _fail(f"cannot keep a copy of {path} before overwriting it: {exc.strerror or exc}")
+    return Path(copy)
+
+
+def _finish_backups(restore):
+    """Put the files overwritten by a failed run back (``restore``), or drop the copies."""
+    while _backups:
+        path, copy = _backups.pop()
+        try:
+            if restore:
+                os.replace(copy, path)
+            else:
+                copy.unlink(missing_ok=True)
+        except OSError:
+            pass  # best effort, as for _remove_created
 
 
 def _will_create(path):
@@ -117,7 +147,7 @@ def _remove_created():
 
 def _int_list(text, what):
     try:
-        values = [int(v) for v in text.split(",") if v.strip()]
+        values = [int(v) for v in text.split(",")] if text.strip() else []
     except ValueError:
         _fail(f"{what} must be integers separated by commas, e.g. 64,64; got {text!r}")
     if not values or any(v < 1 for v in values):
@@ -177,6 +207,8 @@ def graph(expression, output, values, backward, frames, model, activation, rankd
 
     if bool(expression) == bool(model):
         _fail("give either an EXPRESSION or --model (e.g. --model mlp:2,16,16,1)")
+    if not model and click.get_current_context().get_parameter_source("activation").name == "COMMANDLINE":
+        _fail("--activation applies to --model graphs only (an EXPRESSION names its own functions)")
     output = _output_path(output, SUPPORTED_SUFFIXES)
     frames_folder = frames is not None and Path(frames).suffix.lower() != ".html"  # save_frames' own rule
     if frames is not None:
@@ -694,15 +726,18 @@ def main(argv=None):
 
     Bad input prints one line on stderr and exits 2; a bug prints one line naming the
     exception type and exits 1 (the traceback only with ``--debug`` or ``MINIGRAD_DEBUG=1``);
-    Ctrl-C exits 130. A failed or interrupted run removes the files and folders it created.
+    Ctrl-C exits 130. A failed or interrupted run removes the files and folders it created
+    and puts back the files it overwrote.
     """
     _created.clear()
+    _backups.clear()
     try:
         code = _run(argv, _debug_requested(argv))
     except KeyboardInterrupt:  # a second Ctrl-C while reporting
         code = EXIT_INTERRUPTED
     if code != 0:
         _remove_created()
+    _finish_backups(restore=code != 0)
     sys.exit(code)
 
 

@@ -31,11 +31,18 @@ MEMORY_BUDGET = 2 * 2**30
 
 
 def mlp_parameter_count(sizes, batchnorm=False):
-    """Parameters (plus BatchNorm running statistics) of the MLP ``sizes``: Σ n_in·n_out + n_out."""
+    """Parameters (plus BatchNorm running statistics) of the MLP ``sizes``: Σ n_in·n_out + n_out.
+
+    With BatchNorm (γ, β, running mean and variance: 4 per hidden unit) placed before
+    the activation (``batchnorm=True`` or ``"before"``), the hidden Linear layers have
+    no bias (``nn.MLP`` drops it: BatchNorm's β takes its place).
+    """
     sizes = [int(n) for n in sizes]
     count = sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
     if batchnorm:
         count += sum(4 * n for n in sizes[1:-1])
+        if batchnorm != "after":
+            count -= sum(sizes[1:-1])
     return count
 
 

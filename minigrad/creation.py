@@ -1,4 +1,4 @@
-"""Functions that create tensors: zeros, ones, full, randn, rand, arange, eye, ..._like.
+"""Functions that create tensors: zeros, ones, full, empty, randn, rand, randint, arange, linspace, eye, ..._like.
 
 Shapes are ints or one tuple (``mg.zeros(2, 3)`` == ``mg.zeros((2, 3))``). Floating
 tensors default to float32. Random draws come from the generator seeded by
@@ -14,7 +14,10 @@ from minigrad.ops.axes import shape_arg
 from minigrad.rng import generator
 from minigrad.tensor import DEFAULT_DTYPE, Tensor, _resolve_dtype
 
-__all__ = ["zeros", "ones", "full", "randn", "rand", "arange", "eye", "zeros_like", "ones_like"]
+__all__ = [
+    "zeros", "ones", "full", "randn", "rand", "arange", "eye", "zeros_like", "ones_like",
+    "linspace", "randint", "empty", "full_like", "rand_like", "randn_like",
+]
 
 
 def _make(array, requires_grad, device):
@@ -88,3 +91,65 @@ def zeros_like(x, requires_grad=False, dtype=None):
 def ones_like(x, requires_grad=False, dtype=None):
     """Ones with the shape, device and (by default) dtype of ``x``."""
     return ones(x.shape, requires_grad=requires_grad, dtype=dtype or x.dtype, device=x.device)
+
+
+def linspace(start, stop, num=50, endpoint=True, requires_grad=False, dtype=None, device="cpu", steps=None):
+    """``num`` evenly spaced values from ``start`` to ``stop`` (NumPy's ``linspace``).
+
+    ``stop`` is included unless ``endpoint=False``. PyTorch's name for ``num``,
+    ``steps=``, is accepted too.
+    """
+    if steps is not None:
+        if num != 50:
+            raise TypeError("linspace: got both num= and steps= (the same argument); pass one")
+        num = steps
+    if isinstance(num, bool) or not isinstance(num, (int, np.integer)) or num < 0:
+        raise ValueError(f"linspace: num must be a non-negative int, got {num!r}")
+    values = np.linspace(start, stop, int(num), endpoint=endpoint)
+    return _make(values.astype(_dtype(dtype)), requires_grad, device)
+
+
+def randint(low, high=None, size=(), dtype=None, device="cpu"):
+    """Uniform random integers in [low, high) (in [0, low) when ``high`` is None), int64 by default.
+
+    NumPy's argument order; PyTorch's ``randint(high, (2, 3))`` works too (a shape
+    in ``high``'s place is the size). Integers carry no gradient.
+    """
+    if isinstance(high, (tuple, list)):
+        high, size = None, high
+    if high is None:
+        low, high = 0, low
+    if high <= low:
+        raise ValueError(f"randint: high ({high}) must be greater than low ({low})")
+    if size is None:
+        size = ()
+    shape = _shape((size,) if isinstance(size, (int, np.integer)) else (tuple(size),))
+    draw = generator().integers(low, high, size=shape)
+    return _make(draw.astype(np.int64 if dtype is None else _resolve_dtype(dtype)), False, device)
+
+
+def empty(*shape, requires_grad=False, dtype=None, device="cpu"):
+    """A tensor of ``shape`` whose values are unspecified (here zeros, so runs stay repeatable)."""
+    return zeros(*shape, requires_grad=requires_grad, dtype=dtype, device=device)
+
+
+def full_like(x, fill_value, requires_grad=False, dtype=None):
+    """``fill_value`` with the shape, device and (by default) dtype of ``x``."""
+    return full(x.shape, fill_value, requires_grad=requires_grad, dtype=dtype or x.dtype, device=x.device)
+
+
+def _float_like(op, x, dtype):
+    dtype = _resolve_dtype(dtype or x.dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"{op}: random floats need a floating dtype, got {dtype}; pass dtype=mg.float32")
+    return dtype
+
+
+def rand_like(x, requires_grad=False, dtype=None):
+    """Uniform samples on [0, 1) with the shape, device and (by default) dtype of ``x``."""
+    return rand(x.shape, requires_grad=requires_grad, dtype=_float_like("rand_like", x, dtype), device=x.device)
+
+
+def randn_like(x, requires_grad=False, dtype=None):
+    """Standard normal samples with the shape, device and (by default) dtype of ``x``."""
+    return randn(x.shape, requires_grad=requires_grad, dtype=_float_like("randn_like", x, dtype), device=x.device)

@@ -39,6 +39,7 @@ import numpy as np
 from minigrad import backend
 from minigrad.autograd import _state, clock, no_grad
 from minigrad.autograd import backward as _backward
+from minigrad.autograd.function import register_tensor_type
 from minigrad.dtypes import DEFAULT_DTYPE, FLOAT_DTYPES, bool_, float32, float64, int64, resolve_dtype
 
 __all__ = ["Tensor", "tensor", "as_tensor", "DEFAULT_DTYPE", "float32", "float64", "int64", "bool_"]
@@ -72,6 +73,19 @@ def _to_array(data, dtype=None, device="cpu"):
     )
 
 
+class _ElementCount(int):
+    """``Tensor.size``: an int. Calling it -- PyTorch's ``x.size()`` / ``x.size(d)`` -- is a
+    TypeError that says what to write instead, rather than "'int' object is not callable"."""
+
+    __slots__ = ()
+
+    def __call__(self, *dim):
+        raise TypeError(
+            "Tensor.size is the number of elements (NumPy's x.size), not a method: for PyTorch's "
+            "x.size() write x.shape, for x.size(d) write x.shape[d], for the count x.numel()"
+        )
+
+
 class Tensor:
     """An array with a gradient and a link to the op that produced it.
 
@@ -83,7 +97,7 @@ class Tensor:
     # The attributes every tensor sets live in slots; the rarely set ones (label,
     # scope inside a module, retain_grad) fall back to class defaults and land in
     # a per-instance dict only when assigned, which keeps creating a tensor cheap.
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_version", "__dict__", "__weakref__")
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "__dict__", "__weakref__")
     label = ""
     scope = ""
     _retains_grad = False
@@ -91,6 +105,9 @@ class Tensor:
     # (see Tensor._inplace); 0 = never. Kept off the slots: most tensors never change.
     _changed_at = 0
     _rebased_at = 0
+    # The number of in-place changes (PyTorch's ``_version``); a class default until the
+    # first one, for the same reason.
+    _version = 0
     # `==` is elementwise, so hashing falls back to identity (tensors go in sets/dicts).
     __hash__ = object.__hash__
 
@@ -99,7 +116,6 @@ class Tensor:
         self.data = _to_array(data, dtype, device)
         self.grad = None
         self._ctx = None
-        self._version = 0
         if _state.scope:
             self.scope = _state.scope
         self.requires_grad = False
@@ -117,7 +133,6 @@ class Tensor:
         t.data = data
         t.grad = None
         t._ctx = ctx
-        t._version = 0
         t.requires_grad = ctx is not None
         if _state.scope:
             t.scope = _state.scope
@@ -145,7 +160,8 @@ class Tensor:
 
     @property
     def size(self):
-        return self.data.size
+        """The number of elements (NumPy's ``size``; PyTorch's ``numel()``)."""
+        return _ElementCount(self.data.size)
 
     @property
     def dtype(self):
@@ -385,3 +401,4 @@ def as_tensor(x, like=None):
 
 
 _new_tensor = object.__new__
+register_tensor_type(Tensor._from_op)  # Function.apply wraps every op's result with it

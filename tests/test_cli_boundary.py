@@ -74,6 +74,10 @@ BAD = [
     (["graph", "-o", "g.svg", "--", "9" * 400 + "*a"], {}),
     (["graph", "-o", "g.svg", "--", "-" * 100_000 + "a"], {}),
     (["graph", "a", "--values", "a=", "-o", "g.svg"], {}),
+    (["graph", "a+b", "--values", "a=1,a=2", "-o", "g.svg"], {}),
+    (["graph", "a", "--values", "a=inf", "-o", "g.svg"], {}),
+    (["graph", "a", "--values", "a=nan", "-o", "g.svg"], {}),
+    (["graph", "a", "--values", "b=1", "-o", "g.svg"], {}),
     (["graph", "a", "--values", "a=nope", "-o", "g.svg", "--frames", "f/sub"], {}),
     (["graph", "--model", "rnn:2,1", "-o", "m/m.svg"], {}),
     (["graph", "--model", "mlp:2", "-o", "m.svg"], {}),
@@ -301,3 +305,25 @@ def test_gradcheck_failure_keeps_status_1_when_output_is_captured(monkeypatch, c
     with pytest.raises(SystemExit) as info:
         cli.main(["gradcheck", "broken"])
     assert info.value.code == 1 and "FAIL" in capsys.readouterr().out
+
+
+def test_a_failed_run_puts_back_the_files_it_overwrote(tmp_path):
+    entry = [sys.executable, "-c", "import cli, viz.plots as plots\n"
+             "def fail(*args, **kwargs): raise OSError(28, 'No space left on device')\n"
+             "plots.plot_learning_curves = fail\ncli.main()"]
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    (runs / "model.ckpt").write_bytes(b"the checkpoint of an earlier run")
+    result = minigrad(["train", "moons", "--epochs", "2", "--hidden", "4", "--no-progress", "--out", "runs"],
+                      tmp_path, entry=entry)
+    assert result.returncode == 2, result.stderr
+    assert (runs / "model.ckpt").read_bytes() == b"the checkpoint of an earlier run"
+    assert os.listdir(runs) == ["model.ckpt"]  # no copy left beside it
+
+
+def test_a_successful_run_overwrites_and_leaves_no_copy(tmp_path):
+    (tmp_path / "g.svg").write_text("old picture")
+    result = minigrad(["graph", "a*b", "-o", "g.svg"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "<svg" in (tmp_path / "g.svg").read_text()
+    assert os.listdir(tmp_path) == ["g.svg"]

@@ -415,7 +415,33 @@ fig.tight_layout()
 save_figure(fig, "03_loss_table.png")
 
 # %% [markdown]
-# ### For regression: MSE or MAE?
+# ## 3.6 The multi-class hinge
+#
+# For a linear output z (scores, not probabilities) and true class o, the multi-class
+# SVM loss of Weston & Watkins (1999) charges every wrong class whose score comes
+# within a margin Δ of the true one:
+#
+#     C = Σ_{j≠o} max(0, z_j − z_o + Δ)
+#
+# The course's example: z = (2, 1.5, 1.8, −1), o = 0, Δ = 1 gives
+# max(0, 0.5) + max(0, 0.8) + max(0, −2) = **1.3**. Each violated margin adds +1 to
+# ∂C/∂z_j and −1 to ∂C/∂z_o, so ∂C/∂z = (−2, 1, 1, 0). `losses.multiclass_hinge`
+# is this sum (averaged over samples, not divided by the number of classes);
+# `losses.categorical_hinge` (Keras; Crammer & Singer 2001) keeps only the largest
+# violation, 0.8 here.
+
+# %%
+z = mg.tensor([2.0, 1.5, 1.8, -1.0], dtype="float64", requires_grad=True)
+hinge_loss = losses.multiclass_hinge(z, 0, margin=1.0)
+hinge_loss.backward()
+print(f"multi-class hinge: {hinge_loss.item():.2f}   dC/dz = {z.grad.numpy()}")
+print(f"categorical hinge (largest violation only): {losses.categorical_hinge(z, 0).item():.2f}")
+assert abs(hinge_loss.item() - 1.3) < 1e-12
+assert np.array_equal(z.grad.numpy(), [-2.0, 1.0, 1.0, 0.0])
+assert abs(losses.categorical_hinge(z, 0).item() - 0.8) < 1e-12
+
+# %% [markdown]
+# ## 3.7 For regression: MSE or MAE?
 #
 # For a real-valued output the course's two usual costs are the mean squared
 # error and the **mean absolute error**, MAE = (1/n) Σᵢ |ŷᵢ − yᵢ| (`losses.mae`,
@@ -465,9 +491,10 @@ assert g.grad.numpy().tolist() == [1.0, -1.0, 1.0]                   # ±1, what
 #
 # 1. **Hinge loss (the course's own exercise).** For a linear output z and true class
 #    o, C = Σ_{j≠o} max(0, zⱼ − z_o + Δ). What is ∂C/∂z? Check your answer with
-#    `losses.categorical_hinge` or by building C from tensor ops, and say whether
-#    it saturates. *Hint:* each violated margin contributes +1 to zⱼ and −1 to z_o;
-#    once every margin is satisfied the gradient is exactly 0.
+#    `losses.multiclass_hinge` (it reproduces §3.6's 1.3 for z = (2, 1.5, 1.8, −1),
+#    o = 0) or by building C from tensor ops, then try other scores and margins, and
+#    say whether it saturates. *Hint:* each violated margin contributes +1 to zⱼ and
+#    −1 to z_o; once every margin is satisfied the gradient is exactly 0.
 # 2. **How deep before it vanishes?** Repeat §3.2 for depth 2, 5, 10 and 20 and plot
 #    the ratio ‖∂C/∂W first‖ / ‖∂C/∂W last‖ for sigmoid and tanh. *Hint:* a log-scale
 #    y-axis turns the geometric decay into a straight line.

@@ -162,7 +162,8 @@ fig
 #
 # **By value**: clip each component
 # separately, gᵢ ← α if gᵢ > α, gᵢ ← β if gᵢ < β. minigrad's
-# `optim.clip_grad_value_(params, v)` uses α = v, β = −v.
+# `optim.clip_grad_value_(params, v)` uses α = v, β = −v;
+# `optim.clip_grad_value_(params, min_value=β, max_value=α)` takes the two bounds.
 #
 # **By norm** (Pascanu et al. 2013): if ‖g‖ > v then
 # g ← (g/‖g‖)·v. The whole vector is shrunk by one factor, so "clipping by norm

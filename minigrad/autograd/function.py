@@ -32,6 +32,18 @@ class _Clock:
 clock = _Clock()
 _ndarray = np.ndarray
 _data_of = operator.attrgetter("data")
+_new = object.__new__
+
+
+def _wrap(data, ctx):  # replaced by Tensor._from_op once minigrad.tensor is imported
+    raise RuntimeError("minigrad.tensor is not imported")
+
+
+def register_tensor_type(from_op):
+    """Tell ``Function.apply`` how to wrap a result array: ``from_op(array, ctx)`` (the
+    Tensor class registers itself; this module is imported before it and never imports it)."""
+    global _wrap
+    _wrap = from_op
 
 
 class Function:
@@ -93,7 +105,7 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs, **params):
-        fn = cls.__new__(cls)
+        fn = _new(cls)
         arrays = list(map(_data_of, inputs))  # no comprehension frame: this runs for every op
         if cls.dtype_rule is not SAME:
             # Inputs all of one floating dtype are the common case, with nothing to
@@ -113,18 +125,17 @@ class Function:
             raise type(exc)(f"{cls.name}: {exc} (input shapes: {shapes})") from None
         if out.__class__ is not _ndarray and isinstance(out, np.generic):
             out = np.asarray(out)  # NumPy reductions return scalars; keep arrays
-        # Tensors build their own results (so this module needs no import of them).
         if _state.grad_enabled:
             for t in inputs:
                 if t.requires_grad:
                     fn.inputs = inputs
                     fn.released = False
                     fn._born = clock.now
-                    result = t._from_op(out, fn)
+                    result = _wrap(out, fn)
                     if cls.saves_output:
                         fn._out = weakref.ref(result)
                     return result
-        return inputs[0]._from_op(out, None)
+        return _wrap(out, None)
 
     def forward(self, *arrays, **params):  # pragma: no cover - abstract
         raise NotImplementedError(f"{type(self).__name__}.forward")

@@ -18,13 +18,14 @@ __all__ = ["batch_norm_forward", "batch_norm_forward_numpy", "batch_norm_backwar
 
 
 def batch_norm_forward(x, gamma, beta, eps):
-    """Training-mode BatchNorm (Ioffe & Szegedy 2015) of x (N, C) or (N, C, L), over all axes but 1.
+    """Training-mode BatchNorm (Ioffe & Szegedy 2015) of x (N, C, *) ((N, C), (N, C, L), (N, C, H, W) ...),
+    over all axes but 1.
 
     Per channel: μ and the biased σ² over the batch (and length), then
     inv_std = 1/√(σ² + ε), x̂ = (x − μ)·inv_std, y = γ x̂ + β with γ, β of shape (C,).
     Returns ``y, mean, var, inv_std, xhat`` (y and x̂ shaped like x; the rest (C,)).
     """
-    nb = kernels.compiled("batch_norm", x) if x.ndim in (2, 3) and x.size else None
+    nb = kernels.compiled("batch_norm", x) if x.ndim >= 2 and x.size else None
     c = x.shape[1] if nb is not None else 0
     if nb is None or not all(kernels.plain(a, x.dtype) and a.shape == (c,) for a in (gamma, beta)):
         return batch_norm_forward_numpy(x, gamma, beta, eps)
@@ -59,7 +60,7 @@ def batch_norm_backward(dy, xhat, inv_std, gamma, out=None):
     arrays are then views of it), so that the three can leave as one op's output
     without a copy.
     """
-    nb = kernels.compiled("batch_norm", dy, xhat) if dy.ndim in (2, 3) and dy.size else None
+    nb = kernels.compiled("batch_norm", dy, xhat) if dy.ndim >= 2 and dy.size else None
     c = dy.shape[1] if nb is not None else 0
     if (nb is None or not all(kernels.plain(a, dy.dtype) and a.shape == (c,) for a in (inv_std, gamma))
             or (out is not None and not kernels.plain(out, dy.dtype))):
@@ -97,8 +98,11 @@ def _split_packed(out, shape3):
 
 
 def _as_ncl(x):
-    """(N, C) → (N, C, 1); (N, C, L) as it is: one layout for both kernels."""
-    return x if x.ndim == 3 else x.reshape(x.shape[0], x.shape[1], 1)
+    """(N, C) → (N, C, 1); (N, C, L) as it is; (N, C, H, W, ...) → (N, C, H·W·...): one layout
+    for both kernels (the trailing axes of a channel are all averaged over alike)."""
+    if x.ndim == 3:
+        return x
+    return x.reshape(x.shape[0], x.shape[1], int(np.prod(x.shape[2:], dtype=np.int64)))
 
 
 @kernels.register_warm_up

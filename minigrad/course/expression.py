@@ -57,6 +57,8 @@ def parse_values(text):
         name = name.strip()
         if not sep or not name.isidentifier():
             raise ExpressionError(f"--values: expected name=number pairs such as a=2,b=-3; got {part.strip()!r}")
+        if name in values:
+            raise ExpressionError(f"--values: {name} is given twice; give each variable one value")
         try:
             values[name] = float(number)
         except ValueError:

@@ -22,6 +22,8 @@ __all__ = ["CASES", "OpCheck", "check_ops", "format_results"]
 
 _POSITIVE = "positive"
 _AWAY_FROM_ZERO = "away"
+_UNIT = "unit"            # inside (-0.9, 0.9): asin, acos, atanh (and tan, clear of its poles)
+_ABOVE_ONE = "above_one"  # in [1.2, 3.2]: acosh
 
 
 def _case(fn, *shapes, domain=None):
@@ -89,6 +91,82 @@ CASES["layer_norm"] = _case(lambda x, w, b: F.layer_norm(x, 3, weight=w, bias=b)
 CASES["cross_entropy_sum"] = _case(
     lambda a: losses.cross_entropy(a, np.array([0, 2, 1]), label_smoothing=0.1, reduction="sum"), (3, 3))
 CASES["mse_sum"] = _case(lambda a, b: losses.mse(a, b * 0.5, reduction="sum"), (3, 2), (3, 2))
+# Padding, rearranging, cutting, triangles (each output element is a copy of an input element).
+CASES["pad"] = _case(lambda a: mg.pad(a, ((1, 0), (2, 1)), value=0.5), (2, 3))
+CASES["pad_reflect"] = _case(lambda a: mg.pad(a, ((2, 1), (3, 2)), mode="reflect"), (3, 3))
+CASES["pad_edge"] = _case(lambda a: mg.pad(a, 2, mode="edge"), (2, 3))
+CASES["flip"] = _case(lambda a: a.flip(axis=(0, 2)), (2, 3, 2))
+CASES["roll"] = _case(lambda a: a.roll((1, -2), axis=(0, 1)), (3, 4))
+CASES["tile"] = _case(lambda a: mg.tile(a, (2, 1, 3)), (2, 3))
+CASES["repeat"] = _case(lambda a: a.repeat(2, 2), (2, 3))
+CASES["repeat_interleave"] = _case(lambda a: a.repeat_interleave([2, 0, 3], axis=1), (2, 3))
+CASES["split"] = _case(lambda a: a.split([1, 3], dim=1)[1] * a.split(2)[1][:, 1:], (3, 4))
+CASES["chunk"] = _case(lambda a: a.chunk(2, dim=0)[1], (5, 2))
+CASES["unflatten"] = _case(lambda a: a.unflatten(1, (2, -1)) * 2.0, (3, 6))
+CASES["tril"] = _case(lambda a: a.tril(-1), (2, 3, 4))
+CASES["triu"] = _case(lambda a: a.triu(1), (4, 3))
+CASES["diagonal"] = _case(lambda a: a.diagonal(1, 0, 2), (3, 2, 4))
+CASES["diag"] = _case(lambda a: mg.diag(a, -1) + mg.diag(a).sum(), (3,))
+CASES["meshgrid"] = _case(lambda a, b: mg.stack(mg.meshgrid(a, b), axis=0), (3,), (2,))
+# Gathering, scattering and masks (repeated indices accumulate; scatter's are distinct).
+CASES["gather"] = _case(lambda a: a.gather(0, np.array([[0, 2, 2, 1], [2, 2, 0, 0]])), (3, 4))
+CASES["scatter"] = _case(lambda a, s: a.scatter(1, np.array([[2, 0], [1, 3]]), s), (2, 4), (2, 3))
+CASES["scatter_add"] = _case(lambda a, s: a.scatter_add(1, np.array([[0, 0, 2], [1, 1, 1]]), s), (2, 4), (2, 3))
+CASES["masked_fill"] = _case(lambda a, v: a.masked_fill(np.array([True, False, True]), v), (2, 3), ())
+CASES["masked_select"] = _case(lambda a: a.masked_select(np.array([[True, False, True], [True, True, False]])),
+                               (3,))
+CASES["sort"] = _case(lambda a: a.sort(dim=0, descending=True).values, (4, 3))
+CASES["topk"] = _case(lambda a: a.topk(2).values, (3, 5))
+CASES["einsum"] = _case(lambda a, b: mg.einsum("bij,bjk->bik", a, b), (2, 3, 4), (2, 4, 2))
+CASES["einsum_diagonal"] = _case(lambda a, b: mg.einsum("ii,i...->...i", a, b), (3, 3), (3, 2))
+
+# More elementwise ops; the step functions (sign ... trunc, //) have gradient 0, which
+# central differences confirm away from their jumps (met with probability ~0).
+_ZEROS = np.array([[1.0, 0.0, 1.0, 1.0], [0.0, 1.0, 0.0, 1.0], [1.0, 1.0, 1.0, 1.0]])
+CASES.update({
+    "log2": _case(mg.log2, (2, 3), domain=_POSITIVE),
+    "log10": _case(mg.log10, (2, 3), domain=_POSITIVE),
+    "exp2": _case(mg.exp2, (2, 3)),
+    "rsqrt": _case(mg.rsqrt, (2, 3), domain=_POSITIVE),
+    "logaddexp": _case(mg.logaddexp, (2, 3), (3,)),
+    "lerp": _case(mg.lerp, (2, 3), (3,), (2, 1)),
+    "sign": _case(mg.sign, (2, 3), domain=_AWAY_FROM_ZERO),
+    "floor": _case(mg.floor, (2, 3)),
+    "ceil": _case(mg.ceil, (2, 3)),
+    "round": _case(mg.round, (2, 3)),
+    "trunc": _case(mg.trunc, (2, 3)),
+    "tan": _case(mg.tan, (2, 3), domain=_UNIT),
+    "asin": _case(mg.asin, (2, 3), domain=_UNIT),
+    "acos": _case(mg.acos, (2, 3), domain=_UNIT),
+    "atan": _case(mg.atan, (2, 3)),
+    "sinh": _case(mg.sinh, (2, 3)),
+    "cosh": _case(mg.cosh, (2, 3)),
+    "asinh": _case(mg.asinh, (2, 3)),
+    "acosh": _case(mg.acosh, (2, 3), domain=_ABOVE_ONE),
+    "atanh": _case(mg.atanh, (2, 3), domain=_UNIT),
+    "remainder": _case(lambda a, b: a % b, (2, 3), (3,), domain=_AWAY_FROM_ZERO),
+    "floor_divide": _case(lambda a, b: a // b, (2, 3), (3,), domain=_AWAY_FROM_ZERO),
+    "prod": _case(lambda a: a.prod(axis=1), (3, 4)),
+    "prod_with_zeros": _case(lambda a: (a * _ZEROS).prod(axis=(0, 1)), (3, 4)),
+    "cumsum": _case(lambda a: a.cumsum(axis=1), (3, 4)),
+    "cumprod": _case(lambda a: a.cumprod(axis=-1), (3, 4)),
+    "cumprod_with_zeros": _case(lambda a: (a * _ZEROS).cumprod(axis=1), (3, 4)),
+    "cummax": _case(lambda a: a.cummax(axis=1).values, (3, 4)),
+    "cummin": _case(lambda a: a.cummin(axis=0).values, (3, 4)),
+    "logcumsumexp": _case(lambda a: a.logcumsumexp(axis=1), (3, 4)),
+    "clone": _case(lambda a: a.clone() * 2.0, (2, 3)),
+    "view": _case(lambda a: a.view(3, 2) * 2.0, (2, 3)),
+    "expand": _case(lambda a: a.expand(2, -1, 3) * 2.0, (4, 1)),
+    "t": _case(lambda a: a.t() * 2.0, (2, 3)),
+})
+CASES["batch_norm_2d"] = _case(lambda x, w, b: F.batch_norm(x, weight=w, bias=b), (2, 3, 2, 2), (3,), (3,))
+CASES["group_norm"] = _case(lambda x, w, b: F.group_norm(x, 2, weight=w, bias=b), (2, 4, 3), (4,), (4,))
+CASES["instance_norm"] = _case(lambda x, w, b: F.instance_norm(x, weight=w, bias=b), (2, 3, 4), (3,), (3,))
+CASES["prelu"] = _case(lambda x, a: F.prelu(x, a), (3, 4), (4,), domain=_AWAY_FROM_ZERO)
+CASES["rrelu"] = _case(lambda x: F.rrelu(x), (3, 4), domain=_AWAY_FROM_ZERO)  # eval: the mean slope
+CASES["multiclass_hinge"] = _case(lambda a: losses.multiclass_hinge(a, np.array([0, 2, 1, 2]), p=2), (4, 3))
+CASES["cross_entropy_weighted"] = _case(
+    lambda a: F.cross_entropy(a, np.array([0, 2, 1]), weight=np.array([1.0, 2.0, 0.5]), label_smoothing=0.1), (3, 3))
 
 
 @dataclass
@@ -109,6 +187,10 @@ def _inputs(shapes, domain, dtype, rng):
             x = np.abs(x) + 0.5
         elif domain == _AWAY_FROM_ZERO:
             x = np.sign(x + (x == 0)) * (np.abs(x) + 0.1)
+        elif domain == _UNIT:
+            x = x * 0.45
+        elif domain == _ABOVE_ONE:
+            x = np.abs(x) + 1.2
         tensors.append(mg.tensor(x, dtype=dtype, requires_grad=True))
     return tensors
 

@@ -12,7 +12,7 @@ divide it              train_val_test_split, kfold,                 Goodfellow e
 scale it               StandardScaler, MinMaxScaler                 LeCun et al. 1998
 augment the training   augment.gaussian_noise,                      Goodfellow et al.
 set                    augment.sample_like                          2016, §7.4–7.5
-feed mini-batches      DataLoader                                   Goodfellow et al.
+feed mini-batches      DataLoader, TensorDataset                    Goodfellow et al.
                                                                     2016, §8.1.3
 choose hyperparameters grid_search, random_search, log_uniform      Bergstra & Bengio
                                                                     2012
@@ -39,6 +39,7 @@ from minigrad.data.augment import gaussian_noise, sample_like
 from minigrad.data.datasets import make_circles, make_moons, make_regression, make_spirals, make_xor
 from minigrad.data.digits import load_digits
 from minigrad.data.loader import DataLoader
+from minigrad.data.dataset import TensorDataset
 from minigrad.data.scalers import MinMaxScaler, StandardScaler
 from minigrad.data.search import SearchResults, grid_search, log_uniform, random_search
 from minigrad.data.splits import kfold, stratified_kfold, train_val_test_split
@@ -50,4 +51,5 @@ __all__ = [
     "augment", "gaussian_noise", "sample_like",
     "DataLoader",
     "grid_search", "random_search", "SearchResults", "log_uniform",
+    "TensorDataset",
 ]

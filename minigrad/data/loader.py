@@ -15,6 +15,15 @@ descent. Reshuffling every epoch makes each mini-batch a fresh random sample::
     4
     >>> [tuple(xb.shape) for xb, yb in loader]        # the last batch is partial
     [(32, 2), (32, 2), (32, 2), (4, 2)]
+
+Any dataset -- an object with ``len(ds)`` and ``ds[i]``, such as
+:class:`~minigrad.data.TensorDataset` -- can be batched too, as in PyTorch:
+``DataLoader(dataset, batch_size=32, shuffle=True)`` yields the samples of each
+batch collated by ``np.stack`` (tuples field by field) into Tensors.
+
+An epoch is three steps, each one method: the order of the n sample indices
+(``_order``), the indices of each batch (``_batches``) and the batch itself
+(``_fetch``, then ``_collate``).
 """
 
 from __future__ import annotations
@@ -25,19 +34,32 @@ import numpy as np
 
 from minigrad import rng as _rng
 from minigrad.data._checks import as_samples, check_int, generator, same_length
-from minigrad.tensor import tensor
+from minigrad.data.dataset import TensorDataset
+from minigrad.tensor import Tensor, tensor
 
 __all__ = ["DataLoader"]
 
 
-class DataLoader:
-    """Iterate over ``(X, y)`` in mini-batches of ``batch_size`` samples (mini-batch SGD).
+def _is_dataset(obj):
+    """A dataset object (``len`` and ``[i]``) rather than an array of samples."""
+    if isinstance(obj, (np.ndarray, Tensor, list, tuple)) or np.isscalar(obj) or hasattr(obj, "__array__"):
+        return False
+    return hasattr(obj, "__len__") and hasattr(obj, "__getitem__")
 
-    Each iteration (``for xb, yb in loader``) is one epoch and yields
-    ``(mg.tensor(X_batch), mg.tensor(y_batch))`` -- float data become float32
-    Tensors, integer labels int64 -- or only the X tensor when ``y`` is None.
+
+class DataLoader:
+    """Iterate over ``(X, y)`` -- or any dataset -- in mini-batches of ``batch_size`` samples.
+
+    ``DataLoader(X, y, ...)``: each iteration (``for xb, yb in loader``) is one epoch
+    and yields ``(mg.tensor(X_batch), mg.tensor(y_batch))`` -- float data become
+    float32 Tensors, integer labels int64 -- or only the X tensor when ``y`` is None.
     ``X`` and ``y`` may be NumPy arrays, array-likes or Tensors (their data are
     taken, detached from any graph); samples run along axis 0.
+
+    ``DataLoader(dataset, ...)``: ``dataset`` has ``len(dataset)`` and
+    ``dataset[i]`` (a sample: an array, a number, or a tuple of them); a batch is the
+    samples stacked with ``np.stack`` into a Tensor, field by field for tuples (so a
+    ``TensorDataset(X, y)`` gives ``(xb, yb)``, and ``TensorDataset(X)`` gives ``(xb,)``).
 
     * ``len(loader)`` is the number of batches per epoch: ⌈n / batch_size⌉, or
       ⌊n / batch_size⌋ with ``drop_last=True``, which skips the last, smaller batch
@@ -50,11 +72,22 @@ class DataLoader:
 
     def __init__(self, X, y=None, batch_size=32, shuffle=False, seed=None, drop_last=False):
         where = "DataLoader"
-        self.X = as_samples(X, "X", where)
-        self.y = None if y is None else as_samples(y, "y", where)
-        same_length(self.X, self.y, where)
-        if len(self.X) == 0:
-            raise ValueError(f"{where}: X has no samples (shape {self.X.shape})")
+        if _is_dataset(X):
+            if y is not None:
+                raise ValueError(f"{where}: y must be None when the first argument is a dataset "
+                                 f"({type(X).__name__}), whose samples carry their targets")
+            self.dataset = X
+            self._single = False  # a dataset's samples are returned as they come, collated
+        else:
+            X = as_samples(X, "X", where)
+            y = None if y is None else as_samples(y, "y", where)
+            same_length(X, y, where)
+            if len(X) == 0:
+                raise ValueError(f"{where}: X has no samples (shape {X.shape})")
+            self.dataset = TensorDataset(X) if y is None else TensorDataset(X, y)
+            self._single = y is None  # DataLoader(X): batches of X alone, not 1-tuples
+        if len(self.dataset) == 0:
+            raise ValueError(f"{where}: the dataset {type(self.dataset).__name__} has no samples")
         self.batch_size = check_int(batch_size, "batch_size", where, minimum=1)
         for name, flag in (("shuffle", shuffle), ("drop_last", drop_last)):
             if not isinstance(flag, bool):
@@ -65,9 +98,21 @@ class DataLoader:
         self._rng = None if seed is None else generator(seed, where)
 
     @property
+    def X(self):
+        """The inputs, for a loader made from arrays (None for another dataset)."""
+        return self.dataset.arrays[0] if isinstance(self.dataset, TensorDataset) else None
+
+    @property
+    def y(self):
+        """The targets, for a loader made from ``(X, y)`` (None otherwise)."""
+        if isinstance(self.dataset, TensorDataset) and len(self.dataset.arrays) > 1 and not self._single:
+            return self.dataset.arrays[1]
+        return None
+
+    @property
     def n_samples(self):
         """The number of samples n in the data set."""
-        return len(self.X)
+        return len(self.dataset)
 
     def __len__(self):
         """Batches per epoch: ⌈n / m⌉, or ⌊n / m⌋ with ``drop_last``."""
@@ -77,22 +122,47 @@ class DataLoader:
 
     def __iter__(self):
         """One epoch: a new order (if shuffling), then the batches in that order."""
+        return (self._collate(self._fetch(idx)) for idx in self._batches(self._order()))
+
+    def _order(self):
+        """The sample indices of one epoch, in the order they are visited."""
         if self.shuffle:
             rng = self._rng if self._rng is not None else _rng.generator()
-            order = rng.permutation(self.n_samples)
-        else:
-            order = np.arange(self.n_samples)
-        return self._batches(order)
+            return rng.permutation(self.n_samples)
+        return np.arange(self.n_samples)
 
     def _batches(self, order):
+        """The index array of each batch, cut from ``order``."""
         m = self.batch_size
         for b in range(len(self)):
-            idx = order[b * m:(b + 1) * m]
-            xb = tensor(self.X[idx])
-            yield xb if self.y is None else (xb, tensor(self.y[idx]))
+            yield order[b * m:(b + 1) * m]
+
+    def _fetch(self, idx):
+        """The samples at ``idx``: one fancy-indexing per array for a TensorDataset,
+        else a list of ``dataset[i]``."""
+        if isinstance(self.dataset, TensorDataset):
+            return self.dataset[idx]  # already a tuple of stacked batches
+        return [self.dataset[int(i)] for i in idx]
+
+    def _collate(self, samples):
+        """The batch as Tensors: ``np.stack`` of the samples, field by field for tuples."""
+        if isinstance(self.dataset, TensorDataset):
+            batch = tuple(tensor(a) for a in samples)
+            return batch[0] if self._single else batch
+        first = samples[0]
+        if isinstance(first, (tuple, list)):
+            if any(not isinstance(s, (tuple, list)) or len(s) != len(first) for s in samples):
+                raise ValueError("DataLoader: every sample of the dataset must have the same number of fields")
+            return tuple(tensor(_stack([s[k] for s in samples])) for k in range(len(first)))
+        return tensor(_stack(samples))
 
     def __repr__(self):
         return (
             f"DataLoader(n_samples={self.n_samples}, batch_size={self.batch_size}, "
             f"shuffle={self.shuffle}, drop_last={self.drop_last}, batches={len(self)})"
         )
+
+
+def _stack(values):
+    """``np.stack`` of samples (Tensors taken as their arrays)."""
+    return np.stack([v.numpy() if isinstance(v, Tensor) else np.asarray(v) for v in values])

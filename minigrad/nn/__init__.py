@@ -3,10 +3,17 @@
 * :mod:`~minigrad.nn.module` -- ``Module``, ``Parameter``, ``Sequential``, ``ModuleList``;
 * :mod:`~minigrad.nn.layers` -- ``Linear``, ``Dropout``, ``BatchNorm1d``, ``LayerNorm``,
   ``Flatten``, ``Identity``;
+* :mod:`~minigrad.nn.normalization` -- ``BatchNorm2d``, ``GroupNorm``, ``InstanceNorm1d``,
+  ``InstanceNorm2d``;
 * :mod:`~minigrad.nn.functional` -- the base: every activation as a function (``F.relu``, ...),
-  ``affine``, ``dropout``, ``batch_norm``, ``layer_norm``, and the activation table;
+  ``affine``, ``dropout``, ``batch_norm``, ``layer_norm``, ``group_norm``, ``instance_norm``,
+  ``prelu``, ``rrelu``, the losses under PyTorch's names (``F.mse_loss``, ...), and the
+  activation table;
 * :mod:`~minigrad.nn.activations` -- the activations as modules (``nn.ReLU()``, ...);
-* :mod:`~minigrad.nn.losses`, :mod:`~minigrad.nn.init`, :mod:`~minigrad.nn.regularizers`.
+  :mod:`~minigrad.nn.rectifiers` -- ``PReLU`` and ``RReLU``;
+* :mod:`~minigrad.nn.losses` (the loss functions), :mod:`~minigrad.nn.loss_modules`
+  (``nn.CrossEntropyLoss``, ``nn.MSELoss``, ...), :mod:`~minigrad.nn.init`,
+  :mod:`~minigrad.nn.regularizers`.
 
 Example::
 
@@ -20,6 +27,11 @@ from minigrad.nn.activations import ActivationModule, get_module
 from minigrad.nn.layers import BatchNorm1d, Dropout, Flatten, Identity, LayerNorm, Linear
 from minigrad.nn.mlp import MLP
 from minigrad.nn.module import Module, ModuleList, Parameter, Sequential
+from minigrad.nn.normalization import BatchNorm2d, GroupNorm, InstanceNorm1d, InstanceNorm2d
+from minigrad.nn.rectifiers import PReLU, RReLU
+from minigrad.nn.loss_modules import (
+    BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, MultiMarginLoss, NLLLoss,
+)
 
 # nn.ReLU, nn.LeakyReLU, ...: one layer class per row of the activation table.
 globals().update({cls.__name__: cls for cls in activations.MODULES.values()})
@@ -29,4 +41,8 @@ __all__ = [
     "Linear", "Dropout", "BatchNorm1d", "LayerNorm", "Flatten", "Identity",
     "functional", "losses", "init", "regularizers", "activations", "get_module", "ActivationModule",
     *(cls.__name__ for cls in activations.MODULES.values()),
+    "BatchNorm2d", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d",
+    "CrossEntropyLoss", "NLLLoss", "MSELoss", "L1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss",
+    "MultiMarginLoss",
+    "PReLU", "RReLU",
 ]

@@ -1,7 +1,7 @@
 """Layers: Linear, Dropout, BatchNorm1d, LayerNorm, Flatten, Identity.
 
 Each layer is a small :class:`~minigrad.nn.module.Module` that owns parameters and
-buffers and calls a function of :mod:`minigrad.nn.functional` (``affine`` for
+buffers and calls a function of :mod:`minigrad.nn.functional` (``affine``'s op for
 Linear, ``dropout``, ``batch_norm``, ``layer_norm``), which takes every tensor as
 an argument -- handy for gradient checks and for writing a network by hand.
 """
@@ -12,8 +12,10 @@ import numpy as np
 
 from minigrad.nn import init as initializers
 from minigrad.nn import regularizers
-from minigrad.nn.functional import affine, batch_norm, dropout, layer_norm
+from minigrad.nn.functional import batch_norm, dropout, layer_norm
 from minigrad.nn.module import Module, Parameter
+from minigrad.ops.linalg import Affine
+from minigrad.ops.axes import accepts_dim_aliases
 from minigrad.ops.shape import flatten as _flatten
 from minigrad.tensor import Tensor, as_tensor
 
@@ -50,13 +52,18 @@ class Linear(Module):
     def forward(self, x):
         if x.__class__ is not Tensor:
             x = as_tensor(x, like=self.weight)
-        if x.ndim == 0 or x.shape[-1] != self.in_features:
-            where = f" (layer '{self._scope}')" if self._scope else ""
-            raise ValueError(
-                f"{self!r}{where} got input of shape {x.shape}: the last axis must have "
-                f"{self.in_features} features"
-            )
-        out = affine(x, self.weight, self.bias)
+        # The op checks the shapes (once per call, not twice); its error is told again
+        # here with the layer's name, which is what a user can find in the model.
+        try:
+            out = Affine.apply(x, self.weight) if self.bias is None else Affine.apply(x, self.weight, self.bias)
+        except ValueError:
+            if x.ndim == 0 or x.shape[-1] != self.in_features:
+                where = f" (layer '{self._scope}')" if self._scope else ""
+                raise ValueError(
+                    f"{self!r}{where} got input of shape {x.shape}: the last axis must have "
+                    f"{self.in_features} features"
+                ) from None
+            raise
         if self.activity_regularizer is not None:
             batch = out.shape[0] if out.ndim > 1 else 1
             self._activity_penalty = self.activity_regularizer(out) * (1.0 / batch)
@@ -93,20 +100,26 @@ class Dropout(Module):
         return f"p={self.p}" + ("" if self.inverted else ", inverted=False")
 
 
-class BatchNorm1d(Module):
-    """Batch normalization of (N, C) or (N, C, L) inputs (see :func:`batch_norm`).
+class _BatchNorm(Module):
+    """Batch normalization over every axis but the channel axis 1 (see :func:`batch_norm`).
 
     Learnable γ (``weight``, ones) and β (``bias``, zeros) when ``affine``; buffers
     ``running_mean`` (zeros), ``running_var`` (ones) and ``num_batches_tracked``.
-    ``momentum=None`` makes the running statistics a cumulative average.
+    ``momentum=None`` makes the running statistics a cumulative average. A subclass
+    says which input ranks it takes (``BatchNorm1d``, ``nn.BatchNorm2d``).
     """
+
+    # The input ranks this layer accepts, and how its error message spells them.
+    _ndims = ()
+    _shapes = ""
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True):
         super().__init__()
+        name = type(self).__name__
         if isinstance(num_features, bool) or not isinstance(num_features, (int, np.integer)) or num_features < 1:
-            raise ValueError(f"BatchNorm1d: num_features must be a positive integer, got {num_features!r}")
+            raise ValueError(f"{name}: num_features must be a positive integer, got {num_features!r}")
         if momentum is not None and not 0.0 <= momentum <= 1.0:
-            raise ValueError(f"BatchNorm1d: momentum must be in [0, 1] or None, got {momentum}")
+            raise ValueError(f"{name}: momentum must be in [0, 1] or None, got {momentum}")
         self.num_features = int(num_features)
         self.eps = eps
         self.momentum = momentum
@@ -123,11 +136,8 @@ class BatchNorm1d(Module):
 
     def forward(self, x):
         x = as_tensor(x, like=self.weight if self.weight is not None else None)
-        if x.ndim not in (2, 3) or x.shape[1] != self.num_features:
-            raise ValueError(
-                f"{self!r} expects input of shape (N, {self.num_features}) or (N, {self.num_features}, L), "
-                f"got {x.shape}"
-            )
+        if x.ndim not in self._ndims or x.shape[1] != self.num_features:
+            raise ValueError(f"{self!r} expects input of shape {self._shapes.format(c=self.num_features)}, got {x.shape}")
         use_batch = self.training or self.running_mean is None
         momentum = self.momentum
         if self.training and self.running_mean is not None:
@@ -147,6 +157,18 @@ class BatchNorm1d(Module):
 
     def extra_repr(self):
         return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}"
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalization of (N, C) or (N, C, L) inputs (see :func:`batch_norm`).
+
+    Learnable γ (``weight``, ones) and β (``bias``, zeros) when ``affine``; buffers
+    ``running_mean`` (zeros), ``running_var`` (ones) and ``num_batches_tracked``.
+    ``momentum=None`` makes the running statistics a cumulative average.
+    """
+
+    _ndims = (2, 3)
+    _shapes = "(N, {c}) or (N, {c}, L)"
 
 
 class LayerNorm(Module):
@@ -173,6 +195,7 @@ class LayerNorm(Module):
 class Flatten(Module):
     """Merge the axes from ``start_axis`` (default 1, keeping the batch axis) into one."""
 
+    @accepts_dim_aliases  # Flatten(start_dim=2), as PyTorch
     def __init__(self, start_axis=1):
         super().__init__()
         self.start_axis = start_axis

@@ -25,6 +25,7 @@ cross_entropy                       −Σ_c y_c ln softmax(z)_c
 nll                                 −ln p_t   (given ln p)
 hinge                               max(1 − y·ŷ, 0),  y ∈ {−1, 1}
 categorical_hinge                   max(max_c (1 − y_c) ŷ_c − Σ_c y_c ŷ_c + 1, 0)
+multiclass_hinge                    Σ_{j≠t} max(0, ŷ_j − ŷ_t + Δ)
 classification_error  (a metric)    [argmax ŷ ≠ t]
 ==================================  ===================================================
 
@@ -51,6 +52,7 @@ from minigrad.tensor import FLOAT_DTYPES, Tensor, as_tensor, float32
 __all__ = [
     "mse", "mae", "huber", "binary_cross_entropy", "cross_entropy", "nll",
     "hinge", "categorical_hinge", "classification_error", "get", "LOSSES", "EPSILON",
+    "multiclass_hinge",
 ]
 
 EPSILON = 1e-7
@@ -71,6 +73,27 @@ def _reduce(loss, reduction, name):
     if reduction == "none":
         return loss
     raise ValueError(f"{name}: unknown reduction {reduction!r}; use one of {', '.join(map(repr, _REDUCTIONS))}")
+
+
+def _weighted_mean_or_reduce(loss, sample_weights, reduction, name):
+    """``_reduce``, except that with per-sample weights w (the class weights of each sample's
+    target) "mean" is Σ ℓᵢ / Σ wᵢ: the weighted average PyTorch's cross_entropy and nll_loss
+    take (ℓᵢ already carries its factor wᵢ)."""
+    if sample_weights is not None and reduction == "mean":
+        return loss.sum() / float(sample_weights.sum())
+    return _reduce(loss, reduction, name)
+
+
+def _class_weights(weight, x, axis, name):
+    """``weight`` (one number per class) as a constant Tensor lined up with the class axis of ``x``,
+    and as a NumPy array; (None, None) when no weight is given."""
+    if weight is None:
+        return None, None
+    w = _labels(weight).astype(np.float64)
+    if w.shape != (x.shape[axis],):
+        raise ValueError(f"{name}: weight must have one entry per class, shape ({x.shape[axis]},), got {w.shape}")
+    shape = (-1,) + (1,) * (x.ndim - axis - 1)
+    return as_tensor(w.reshape(shape), like=x), w
 
 
 def _input(x):
@@ -157,6 +180,15 @@ def _pick(x, indices, axis):
     return x[tuple(backend.to_device(g, x.device) for g in grids)]
 
 
+def _one_hot(x, indices, probs, axis):
+    """The target as a constant one-hot Tensor shaped like ``x`` (from indices, or ``probs`` as given)."""
+    if indices is None:
+        return probs
+    xp = backend.array_module(x.device)
+    eye = xp.eye(x.shape[axis], dtype=x.dtype)
+    return Tensor.constant(xp.moveaxis(eye[backend.to_device(indices, x.device)], -1, axis))
+
+
 def _check_unit_interval(values, what, name, hint=""):
     """Raise a ValueError naming the first value of ``values`` outside [0, 1] (NaN included)."""
     data = values.numpy()
@@ -215,7 +247,7 @@ def huber(input, target, delta=1.0, reduction="mean"):
 
 # --------------------------------------------------------------------------- classification
 
-def binary_cross_entropy(input, target, from_logits=False, reduction="mean"):
+def binary_cross_entropy(input, target, from_logits=False, reduction="mean", weight=None, pos_weight=None):
     """Binary cross-entropy for targets y ∈ [0, 1] (usually 0 or 1).
 
         ℓᵢ = −[yᵢ ln pᵢ + (1 − yᵢ) ln(1 − pᵢ)]
@@ -237,22 +269,42 @@ def binary_cross_entropy(input, target, from_logits=False, reduction="mean"):
     Targets outside [0, 1] (or NaN) raise a ValueError, and so do probabilities
     outside [0, 1] when ``from_logits=False`` (logits passed by mistake would
     otherwise be silently clipped).
+
+    ``weight`` (as PyTorch): a factor wᵢ on each element's loss, broadcast to the
+    input's shape; "mean" stays the plain average. ``pos_weight`` (logits only, as
+    PyTorch's BCEWithLogitsLoss): a factor π on the positive term,
+    ℓᵢ = −[π yᵢ ln σ(zᵢ) + (1 − yᵢ) ln(1 − σ(zᵢ))], computed as the stable form above
+    plus (π − 1)·yᵢ·softplus(−zᵢ) (since −ln σ(z) = softplus(−z)).
     """
     x = _input(input)
     y = _target(target, x, "binary_cross_entropy")
     _check_unit_interval(y, "targets", "binary_cross_entropy")
+    if pos_weight is not None and not from_logits:
+        raise ValueError("binary_cross_entropy: pos_weight needs from_logits=True (it is BCEWithLogitsLoss's option)")
     if from_logits:
         loss = softplus(x) - x * y
+        if pos_weight is not None:
+            loss = loss + (as_tensor(np.asarray(_labels(pos_weight), dtype=np.float64), like=x) - 1.0) * y * softplus(-x)
     else:
         _check_unit_interval(
             x, "probabilities", "binary_cross_entropy", " (pass from_logits=True for logits)"
         )
         p = x.clip(EPSILON, 1.0 - EPSILON)
         loss = -(y * p.log() + (1.0 - y) * (1.0 - p).log())
+    if weight is not None:
+        w = as_tensor(np.asarray(_labels(weight), dtype=np.float64), like=x)
+        try:
+            fits = np.broadcast_shapes(w.shape, x.shape) == x.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise ValueError(f"binary_cross_entropy: weight of shape {w.shape} does not broadcast to the input "
+                             f"shape {x.shape}")
+        loss = loss * w
     return _reduce(loss, reduction, "binary_cross_entropy")
 
 
-def cross_entropy(input, target, from_logits=True, label_smoothing=0.0, reduction="mean"):
+def cross_entropy(input, target, from_logits=True, label_smoothing=0.0, reduction="mean", weight=None):
     """Categorical cross-entropy ("average cross entropy", ACE).
 
         ℓᵢ = −Σ_c y_{ic} ln p_{ic},    p_i = softmax(z_i)
@@ -268,35 +320,44 @@ def cross_entropy(input, target, from_logits=True, label_smoothing=0.0, reductio
     ``target``: integer class indices of shape (N,) (then ℓᵢ = −ln p_{i,tᵢ}) or
     one-hot/probabilities of shape (N, C). Label smoothing ε replaces the target by
     (1 − ε)·y + ε/C. Returns one loss per sample before reduction.
+
+    ``weight``: one factor w_c per class, as PyTorch: ln p_c is weighted by w_c
+    (ℓᵢ = −w_{tᵢ} ln p_{i,tᵢ} for class indices), and then "mean" with class indices
+    is the weighted average Σᵢ ℓᵢ / Σᵢ w_{tᵢ} (the plain mean over samples for
+    probability targets).
     """
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     x = _input(input)
     axis = _class_axis(x)
     indices, probs = _split_target(x, target, "cross_entropy")
-    if indices is not None and from_logits and x.ndim == 2 and reduction in _REDUCTIONS:
+    w, w_array = _class_weights(weight, x, axis, "cross_entropy")
+    if indices is not None and from_logits and x.ndim == 2 and reduction in _REDUCTIONS and w is None:
         return softmax_cross_entropy(x, indices, label_smoothing, reduction)  # one fused op
     logp = x.log_softmax(axis=axis) if from_logits else x.clip(min=EPSILON).log()
+    if w is not None:
+        logp = logp * w
     if indices is not None:
         # (1 − ε)·(−ln p_t) + ε·mean_c(−ln p_c): smoothing without building a one-hot matrix
         loss = -_pick(logp, indices, axis)
         if label_smoothing:
             loss = (1.0 - label_smoothing) * loss - label_smoothing * logp.mean(axis=axis)
-    else:
-        if label_smoothing:
-            probs = (1.0 - label_smoothing) * probs + label_smoothing / x.shape[axis]
-        loss = -(probs * logp).sum(axis=axis)
+        return _weighted_mean_or_reduce(loss, None if w is None else w_array[indices], reduction, "cross_entropy")
+    if label_smoothing:
+        probs = (1.0 - label_smoothing) * probs + label_smoothing / x.shape[axis]
+    loss = -(probs * logp).sum(axis=axis)
     return _reduce(loss, reduction, "cross_entropy")
 
 
-def nll(log_probs, target, reduction="mean"):
+def nll(log_probs, target, reduction="mean", weight=None):
     """Negative log-likelihood of class indices: ℓᵢ = −ln p_{i,tᵢ}, given ln p.
 
     Maximum likelihood (Goodfellow et al. 2016, "Deep Learning", §5.5):
     J = −(1/n) Σᵢ ln p(tᵢ | y(xᵢ)).
     ``log_probs`` is (N, C) (or (C,), or (N, C, d₁, …)), e.g. from ``log_softmax``;
     ``target`` holds integer class indices shaped like it without the class axis.
-    ``nll(log_softmax(z), t)`` equals ``cross_entropy(z, t)``.
+    ``nll(log_softmax(z), t)`` equals ``cross_entropy(z, t)``. ``weight``: one factor per
+    class, as in :func:`cross_entropy` (ℓᵢ = −w_{tᵢ} ln p_{i,tᵢ}; "mean" = Σᵢ ℓᵢ / Σᵢ w_{tᵢ}).
     """
     x = _input(log_probs)
     axis = _class_axis(x)
@@ -306,7 +367,9 @@ def nll(log_probs, target, reduction="mean"):
             f"nll: target must hold class indices of shape {x.shape[:axis] + x.shape[axis + 1:]}, "
             f"got shape {probs.shape}; use cross_entropy for one-hot or probability targets"
         )
-    return _reduce(-_pick(x, indices, axis), reduction, "nll")
+    w, w_array = _class_weights(weight, x, axis, "nll")
+    loss = -_pick(x if w is None else x * w, indices, axis)
+    return _weighted_mean_or_reduce(loss, None if w is None else w_array[indices], reduction, "nll")
 
 
 def hinge(input, target, reduction="mean"):
@@ -341,13 +404,53 @@ def categorical_hinge(input, target, reduction="mean"):
     x = _input(input)
     axis = _class_axis(x)
     indices, probs = _split_target(x, target, "categorical_hinge")
-    if indices is not None:
-        xp = backend.array_module(x.device)
-        eye = xp.eye(x.shape[axis], dtype=x.dtype)
-        probs = Tensor.constant(xp.moveaxis(eye[backend.to_device(indices, x.device)], -1, axis))
+    probs = _one_hot(x, indices, probs, axis)
     pos = (probs * x).sum(axis=axis)
     neg = ((1.0 - probs) * x).max(axis=axis)
     return _reduce((neg - pos + 1.0).relu(), reduction, "categorical_hinge")
+
+
+def multiclass_hinge(input, target, margin=1.0, p=1, weight=None, reduction="mean"):
+    """Multi-class hinge loss of Weston & Watkins (1999), one value per sample:
+
+        ℓ = Σ_{j≠t} max(0, z_j − z_t + Δ)^p,       Δ = ``margin``, p ∈ {1, 2}
+
+    Every wrong class j whose score comes within Δ of the true class t's score adds
+    its violation; once each wrong score is at least Δ below z_t the loss and its
+    gradient are exactly 0 (the SVM loss of Bishop 2006, §7.1.3; CS231n's "multiclass
+    SVM loss"). "mean" averages over samples: the sum is *not* divided by the number
+    of classes (PyTorch's MultiMarginLoss, which does, is ``nn.MultiMarginLoss``).
+    For p = 1 the gradient is +1 for each violating z_j and −(their count) for z_t.
+
+    Worked example: z = (2, 1.5, 1.8, −1), t = 0, Δ = 1 gives
+    max(0, 0.5) + max(0, 0.8) + max(0, −2) = 1.3 and ∂ℓ/∂z = (−2, 1, 1, 0).
+
+    ``target``: class indices (N,) or one-hot (N, C) for ``input`` (N, C), or one index
+    for a single sample (C,). ``weight``: one factor per class; sample i's loss is
+    multiplied by w_{tᵢ} (and "mean" stays the plain average over samples, as PyTorch).
+    Compare :func:`categorical_hinge` (Crammer & Singer 2001), which takes only the
+    largest violation.
+    """
+    if p not in (1, 2):
+        raise ValueError(f"multiclass_hinge: p must be 1 or 2, got {p!r}")
+    x = _input(input)
+    axis = _class_axis(x)
+    indices, probs = _split_target(x, target, "multiclass_hinge")
+    if probs is not None:
+        data = probs.numpy()
+        if not (np.isin(data, (0.0, 1.0)).all() and np.all(data.sum(axis=axis) == 1)):
+            raise ValueError("multiclass_hinge: a target shaped like the input must be one-hot (0/1, one 1 per sample); "
+                             "pass class indices otherwise")
+    onehot = _one_hot(x, indices, probs, axis)
+    z_true = (onehot * x).sum(axis=axis, keepdims=True)
+    violation = (x - z_true + margin).relu()
+    if p == 2:
+        violation = violation * violation
+    loss = ((1.0 - onehot) * violation).sum(axis=axis)  # the true class's own term (Δ) left out
+    if weight is not None:
+        w, _ = _class_weights(weight, x, axis, "multiclass_hinge")
+        loss = loss * (onehot * w).sum(axis=axis)
+    return _reduce(loss, reduction, "multiclass_hinge")
 
 
 def classification_error(input, target):
@@ -374,7 +477,8 @@ def classification_error(input, target):
 
 #: name → loss function (with Keras' names as aliases).
 LOSSES = Registry("loss", {
-    fn.__name__: fn for fn in (mse, mae, huber, binary_cross_entropy, cross_entropy, nll, hinge, categorical_hinge)
+    fn.__name__: fn for fn in (mse, mae, huber, binary_cross_entropy, cross_entropy, nll, hinge, categorical_hinge,
+                               multiclass_hinge)
 }, aliases={
     "mean_squared_error": "mse", "mean_absolute_error": "mae", "bce": "binary_cross_entropy",
     "binary_crossentropy": "binary_cross_entropy", "categorical_crossentropy": "cross_entropy",

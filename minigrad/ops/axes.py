@@ -9,7 +9,8 @@ spellings, so code written for either library runs unchanged:
     x.sum(axis=1, keepdims=True)  ==  x.sum(dim=1, keepdim=True)
 
 Giving both spellings of one argument is a TypeError, as a repeated keyword is
-in Python.
+in Python. A spelling neither library uses for the argument (``dims=``, ``axes=``,
+``keep_dims=``) is a TypeError that names the one to write.
 
 A 0-d tensor accepts ``axis`` 0 and -1 and reduces over nothing, as in NumPy and
 PyTorch: ``tensor(0.5).sum(axis=-1)`` is 0.5.
@@ -26,6 +27,8 @@ __all__ = ["normalize_axis", "shape_arg", "accepts_dim_aliases", "takes_axis", "
 
 # PyTorch's name → minigrad's (NumPy's) name.
 DIM_ALIASES = {"dim": "axis", "keepdim": "keepdims", "start_dim": "start_axis"}
+# Near misses (other libraries' or misremembered names) → the argument they mean.
+_MISSPELLINGS = {"dims": "axis", "axes": "axis", "keep_dims": "keepdims"}
 
 
 def shape_arg(shape):
@@ -87,10 +90,18 @@ def accepts_dim_aliases(fn):
     if not table:
         raise TypeError(f"accepts_dim_aliases: {fn.__qualname__} has none of {sorted(DIM_ALIASES.values())}")
     op = fn.__name__
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in params)
+    hints = {} if takes_any else {
+        wrong: name for wrong, name in _MISSPELLINGS.items() if name in sig.parameters and wrong not in sig.parameters
+    }
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         if kwargs:
+            for wrong in hints.keys() & kwargs.keys():
+                name = hints[wrong]
+                alias = next(a for a, n in DIM_ALIASES.items() if n == name)
+                raise TypeError(f"{op}() got an unexpected keyword argument '{wrong}': write {name}= (or {alias}=)")
             for alias, (name, pos) in table.items():
                 if alias in kwargs:
                     if name in kwargs or (pos is not None and len(args) > pos):

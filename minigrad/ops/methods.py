@@ -18,7 +18,12 @@ from minigrad import backend
 from minigrad.ops import arithmetic, conversion, indexing, linalg, reduction, selection, shape, unary
 from minigrad.ops.axes import accepts_dim_aliases
 from minigrad.ops.softmax import log_softmax, logsumexp, softmax
+from minigrad.ops import gather_scatter, padding, rearrange, sorting, splitting, triangular
+from minigrad.ops.one_hot import one_hot
 from minigrad.tensor import Tensor
+from minigrad.ops import (
+    bitwise, cumulative, division, exponential, interpolation, nonfinite, pytorch_names, rounding, trigonometric,
+)
 
 __all__ = ["METHODS", "attach"]
 
@@ -84,6 +89,15 @@ _UFUNC_OPS = {
     np.maximum: selection.maximum, np.minimum: selection.minimum, np.less: selection.less,
     np.less_equal: selection.less_equal, np.greater: selection.greater,
     np.greater_equal: selection.greater_equal, np.equal: selection.equal, np.not_equal: selection.not_equal,
+    np.remainder: division.remainder, np.floor_divide: division.floor_divide, np.bitwise_and: bitwise.bitwise_and,
+    np.bitwise_or: bitwise.bitwise_or, np.bitwise_xor: bitwise.bitwise_xor, np.invert: bitwise.bitwise_not,
+    np.log2: exponential.log2, np.log10: exponential.log10, np.exp2: exponential.exp2,
+    np.logaddexp: exponential.logaddexp, np.sign: rounding.sign, np.floor: rounding.floor,
+    np.ceil: rounding.ceil, np.trunc: rounding.trunc, np.tan: trigonometric.tan, np.arcsin: trigonometric.asin,
+    np.arccos: trigonometric.acos, np.arctan: trigonometric.atan, np.sinh: trigonometric.sinh,
+    np.cosh: trigonometric.cosh, np.arcsinh: trigonometric.asinh, np.arccosh: trigonometric.acosh,
+    np.arctanh: trigonometric.atanh, np.isnan: nonfinite.isnan, np.isinf: nonfinite.isinf,
+    np.isfinite: nonfinite.isfinite,
 }
 
 
@@ -139,6 +153,38 @@ METHODS = {
     "expand_dims": shape.unsqueeze,
     # dtype and device
     "astype": conversion.astype, "to": to,
+    # padding, rearranging, cutting (repeat is PyTorch's: a tile; np.repeat is repeat_interleave)
+    "pad": padding.pad, "flip": rearrange.flip, "roll": rearrange.roll, "tile": rearrange.tile,
+    "repeat": rearrange.repeat, "repeat_interleave": rearrange.repeat_interleave,
+    "split": splitting.split, "chunk": splitting.chunk, "unflatten": splitting.unflatten,
+    "tril": triangular.tril, "triu": triangular.triu, "diagonal": triangular.diagonal, "diag": triangular.diag,
+    # gather/scatter, masks, sorting
+    "gather": gather_scatter.gather, "scatter": gather_scatter.scatter, "scatter_add": gather_scatter.scatter_add,
+    "masked_fill": gather_scatter.masked_fill, "masked_select": gather_scatter.masked_select,
+    "nonzero": gather_scatter.nonzero, "sort": sorting.sort, "argsort": sorting.argsort, "topk": sorting.topk,
+    "one_hot": one_hot,
+    # more elementwise ops
+    "log2": exponential.log2, "log10": exponential.log10, "exp2": exponential.exp2, "rsqrt": exponential.rsqrt,
+    "logaddexp": exponential.logaddexp, "lerp": interpolation.lerp,
+    "sign": rounding.sign, "floor": rounding.floor, "ceil": rounding.ceil, "round": rounding.round,
+    "trunc": rounding.trunc, "__round__": rounding.round,
+    "tan": trigonometric.tan, "asin": trigonometric.asin, "acos": trigonometric.acos, "atan": trigonometric.atan,
+    "sinh": trigonometric.sinh, "cosh": trigonometric.cosh, "asinh": trigonometric.asinh,
+    "acosh": trigonometric.acosh, "atanh": trigonometric.atanh,
+    "isnan": nonfinite.isnan, "isinf": nonfinite.isinf, "isfinite": nonfinite.isfinite,
+    "__mod__": division.remainder, "__rmod__": _reflected(division.remainder),
+    "__floordiv__": division.floor_divide, "__rfloordiv__": _reflected(division.floor_divide),
+    "remainder": division.remainder, "floor_divide": division.floor_divide,
+    "__and__": bitwise.bitwise_and, "__rand__": _reflected(bitwise.bitwise_and),
+    "__or__": bitwise.bitwise_or, "__ror__": _reflected(bitwise.bitwise_or),
+    "__xor__": bitwise.bitwise_xor, "__rxor__": _reflected(bitwise.bitwise_xor), "__invert__": bitwise.bitwise_not,
+    # more reductions, running ones included
+    "prod": reduction.prod, "cumsum": cumulative.cumsum, "cumprod": cumulative.cumprod,
+    "cummax": cumulative.cummax, "cummin": cumulative.cummin, "logcumsumexp": cumulative.logcumsumexp,
+    # PyTorch's spellings
+    "numel": pytorch_names.numel, "clone": pytorch_names.clone, "t": pytorch_names.t, "view": pytorch_names.view,
+    "expand": pytorch_names.expand, "long": pytorch_names.to_long, "int": pytorch_names.to_int,
+    "bool": pytorch_names.to_bool,
 }
 
 

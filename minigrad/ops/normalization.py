@@ -5,7 +5,8 @@ subtract, square root, divide, scale, shift) that each keep their inputs for the
 backward pass. As one op it keeps x̂ and r = 1/√(σ² + ε) and uses the closed form
 of its gradient (Ioffe & Szegedy, 2015, "Batch Normalization: Accelerating Deep
 Network Training by Reducing Internal Covariate Shift", §3). Per channel, over
-its n = N·L values (N·1 for an (N, C) input), with ⟨v⟩ the mean over them:
+its n = N·L values (N·1 for an (N, C) input, N·H·W for an image batch (N, C, H, W)),
+with ⟨v⟩ the mean over them:
 
     x̂ = (x − μ)·r,   y = γ x̂ + β
     dβ = Σ g,   dγ = Σ g·x̂,   dx = γ·r·(g − ⟨g⟩ − x̂·⟨g·x̂⟩)
@@ -52,7 +53,7 @@ def _unpack(packed, shape):
 
 
 class BatchNorm(Function):
-    """y = γ·(x − μ_B)/√(σ²_B + ε) + β for x (N, C) or (N, C, L) and γ, β of shape (C,)."""
+    """y = γ·(x − μ_B)/√(σ²_B + ε) + β for x (N, C, *) and γ, β of shape (C,)."""
 
     name = "batch_norm"
 
@@ -117,7 +118,7 @@ class BatchNormBackward(Function):
     def backward(self, gg):
         g, x, weight = self.inputs
         a, b_gamma, b_beta = _unpack(gg, x.shape)
-        axes = (0,) if x.ndim == 2 else (0, 2)
+        axes = (0, *range(2, x.ndim))
         channel = (1, -1) + (1,) * (x.ndim - 2)
 
         def mean(v):
@@ -147,7 +148,10 @@ class BatchNormBackward(Function):
 
 
 def batch_norm_train(x, weight=None, bias=None, eps=1e-5, running_mean=None, running_var=None, momentum=0.1):
-    """Training-mode batch normalization of x (N, C) or (N, C, L) over every axis but 1, as one op.
+    """Training-mode batch normalization of x (N, C, *) over every axis but 1, as one op.
+
+    Group and instance normalization reuse it: their statistics are those of a batch
+    norm of x reshaped to (1, N·G, ·) (see :mod:`minigrad.nn.functional.normalization`).
 
     ``weight`` γ and ``bias`` β: tensors with C elements, or None (γ = 1, β = 0).
     ``running_mean`` / ``running_var``: arrays of shape (C,) updated in place with

@@ -1,4 +1,4 @@
-"""Reductions over axes: sum, mean, var, std, max, min (+ argmax/argmin).
+"""Reductions over axes: sum, mean, var, std, max, min, prod (+ argmax/argmin).
 
 Backward of a reduction *spreads* the incoming gradient back over the reduced
 axes:
@@ -9,7 +9,12 @@ axes:
   equally, so the weights of a reduced slice always add up to 1;
 * var:   Σ(x - x̄)² / (N - ddof), composed from mean, sub, mul and sum, so its
   gradient 2(x - x̄)/(N - ddof) and all higher derivatives follow automatically;
-* std:   √var.
+* std:   √var;
+* prod:  ∂/∂x_k Πx = Π_{j≠k} x_j. Where a reduced slice holds no zero this is
+  Πx / x_k; where it does, that quotient is 0/0, and the product without x_k is
+  built exactly instead (see :func:`_prod_grad`), so the gradient is right with
+  zeros in the input: to every order with up to two zeros in a slice, to second
+  order with more.
 
 ``axis`` is None (all axes), an int or a tuple of ints; ``keepdims`` keeps the
 reduced axes with length 1; PyTorch's ``dim``/``keepdim`` are accepted too
@@ -29,7 +34,7 @@ from minigrad.ops.axes import accepts_dim_aliases, normalize_axis  # normalize_a
 from minigrad.ops.mask import mask_grad
 from minigrad.tensor import Tensor, as_tensor
 
-__all__ = ["sum", "mean", "var", "std", "max", "min", "argmax", "argmin"]
+__all__ = ["sum", "mean", "var", "std", "max", "min", "prod", "argmax", "argmin"]
 
 
 def _kept_shape(shape, axes):
@@ -183,3 +188,73 @@ def argmax(x, axis=None, keepdims=False):
 def argmin(x, axis=None, keepdims=False):
     """Index of the smallest value (flattened when ``axis`` is None); not differentiable."""
     return _arg_extreme("argmin", x, axis, keepdims)
+
+
+class Prod(Function):
+    """Π over ``axes``; backward is :func:`_prod_grad`, written in Tensor ops."""
+
+    name = "prod"
+    saves_output = True
+
+    def forward(self, a, axes, keepdims):
+        self.axes = axes
+        return a.prod(axis=axes, keepdims=keepdims)
+
+    def backward(self, g):
+        (a,) = self.inputs
+        kept = _kept_shape(a.shape, self.axes)
+        g, y = g.reshape(kept), self.output().reshape(kept)
+        zero = a.data == 0
+        if zero.any():
+            many = zero.sum(axis=self.axes, keepdims=True) >= 3
+            if many.any():
+                # With three zeros or more in a slice, Π_{j≠k} x_j and all its first
+                # derivatives are 0: such slices get g = 0 (and ones for x, so that the
+                # recursion of _prod_grad stays at most 2 deep), exact to second order.
+                g = g.where(Tensor.constant(~many), 0.0)
+                a = a.where(Tensor.constant(~np.broadcast_to(many, a.shape)), 1.0)
+                y = a.prod(axis=self.axes, keepdims=True)
+        return (_prod_grad(g, a, y, self.axes),)
+
+
+def _first_zero(zero, axes):
+    """Mask of the first True of ``zero`` in each slice over ``axes`` (C order within the slice)."""
+    rest = [i for i in range(zero.ndim) if i not in axes]
+    order = rest + list(axes)
+    moved = zero.transpose(order)
+    flat = moved.reshape(moved.shape[:len(rest)] + (-1,))
+    first = flat & (np.cumsum(flat, axis=-1) == 1)
+    return first.reshape(moved.shape).transpose(np.argsort(order))
+
+
+def _prod_grad(g, x, y, axes):
+    """g · ∂(Πx)/∂x for ``y = Πx`` (g and y with the reduced axes kept), exact with zeros.
+
+    Without zeros it is g·y / x. Otherwise let z be the first zero of a slice and
+    x' the input with x_z replaced by 1 (a Tensor op, so x' still depends on x):
+
+    * at z:    Π_{j≠z} x_j = Πx'                              (x_z itself is left out);
+    * at k≠z:  Π_{j≠k} x_j = x_z · Π_{j∉{k,z}} x_j = x_z · ∂(Πx')/∂x'_k,
+
+    and the last factor is this same function applied to x', which has one zero
+    fewer per slice. Slices without a zero take x_z = 1 and keep g·y / x. The
+    recursion is as deep as the most zeros in one slice; ``Prod.backward`` passes
+    at most two.
+    """
+    zero = x.data == 0
+    shape = x.shape
+    if not zero.any():
+        return (g * y).broadcast_to(shape) / x
+    first = _first_zero(zero, axes)
+    x1 = x.where(Tensor.constant(~first), 1.0)
+    y1 = x1.prod(axis=axes, keepdims=True)
+    inner = _prod_grad(g, x1, y1, axes)
+    without_zero = Tensor.constant(~zero.any(axis=axes, keepdims=True), dtype=x.dtype)
+    xz = x.where(Tensor.constant(first), 0.0).sum(axis=axes, keepdims=True) + without_zero  # x_z, or 1
+    return (g * y1).broadcast_to(shape).where(Tensor.constant(first), xz * inner)
+
+
+@accepts_dim_aliases
+def prod(x, axis=None, keepdims=False):
+    """Π over ``axis`` (all elements when None); 1 over an empty axis. Integers stay integers."""
+    return _reduce(Prod, x, axis, keepdims)

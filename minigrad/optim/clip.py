@@ -32,18 +32,37 @@ def _grads(parameters):
     return [p.grad.data for p in parameters if p.grad is not None]
 
 
-def clip_grad_value_(parameters, clip_value):
-    """Clamp every gradient entry to [−v, v] in place.
+def clip_grad_value_(parameters, clip_value=None, min_value=None, max_value=None):
+    """Clamp every gradient entry in place: to [−v, v], or to [β, α].
 
-    Clipping by value: gᵢ ← v if gᵢ > v, gᵢ ← −v if gᵢ < −v.
-    Cheap, but it changes the gradient's *direction* when only some entries are
-    clipped; to preserve the direction, clip by norm.
+    Clipping by value: gᵢ ← α if gᵢ > α, gᵢ ← β if gᵢ < β. Give either
+    ``clip_value`` v (α = v, β = −v, PyTorch's form) or the bounds ``min_value`` β and
+    ``max_value`` α (either may be left out: no bound on that side). Cheap, but it
+    changes the gradient's *direction* when only some entries are clipped; to
+    preserve the direction, clip by norm.
     """
-    clip_value = float(clip_value)
-    if not clip_value >= 0:
-        raise ValueError(f"clip_value must be >= 0, got {clip_value!r}")
+    bounded = min_value is not None or max_value is not None
+    if clip_value is None and not bounded:
+        raise ValueError("clip_grad_value_: give clip_value (symmetric bounds ±clip_value) or min_value/max_value")
+    if clip_value is not None and bounded:
+        raise ValueError(f"clip_grad_value_: give either clip_value or min_value/max_value, not both "
+                         f"(got clip_value={clip_value!r}, min_value={min_value!r}, max_value={max_value!r})")
+    if clip_value is not None:
+        clip_value = float(clip_value)
+        if not clip_value >= 0:
+            raise ValueError(f"clip_value must be >= 0, got {clip_value!r}")
+        low, high = -clip_value, clip_value
+    else:
+        low = None if min_value is None else float(min_value)
+        high = None if max_value is None else float(max_value)
+        for name, value in (("min_value", low), ("max_value", high)):
+            if value is not None and value != value:
+                raise ValueError(f"clip_grad_value_: {name} must be a number, got nan")
+        if low is not None and high is not None and low > high:
+            raise ValueError(f"clip_grad_value_: min_value={low!r} is greater than max_value={high!r}")
     for g in _grads(parameters):
-        np.clip(g, -clip_value, clip_value, out=g)
+        xp = backend.module_of(g)
+        xp.clip(g, low, high, out=g)
 
 
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False):

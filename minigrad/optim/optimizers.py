@@ -7,7 +7,8 @@ update rule and source, and whose ``_update`` is that rule in NumPy:
 * :mod:`~minigrad.optim.adaptive` -- ``Adagrad``, ``RMSprop``, ``Adadelta``:
   per-weight step sizes from the squared gradients;
 * :mod:`~minigrad.optim.adam` -- ``Adam``, ``AdamW``, ``Adamax``, ``NAdam``;
-* :mod:`~minigrad.optim.newton` -- ``Newton`` and ``hessian`` (second order).
+* :mod:`~minigrad.optim.newton` -- ``Newton`` and ``hessian`` (second order);
+* :mod:`~minigrad.optim.ftrl` -- ``Ftrl`` (FTRL-Proximal, with Keras' rule: PyTorch has none).
 
 The first-order rules follow PyTorch's reference ("single tensor")
 implementations operation by operation, so a trajectory matches ``torch.optim``
@@ -26,7 +27,8 @@ whose defaults differ; each docstring lists where.
 
 from minigrad.optim.adam import Adam, Adamax, AdamW, NAdam
 from minigrad.optim.adaptive import Adadelta, Adagrad, RMSprop
+from minigrad.optim.ftrl import Ftrl
 from minigrad.optim.newton import Newton, hessian
 from minigrad.optim.sgd import SGD
 
-__all__ = ["SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "NAdam", "Newton", "hessian"]
+__all__ = ["SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "NAdam", "Newton", "hessian", "Ftrl"]

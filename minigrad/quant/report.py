@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from minigrad import budget
 from minigrad.nn.layers import Linear
 from minigrad.nn.module import Module
 from minigrad.quant.ptq import quantize_model
@@ -23,7 +24,8 @@ from minigrad.quant.qat import prepare_qat
 from minigrad.quant.quantize import TERNARY_BITS
 from minigrad.tensor import Tensor
 
-__all__ = ["model_size_bytes", "ptq_report", "QuantizationReport", "quantization_report", "quantization_table"]
+__all__ = ["model_size_bytes", "ptq_report", "QuantizationReport", "quantization_report", "quantization_table",
+           "check_quantization_memory"]
 
 # --------------------------------------------------------------------------- size and report
 
@@ -139,6 +141,31 @@ def ptq_report(float_model, quant_model, X, y):
 
 # --------------------------------------------------------------------------- the command line
 
+def check_quantization_memory(model, n_samples):
+    """Raise ``ValueError`` when quantizing ``model`` on ``n_samples`` calibration rows would
+    need more than :data:`minigrad.budget.MEMORY_BUDGET` bytes beyond the model itself.
+
+    The estimate, per Linear layer of ``n_in·n_out`` weights: the float64 copy the
+    quantizer rounds from (8 bytes a weight, one layer at a time) and the integer
+    weights it keeps (at most 4 bytes a weight, for every layer); plus the
+    calibration activations, ``n_samples`` rows of every layer's width in float64.
+    Returns the estimate in bytes when it fits.
+    """
+    layers = [m for m in model.modules() if isinstance(m, Linear)]
+    if not layers:
+        return 0
+    weights = [m.weight.size for m in layers]
+    widths = sum(m.in_features + m.out_features for m in layers)
+    needed = 8 * max(weights) + 4 * sum(weights) + 8 * int(n_samples) * widths
+    if needed > budget.MEMORY_BUDGET:
+        raise ValueError(
+            f"quantizing this model ({sum(weights):,} weights) on {int(n_samples):,} calibration samples needs "
+            f"about {budget.format_bytes(needed)}, over the {budget.format_bytes(budget.MEMORY_BUDGET)} memory "
+            "budget (minigrad.budget.MEMORY_BUDGET); use a smaller model or fewer calibration samples"
+        )
+    return needed
+
+
 def quantization_report(model, splits, bits=8, observer="minmax"):
     """Quantize ``model`` to ``bits`` and return the report as text.
 
@@ -152,6 +179,7 @@ def quantization_report(model, splits, bits=8, observer="minmax"):
     if evaluation is None:
         raise ValueError(f"quantization_report: splits needs a 'test' or 'val' entry, got {sorted(splits)}")
     X_cal = splits["train"][0]
+    check_quantization_memory(model, max(len(X_cal), len(evaluation[0])))
     quant_model = quantize_model(model, X_cal, bits=bits, observer=observer)
     return ptq_report(model, quant_model, *evaluation).text
 
@@ -164,6 +192,7 @@ def quantization_table(model, splits, bits_list=(8, 4, 2), observer="minmax"):
     training exists; Jacob et al. 2018).
     """
     evaluation = splits.get("test", splits.get("val"))
+    check_quantization_memory(model, max(len(splits["train"][0]), len(evaluation[0])))
     rows = []
     for bits in bits_list:
         quant_model = quantize_model(model, splits["train"][0], bits=bits, observer=observer)

@@ -7,7 +7,8 @@ from minigrad.budget import check_model_size, format_bytes, mlp_parameter_count
 
 
 def test_parameter_count_matches_a_built_model():
-    for sizes, batchnorm in (([2, 16, 16, 1], False), ([5, 7, 3], True)):
+    for sizes, batchnorm in (([2, 16, 16, 1], False), ([5, 7, 3], True), ([5, 7, 6, 3], "before"),
+                             ([5, 7, 6, 3], "after")):
         model = nn.MLP(sizes, batchnorm=batchnorm)
         params = sum(p.data.size for p in model.parameters())
         buffers = sum(np.asarray(b.data).size for name, b in model.named_buffers() if "running" in name)

@@ -157,6 +157,19 @@ CALLS = {
     "F.sparsemax": (lambda t: F.sparsemax(t, axis=1), lambda t: F.sparsemax(t, dim=1),
                     lambda t: F.sparsemax(t, 1, dim=1)),
     "F.maxout": (lambda t: F.maxout(t, 2, axis=2), lambda t: F.maxout(t, 2, dim=2), lambda t: F.maxout(t, 2, 2, dim=2)),
+    "Tensor.prod": (lambda t: t.prod(axis=1, keepdims=True), lambda t: t.prod(dim=1, keepdim=True),
+                    lambda t: t.prod(1, dim=1)),
+    "Tensor.cumsum": (lambda t: t.cumsum(axis=1), lambda t: t.cumsum(dim=1), lambda t: t.cumsum(1, dim=1)),
+    "Tensor.cumprod": (lambda t: t.cumprod(axis=-1), lambda t: t.cumprod(dim=-1), lambda t: t.cumprod(axis=0, dim=0)),
+    "Tensor.logcumsumexp": (lambda t: t.logcumsumexp(axis=0), lambda t: t.logcumsumexp(dim=0),
+                            lambda t: t.logcumsumexp(0, dim=0)),
+    "Tensor.cummax": (lambda t: t.cummax(axis=2).values, lambda t: t.cummax(dim=2).values,
+                      lambda t: t.cummax(2, dim=2)),
+    "Tensor.cummin": (lambda t: t.cummin(axis=1).values, lambda t: t.cummin(dim=1).values,
+                      lambda t: t.cummin(1, dim=1)),
+    "mg.prod": (lambda t: mg.prod(t, axis=(0, 2)), lambda t: mg.prod(t, dim=(0, 2)), lambda t: mg.prod(t, 0, dim=0)),
+    "mg.cumsum": (lambda t: mg.cumsum(t, axis=0), lambda t: mg.cumsum(t, dim=0), lambda t: mg.cumsum(t, 0, dim=0)),
+    "mg.cat": (lambda t: mg.cat([t, t], axis=1), lambda t: mg.cat([t, t], dim=1), lambda t: mg.cat([t, t], 1, dim=1)),
 }
 
 
@@ -190,3 +203,21 @@ def test_every_function_with_an_axis_argument_takes_the_pytorch_spelling_too():
                 message = f"{name} takes {numpy_name}= but not {torch_name}= (use @accepts_dim_aliases)"
                 assert torch_name in params, message
     assert set(CALLS) <= checked  # every call tested above was found here too
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda t: t.sum(dims=1), r"sum\(\) got an unexpected keyword argument 'dims': write axis= \(or dim=\)"),
+    (lambda t: t.mean(axes=(0, 1)), r"mean\(\) got an unexpected keyword argument 'axes': write axis="),
+    (lambda t: t.max(keep_dims=True), r"'keep_dims': write keepdims= \(or keepdim=\)"),
+    (lambda t: mg.cumsum(t, dims=0), r"cumsum\(\) got an unexpected keyword argument 'dims'"),
+])
+def test_near_miss_spellings_say_what_to_write(call, message):
+    with pytest.raises(TypeError, match=message):
+        call(mg.tensor(X))
+
+
+def test_the_flatten_layer_takes_start_dim():
+    layer = mg.nn.Flatten(start_dim=2)
+    assert layer.start_axis == 2 and layer(mg.ones(2, 3, 4, 5)).shape == (2, 3, 20)
+    with pytest.raises(TypeError, match="got both start_axis= and start_dim="):
+        mg.nn.Flatten(1, start_dim=1)

@@ -104,3 +104,32 @@ def test_clip_by_norm_argument_errors():
         clip_grad_norm_(ps, -1.0)
     with pytest.raises(ValueError, match=r"norm_type must be a positive number or inf, got 0\.0"):
         clip_grad_norm_(ps, 1.0, norm_type=0)
+
+
+# ----------------------------------------------------------------------------- asymmetric bounds
+
+def test_clip_by_value_with_asymmetric_bounds():
+    ps = with_grads(G1, G2)
+    clip_grad_value_(ps, min_value=-0.5, max_value=2.0)
+    np.testing.assert_array_equal(ps[0].grad.numpy(), np.clip(G1, -0.5, 2.0))
+    np.testing.assert_array_equal(ps[1].grad.numpy(), np.clip(G2, -0.5, 2.0))
+    (p,) = with_grads(G2)
+    clip_grad_value_(p, max_value=0.0)  # one side only
+    np.testing.assert_array_equal(p.grad.numpy(), np.minimum(G2, 0.0))
+    (p,) = with_grads(G2)
+    clip_grad_value_(p, min_value=0.1)
+    np.testing.assert_array_equal(p.grad.numpy(), np.maximum(G2, 0.1))
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(), "give clip_value .* or min_value/max_value"),
+    (dict(clip_value=1.0, min_value=-1.0), "either clip_value or min_value/max_value, not both"),
+    (dict(clip_value=1.0, max_value=2.0), "not both"),
+    (dict(min_value=1.0, max_value=-1.0), r"min_value=1\.0 is greater than max_value=-1\.0"),
+    (dict(min_value=float("nan")), "min_value must be a number"),
+])
+def test_clip_by_value_argument_errors(kwargs, match):
+    (p,) = with_grads(G2)
+    with pytest.raises(ValueError, match=match):
+        clip_grad_value_(p, **kwargs)
+    np.testing.assert_array_equal(p.grad.numpy(), G2)  # nothing clipped

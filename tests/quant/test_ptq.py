@@ -237,3 +237,17 @@ def test_quantization_report_for_the_command_line(digits_mlp):
     assert "8-bit integer (PTQ)" in text and "19,240 B" in text and "5,344 B" in text
     with pytest.raises(ValueError, match="needs a 'train' entry"):
         quantization_report(model, {"test": test})
+
+
+def test_quantization_refuses_a_model_over_the_memory_budget_with_its_estimate(monkeypatch):
+    from minigrad import budget
+    from minigrad.quant.report import check_quantization_memory, quantization_report
+
+    model = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+    # 8·2048 (the largest layer in float64) + 4·2368 (integer weights) + 8·100·(96 + 42) (activations)
+    assert check_quantization_memory(model, 100) == 8 * 2048 + 4 * 2368 + 8 * 100 * 138
+    monkeypatch.setattr(budget, "MEMORY_BUDGET", 100_000)
+    X = np.zeros((100, 64), dtype=np.float32)
+    y = np.zeros(100, dtype=np.int64)
+    with pytest.raises(ValueError, match=r"2,368 weights.*100 calibration samples.*over the 97\.7 KiB memory budget"):
+        quantization_report(model, {"train": (X, y), "test": (X, y)}, bits=8)

@@ -14,12 +14,22 @@ handy for gradient checks and for writing a network by hand (as
   class, default initializer, gain, saturation, dying units; ``ACTIVATIONS`` and
   ``get(name)`` come from it;
 * :func:`affine` (z = x Wᵀ + b, the Linear layer), :mod:`~minigrad.nn.functional.dropout`,
-  :mod:`~minigrad.nn.functional.normalization` (``batch_norm``, ``layer_norm``).
+  :mod:`~minigrad.nn.functional.normalization` (``batch_norm``, ``layer_norm``,
+  ``group_norm``, ``instance_norm``);
+* :mod:`~minigrad.nn.functional.rectifiers` -- ``prelu`` and ``rrelu`` (a learned or random slope);
+* :mod:`~minigrad.nn.functional.loss` -- the losses under PyTorch's names (``cross_entropy``,
+  ``nll_loss``, ``mse_loss``, ``l1_loss``, ``huber_loss``, ``binary_cross_entropy``,
+  ``binary_cross_entropy_with_logits``, ``multi_margin_loss``).
 """
 
 from minigrad.nn.functional.activations import *  # noqa: F403 -- relu, leaky_relu, ..., Sparsemax, SELU_*
 from minigrad.nn.functional.dropout import dropout
-from minigrad.nn.functional.normalization import batch_norm, layer_norm
+from minigrad.nn.functional.loss import (
+    binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss, l1_loss, mse_loss,
+    multi_margin_loss, nll_loss,
+)
+from minigrad.nn.functional.normalization import batch_norm, group_norm, instance_norm, layer_norm
+from minigrad.nn.functional.rectifiers import prelu, rrelu
 from minigrad.nn.functional.table import ACTIVATIONS, ALIASES, TRAITS, Activation, canonical_name, get
 from minigrad.ops.linalg import affine
 
@@ -27,4 +37,8 @@ __all__ = [
     *ACTIVATIONS, "Sparsemax", "SELU_ALPHA", "SELU_SCALE",
     "ACTIVATIONS", "ALIASES", "TRAITS", "Activation", "canonical_name", "get",
     "affine", "dropout", "batch_norm", "layer_norm",
+    "group_norm", "instance_norm",
+    "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "huber_loss", "binary_cross_entropy",
+    "binary_cross_entropy_with_logits", "multi_margin_loss",
+    "prelu", "rrelu",
 ]
