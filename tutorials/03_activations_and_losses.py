@@ -17,14 +17,15 @@
 #
 # In this lesson we
 #
-# 1. plot the course's activations and their derivatives, computed by autograd;
+# 1. plot the course's activations and their derivatives, computed by autograd,
+#    and meet maxout, an activation that learns its shape;
 # 2. see why saturating activations (sigmoid, tanh) make gradients vanish: σ′ ≤ ¼;
 # 3. watch ReLUs die and leaky ReLUs survive;
 # 4. derive the famous delta of softmax + cross-entropy, softmax(z) − onehot, and
 #    check it against the engine;
 # 5. reproduce the course's loss table (after McCaffrey 2013), which shows why
 #    cross-entropy beats classification error and mean squared error for
-#    classifiers.
+#    classifiers; then the multi-class hinge, and MSE against MAE for regression.
 
 # %%
 import os
