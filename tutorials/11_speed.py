@@ -485,6 +485,8 @@ else:
 results_md = REPOSITORY / "benchmarks" / "RESULTS.md" if REPOSITORY else None
 if results_md is not None and results_md.exists():
     print(results_md.read_text(encoding="utf-8"))
+elif REPOSITORY is None:
+    print("benchmarks/RESULTS.md is in the repository: clone it to read the project's results.")
 else:
     print("No benchmarks/RESULTS.md yet: run `./run bench` (a few minutes) to write it.")
 
