@@ -600,7 +600,7 @@ assert test_mse(huge_augmented) < huge[1]
 # Gaussian **kernel density** (`method="kde"`, Silverman 1986) that follows any
 # shape: pick a training point at random and add Gaussian noise whose
 # covariance is h² times the data's (the smoothed bootstrap, Efron & Tibshirani
-# 1993, §16). For a regression target it models the joint rows [x, y], so each
+# 1993). For a regression target it models the joint rows [x, y], so each
 # new x comes with its own y: where `gaussian_noise` keeps each copy's label,
 # these draws smooth the targets too.
 #

@@ -10,7 +10,7 @@ or add noise. Two ways, one function each:
   function it learns (training with input noise acts like a regularizer, Bishop 1995).
 * :func:`sample_like` -- new samples drawn from a density fitted to the data: a
   Gaussian per class (maximum likelihood, Bishop 2006, §2.3.4) or a Gaussian kernel
-  density (Silverman 1986), the smoothed bootstrap of Efron & Tibshirani (1993, §16).
+  density (Silverman 1986), the smoothed bootstrap (Efron & Tibshirani 1993).
 
 Augment the **training set only**, after splitting: noisy copies of a test sample
 in the training set would leak the test set into training.
@@ -121,9 +121,10 @@ def sample_like(X, y=None, n=100, method="gaussian", bandwidth="scott", by_class
       each class is one roughly elliptical cloud.
     * ``method="kde"``: a Gaussian kernel density estimate, p(x) = (1/m) Σ_i N(x; x_i,
       h² Σ) (Silverman 1986, "Density Estimation for Statistics and Data Analysis",
-      §4.2; bandwidth as scipy's ``gaussian_kde``). A draw picks a sample x_i at
-      random and adds N(0, h² Σ) to it -- the smoothed bootstrap (Efron & Tibshirani
-      1993, "An Introduction to the Bootstrap", §16). It follows any shape
+      ch. 4; Scott 1992, "Multivariate Density Estimation"; bandwidth as scipy's
+      ``gaussian_kde``). A draw picks a sample x_i at random and adds N(0, h² Σ) to
+      it -- the smoothed bootstrap (Efron & Tibshirani 1993, "An Introduction to the
+      Bootstrap"). It follows any shape
       (moons, spirals); ``bandwidth`` is ``"scott"`` (h = m^(−1/(d+4))),
       ``"silverman"`` (h = (m(d+2)/4)^(−1/(d+4))) or a number h > 0.
 
