@@ -192,8 +192,12 @@ def group(debug):
 @click.option("--model", default=None, help="Draw a model instead, e.g. mlp:2,16,16,1")
 @click.option("--activation", default="relu", show_default=True, help="Hidden activation for --model.")
 @click.option("--rankdir", type=click.Choice(["LR", "TB", "RL", "BT"]), default="LR", show_default=True)
-@click.option("--seed", type=int, default=None, help="Seed for the random values of unnamed variables.")
-def graph(expression, output, values, backward, frames, model, activation, rankdir, seed):
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed for the random values of variables not given in --values (reruns draw the same picture).")
+@click.option("--max-nodes", type=click.IntRange(min=0), default=300, show_default=True,
+              help="Fold repeated structure into 'xN' boxes when the drawing has more nodes (0: never fold).")
+@click.option("--legend/--no-legend", default=True, show_default=True, help="Explain the colours in a legend.")
+def graph(expression, output, values, backward, frames, model, activation, rankdir, seed, max_nodes, legend):
     """Draw the computation graph of a scalar EXPRESSION or of a model.
 
     \b
@@ -201,6 +205,8 @@ def graph(expression, output, values, backward, frames, model, activation, rankd
       minigrad graph "tanh(x1*w1 + x2*w2 + b)" --values x1=2,x2=0,w1=-3,w2=1,b=6.88 -o neuron.svg
       minigrad graph "a*b + c" -o g.svg --frames steps.html
       minigrad graph --model mlp:2,16,16,1 --activation tanh -o mlp.svg
+
+    Boxes are named after the expression's text ("a*b", "tanh(a*b + c)").
     """
     from minigrad.course.expression import ExpressionError, parse_expression, parse_values
     from viz.graph import SUPPORTED_SUFFIXES, draw_graph, save
@@ -217,11 +223,17 @@ def graph(expression, output, values, backward, frames, model, activation, rankd
         root = _model_graph(model, activation, backward, seed)
     else:
         try:
-            root, variables = parse_expression(expression, parse_values(values), random.Random(seed))
+            given = parse_values(values)
+            root, variables = parse_expression(expression, dict(given), random.Random(seed), name_nodes=True)
         except ExpressionError as exc:
             _fail(str(exc))
         shown = ", ".join(f"{k}={v.data:g}" for k, v in variables.items())
-        click.echo(f"{expression} = {root.data:.6g}" + (f"  with {shown}" if shown else ""))
+        echoed = expression if len(expression) <= 80 else expression[:79] + "…"
+        click.echo(f"{echoed} = {root.data:.6g}" + (f"  with {shown}" if shown else ""))
+        drawn = [k for k in variables if k not in given]
+        if drawn:
+            click.echo(f"  {', '.join(drawn)} drawn at random with --seed {seed} "
+                       "(choose them with --values, or another --seed)")
         if backward and frames is None:
             root.backward()
             for name, v in variables.items():
@@ -229,13 +241,19 @@ def graph(expression, output, values, backward, frames, model, activation, rankd
     frame_root = root
     if frames is not None:
         from viz.frames import backprop_frames, save_frames
+        from viz.stepping import step_through
 
         _make_output(frames, folder=frames_folder)
-        written = save_frames(backprop_frames(frame_root, rankdir=rankdir), frames)
+        if frames_folder:
+            written = save_frames(backprop_frames(frame_root, rankdir=rankdir), frames)
+        else:
+            written = step_through(frame_root, rankdir=rankdir).save(frames)
         click.echo(f"wrote the backprop step-through to {written if isinstance(written, (str, Path)) else frames}")
         if backward and not model:
             root.backward()
-    dot = draw_graph(root, rankdir=rankdir)
+    dot = draw_graph(root, rankdir=rankdir, max_nodes=max_nodes or None, legend=legend)
+    if dot.caption:
+        click.echo(dot.caption)
     save(dot, _make_output(output))
     click.echo(f"wrote {output}")
 
@@ -380,14 +398,18 @@ def diagnose(depth, width, activation, init_name, batchnorm, output, seed):
 @click.option("--out", default=None, help="Folder for learning curves, decision boundary and checkpoint.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--progress/--no-progress", default=True, show_default=True)
+@click.option("--distributed", is_flag=True,
+              help="Data-parallel over the processes of an MPI job (launch with mpiexec -n N); "
+                   "--batch-size is the global batch, split among them.")
 def train(dataset, epochs, lr, optimizer, hidden, activation, batch_size, dropout, l2, batchnorm,
-          early_stopping, bits, out, seed, progress):
+          early_stopping, bits, out, seed, progress, distributed):
     """Train an MLP on a bundled DATASET: moons, circles, spirals, xor or digits.
 
     \b
     Examples:
       minigrad train moons --epochs 200 --out runs/moons
       minigrad train digits --hidden 64 --optimizer adam --lr 0.003 --early-stopping 10 --quantize 8
+      mpiexec -n 2 minigrad train digits --distributed --out runs/digits
     """
     from minigrad.train.recipe import DATASETS, save_checkpoint, train_on_dataset
 
@@ -410,14 +432,25 @@ def train(dataset, epochs, lr, optimizer, hidden, activation, batch_size, dropou
               "(leave it out to train all epochs)")
     layers = _int_list(hidden, "--hidden")
     out = _output_path(out, folder=True) if out is not None else None
+    if distributed:
+        from minigrad import distributed as dist
+
+        global _quiet_errors
+        dist.init()
+        _quiet_errors = not dist.is_main_process()
     try:
         result = train_on_dataset(dataset, hidden=layers, activation=activation, epochs=epochs, lr=lr,
                                   optimizer=optimizer, batch_size=batch_size, dropout=dropout, l2=l2,
                                   batchnorm=batchnorm, early_stopping=early_stopping, seed=seed,
-                                  progress=progress)
+                                  progress=progress, distributed=distributed)
     except ValueError as exc:
         _fail(str(exc))
+    if distributed and not dist.is_main_process():
+        return  # every process holds the same model: rank 0 reports and writes it
     h = result.history.history
+    if distributed and dist.world_size() > 1:
+        click.echo(f"data-parallel over {dist.world_size()} processes "
+                   f"({batch_size // dist.world_size()} samples each per step)")
     click.echo(f"trained {result.config['sizes']} ({activation}) on {dataset} for {len(result.history)} epochs"
                + (f" ({result.history.stop_reason})" if result.history.stop_reason else ""))
     click.echo(f"  train loss {h['loss'][-1]:.4f}  accuracy {h['accuracy'][-1]:.3f}")
@@ -441,6 +474,140 @@ def train(dataset, epochs, lr, optimizer, hidden, activation, batch_size, dropou
             fig.savefig(_make_output(out / "decision_boundary.png"), dpi=100, bbox_inches="tight")
             written.append("decision_boundary.png")
         click.echo(f"wrote {', '.join(written)} to {out}")
+
+
+# --------------------------------------------------------------------------- search
+
+MAX_SEARCH_TRAININGS = 10_000
+
+
+@group.command()
+@click.argument("dataset")
+@click.option("--param", "params", multiple=True, metavar="NAME=V1,V2",
+              help="A hyperparameter and its values (repeat for each): lr, hidden (64x64 = two layers), dropout, "
+                   "l2, batch_size, epochs, optimizer, activation.")
+@click.option("--cv", type=int, default=5, show_default=True, help="Number of cross-validation folds k.")
+@click.option("--jobs", type=int, default=1, show_default=True,
+              help="Trainings at once: local processes (-1: one per core), or at most this many on the cluster.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run on a Dask cluster: the scheduler's address, e.g. tcp://host:8786.")
+@click.option("--epochs", type=int, default=20, show_default=True, help="Epochs of each training (unless searched).")
+@click.option("--timeout", type=float, default=600, show_default=True,
+              help="Seconds one training may take before the search stops with an error.")
+@click.option("-o", "--output", default=None, help="Also write the plot (.png) or a page with table and plot (.html).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--progress/--no-progress", default=True, show_default=True)
+def search(dataset, params, cv, jobs, scheduler, epochs, timeout, output, seed, progress):
+    """Grid search of an MLP's hyperparameters on DATASET by k-fold cross-validation.
+
+    Trains one MLP per (candidate, fold), in parallel with --jobs local processes or on a
+    Dask cluster (--scheduler); the results do not depend on where they ran. Prints the
+    candidates ranked by mean validation accuracy. The test split of `minigrad train` is
+    left out of the search.
+
+    \b
+    Examples:
+      minigrad search moons --param lr=1e-3,1e-2 --param hidden=16,64 --cv 3 --jobs 2 -o search.png
+      minigrad search digits --param lr=1e-3,3e-3 --param hidden=32,64 --scheduler tcp://10.0.0.5:8786
+    """
+    from minigrad.train.recipe import DATASETS
+    from minigrad.train.search_recipe import parse_values, search_on_dataset
+
+    if dataset not in DATASETS:
+        _fail(f"unknown dataset {dataset!r}; choose one of: {', '.join(DATASETS)}")
+    if not params:
+        _fail("give at least one --param NAME=V1,V2 (e.g. --param lr=1e-3,1e-2)")
+    grid = {}
+    for spec in params:
+        name, sep, values = spec.partition("=")
+        name = name.strip()
+        if not sep or not name or not values.strip():
+            _fail(f"--param must look like NAME=V1,V2 (e.g. lr=1e-3,1e-2), got {spec!r}")
+        if name in grid:
+            _fail(f"--param {name} is given twice; list all its values in one --param")
+        try:
+            grid[name] = parse_values(name, values)
+        except ValueError as exc:
+            _fail(str(exc).splitlines()[0])
+    if cv < 2:
+        _fail(f"--cv must be at least 2 folds, got {cv}")
+    if jobs < 1 and jobs != -1:
+        _fail(f"--jobs must be a positive number of processes or -1 (one per core), got {jobs}")
+    if epochs < 1:
+        _fail(f"--epochs must be at least 1, got {epochs}")
+    if not (math.isfinite(timeout) and timeout > 0):
+        _fail(f"--timeout must be a positive number of seconds, got {timeout}")
+    trainings = math.prod(len(v) for v in grid.values()) * cv
+    if trainings > MAX_SEARCH_TRAININGS:
+        _fail(f"the grid needs {trainings} trainings ({cv} folds); the limit is {MAX_SEARCH_TRAININGS}: "
+              "search fewer values")
+    if scheduler is not None and not scheduler.strip():
+        _fail("--scheduler is empty; give the scheduler's address, e.g. tcp://host:8786")
+    if output is not None:
+        output = _output_path(output, (".png", ".html"))
+    client = _dask_client(scheduler) if scheduler is not None else None
+    try:
+        results = search_on_dataset(dataset, grid, k=cv, epochs=epochs, seed=seed, n_jobs=jobs,
+                                    backend="dask" if client is not None else None, timeout=timeout,
+                                    progress=None if progress else False)
+    finally:
+        if client is not None:
+            client.close()
+    click.echo(str(results))
+    best = ", ".join(f"{k}={_show_value(v)}" for k, v in results.best_params.items())
+    click.echo(f"best: {best} (mean validation accuracy {results.best_score:.3f})")
+    if output is not None:
+        from viz.plots import plot_search
+
+        fig = plot_search(results, title=f"{dataset}: mean validation accuracy ({cv}-fold)")
+        if output.suffix.lower() == ".png":
+            fig.savefig(_make_output(output), dpi=100, bbox_inches="tight")
+        else:
+            from viz.html_report import report
+
+            report(_make_output(output), title=f"Hyperparameter search on {dataset}",
+                   text=[str(results), f"best: {best}"], figures={"validation accuracy over the grid": fig})
+        click.echo(f"wrote {output}")
+
+
+def _show_value(value):
+    if isinstance(value, tuple):
+        return "x".join(str(v) for v in value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _check_listening(address):
+    """Fail at once when nothing listens at a tcp:// address (Dask itself would retry for its whole timeout)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    if not address.startswith("tcp://"):
+        return
+    try:
+        parts = urlsplit(address)
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        _fail(f"--scheduler {address!r} is not an address like tcp://host:8786 ({exc})")
+    if not host or port is None:
+        _fail(f"--scheduler {address!r} is not an address like tcp://host:8786 (host and port needed)")
+    try:
+        socket.create_connection((host, port), timeout=5).close()
+    except OSError as exc:
+        _fail(f"cannot connect to the Dask scheduler at {address}: {exc.strerror or exc} "
+              "(is `dask scheduler` running there?)")
+
+
+def _dask_client(address):
+    """A dask.distributed Client connected to the scheduler at ``address`` (one clear line if it cannot)."""
+    _check_listening(address)
+    try:
+        from distributed import Client
+    except ImportError:
+        _fail("--scheduler needs dask.distributed, which is not installed: pip install minigrad[distributed]")
+    try:
+        return Client(address, timeout=10)
+    except (OSError, TimeoutError, ValueError) as exc:
+        _fail(f"cannot connect to the Dask scheduler at {address}: {_error_line(exc, 160) or type(exc).__name__}")
 
 
 # --------------------------------------------------------------------------- quantize
@@ -621,8 +788,12 @@ def _describe(exc):
     return message or type(exc).__name__
 
 
+_quiet_errors = False  # set on the ranks other than 0 of an MPI job: one process reports an error, not N
+
+
 def _say(message):
-    click.echo(f"minigrad: error: {message}", err=True)
+    if not _quiet_errors:
+        click.echo(f"minigrad: error: {message}", err=True)
 
 
 def _invalid_utf8(args):
@@ -729,8 +900,10 @@ def main(argv=None):
     Ctrl-C exits 130. A failed or interrupted run removes the files and folders it created
     and puts back the files it overwrote.
     """
+    global _quiet_errors
     _created.clear()
     _backups.clear()
+    _quiet_errors = False
     try:
         code = _run(argv, _debug_requested(argv))
     except KeyboardInterrupt:  # a second Ctrl-C while reporting

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -383,7 +384,10 @@ def main(argv=None):
         "",
     ])
     print(text)
-    Path(args.out).write_text(text, encoding="utf-8")
+    out = Path(args.out)
+    kept = re.search(r"<!-- distributed -->.*<!-- distributed -->", out.read_text(encoding="utf-8"), flags=re.S) \
+        if out.exists() else None  # the section benchmarks/scaling_out.py writes stays
+    out.write_text(text + ("\n" + kept.group(0) + "\n" if kept else ""), encoding="utf-8")
     print(f"written to {args.out}")
     return 0
 

@@ -101,6 +101,7 @@ class Tensor:
     label = ""
     scope = ""
     _retains_grad = False
+    _grad_hooks = ()  # post-accumulate gradient hooks (a list once one is registered)
     # The Function clock at this tensor's last in-place change and last re-recording
     # (see Tensor._inplace); 0 = never. Kept off the slots: most tensors never change.
     _changed_at = 0
@@ -255,6 +256,22 @@ class Tensor:
         """Reset the accumulated gradient (``self.grad = None``)."""
         self.grad = None
 
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call ``hook(tensor)`` each time ``backward()`` has accumulated into this leaf's ``.grad``.
+
+        As PyTorch's hook of the same name: the hook sees the new ``.grad`` and may
+        change it in place (data-parallel training averages it across processes).
+        Returns a handle whose ``remove()`` unregisters the hook.
+        """
+        if self._ctx is not None:
+            raise RuntimeError("register_post_accumulate_grad_hook: only a leaf tensor accumulates .grad")
+        if not callable(hook):
+            raise TypeError(f"register_post_accumulate_grad_hook: hook must be callable, got {hook!r}")
+        if not isinstance(self._grad_hooks, list):
+            self._grad_hooks = []
+        self._grad_hooks.append(hook)
+        return _GradHookHandle(self._grad_hooks, hook)
+
     # ------------------------------------------------------------------ python protocol
     def __len__(self):
         if self.ndim == 0:
@@ -370,6 +387,17 @@ class Tensor:
     # ------------------------------------------------------------------ reductions
 
     # ------------------------------------------------------------------ shape
+class _GradHookHandle:
+    """What ``register_post_accumulate_grad_hook`` returns: ``remove()`` unregisters the hook."""
+
+    def __init__(self, hooks, hook):
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self):
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
 def tensor(data, requires_grad=False, dtype=None, device="cpu"):
     """Create a leaf Tensor from data (copied); see :class:`Tensor`."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device)

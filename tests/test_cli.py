@@ -1,5 +1,6 @@
 """The command line: every command's help, real runs on small settings, and clean errors."""
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import minigrad
 from cli import group, main
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ["graph", "gradcheck", "diagnose", "train", "quantize", "tutorial", "demo"]
+COMMANDS = ["graph", "gradcheck", "diagnose", "train", "quantize", "tutorial", "demo", "search"]
 
 
 def run(args):
@@ -43,7 +44,7 @@ def test_graph_of_an_expression(tmp_path):
     assert result.exit_code == 0
     assert "= 0.707107" in result.output and "d/dx1 = -1.5" in result.output
     dot = out.read_text()
-    assert "tanh" in dot and "x1" in dot and "grad -1.5000" in dot
+    assert "tanh" in dot and "x1" in dot and "grad -1.5</TD>" in dot
 
 
 def test_graph_random_values_are_printed_and_frames_written(tmp_path):
@@ -59,6 +60,71 @@ def test_graph_of_a_model_is_clustered_by_layer(tmp_path):
     assert run(["graph", "--model", "mlp:2,4,1", "--activation", "tanh", "-o", str(out)]).exit_code == 0
     dot = out.read_text()
     assert "cluster" in dot and "0.weight" in dot and "linear" in dot
+    assert 'label="Linear(2→4)"' in dot and 'label="Linear(4→1)"' in dot and "label=Tanh " in dot
+
+
+def readme_graph_command():
+    """The README's `minigrad graph ...` example, as arguments."""
+    import re
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (command,) = {m for m in re.findall(r"`minigrad (graph \"tanh\(a\*b \+ c\)\"[^`\[]*)", readme)}
+    return shlex.split(command)
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="the Graphviz program 'dot' is not installed")
+def test_the_readme_graph_example_names_every_box_and_keeps_significant_digits(tmp_path):
+    import random
+
+    from minigrad.course.expression import parse_expression
+    from viz.graph.labels import format_number
+
+    args = readme_graph_command()
+    assert args[:2] == ["graph", "tanh(a*b + c)"] and "--values" in args
+    out = tmp_path / "g.svg"
+    args[args.index("-o") + 1] = str(out)
+    result = run(args)
+    assert result.exit_code == 0, result.output
+    assert "c drawn at random with --seed 0" in result.output
+    root, v = parse_expression("tanh(a*b + c)", {"a": 2.0, "b": -3.0}, random.Random(0))
+    root.backward()
+    assert 1e-5 < abs(v["c"].grad) < 1e-2  # small: fixed decimals would print it as 0.0000 or 0.0004
+    svg = out.read_text(encoding="utf-8")
+    assert f"grad {format_number(v['c'].grad)}<" in svg and "0.0000" not in svg
+    for name in ("a", "b", "c", "a*b", "a*b + c", "tanh(a*b + c)"):
+        assert f">{name}</text>" in svg
+    import re
+
+    assert not re.search(r">n\d+</text>", svg)  # no made-up ids
+
+
+def test_graph_is_the_same_on_every_run_unless_the_seed_changes(tmp_path):
+    outs = [tmp_path / f"g{k}.dot" for k in range(3)]
+    first = run(["graph", "x*y - z", "-o", str(outs[0])])
+    again = run(["graph", "x*y - z", "-o", str(outs[1])])
+    other = run(["graph", "x*y - z", "-o", str(outs[2]), "--seed", "7"])
+    assert first.output.replace("g0.dot", "g1.dot") == again.output and outs[0].read_text() == outs[1].read_text()
+    assert "x, y, z drawn at random with --seed 0" in first.output and "--seed 7" in other.output
+    assert outs[2].read_text() != outs[0].read_text()
+    src = outs[0].read_text()
+    assert "headlabel=lhs" in src and "headlabel=rhs" in src  # the operands of - told apart
+    assert "loss / output" in src
+    assert run(["graph", "x*y - z", "-o", str(outs[0]), "--no-legend"]).exit_code == 0
+    assert "loss / output" not in outs[0].read_text() and "label=<" not in outs[0].read_text().split("\n")[1]
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="the Graphviz program 'dot' is not installed")
+def test_a_variable_used_a_thousand_times_is_folded_and_drawn_in_seconds(tmp_path, capsys):
+    out = tmp_path / "sum.svg"
+    expression = "+".join(["a"] * 1000)
+    result = subprocess.run([sys.executable, "cli.py", "graph", expression, "-o", str(out)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=20)
+    assert result.returncode == 0, result.stderr
+    assert "repeated structure folded: 1999 → 6 nodes (max_nodes=300)" in result.stdout
+    assert "×997" in out.read_text(encoding="utf-8")
+    code, _, err = run_main(["graph", expression, "-o", str(tmp_path / "big.svg"), "--max-nodes", "0"], capsys)
+    assert code == 2 and "--max-nodes 300" in err and not (tmp_path / "big.svg").exists()
 
 
 def test_gradcheck_passes_and_exit_status_1_on_failure(monkeypatch):

@@ -40,6 +40,8 @@ BASE = {
     ("tutorial", "step"): {"number": ["1"], "figures": ["--figures", "figs"]},
     ("tutorial", "notebook"): {"number": ["1"], "output": ["-o", "lesson.ipynb"]},
     ("demo",): {"quick": ["--quick"], "out": ["--out", "gallery"]},
+    ("search",): {"dataset": ["moons"], "params": ["--param", "lr=0.01"], "cv": ["--cv", "2"],
+                  "epochs": ["--epochs", "1"], "progress": ["--no-progress"]},
 }
 
 # Bad values for each parameter (flags have none: they take no value).
@@ -53,6 +55,7 @@ BAD_VALUES = {
         "activation": NOT_A_NAME,
         "rankdir": ["XX", "", "lr "],
         "seed": NOT_AN_INT,
+        "max_nodes": NOT_AN_INT + ["-1"],
     },
     ("gradcheck",): {"ops": ["nope", "", "add,mul"], "dtype": ["float16", "", "int64"]},
     ("diagnose",): {
@@ -87,6 +90,17 @@ BAD_VALUES = {
     ("tutorial", "step"): {"number": ["0", "99", "x", "", "-1"], "figures": UNWRITABLE},
     ("tutorial", "notebook"): {"number": ["0", "99", "x", ""], "output": UNWRITABLE + ["lesson.txt"]},
     ("demo",): {"out": ["", " ", "/proc/minigrad-cannot-write/d"]},
+    ("search",): {
+        "dataset": NOT_A_NAME + ["mnist"],
+        "params": ["", "lr", "lr=", "=0.1", "lr=x", "bogus=1", "lr=nan", "hidden=0", "dropout=1.5"],
+        "cv": NOT_AN_INT + ["0", "1", "-2", "100000"],
+        "jobs": NOT_AN_INT + ["0"],
+        "scheduler": ["", "bogus", "tcp://127.0.0.1:1"],
+        "epochs": NOT_AN_INT + ["0", "-1"],
+        "timeout": NOT_A_FLOAT + ["0", "-1"],
+        "output": UNWRITABLE + ["r.txt"],
+        "seed": NOT_AN_INT + ["-1"],
+    },
 }
 
 

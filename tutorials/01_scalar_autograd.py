@@ -298,11 +298,12 @@ assert right == 9.0 == x.grad
 #
 # ## 1.5 Backpropagation, step by step
 #
-# `viz.backprop_frames` replays `backward()` one node at a time: frame 0 is the
+# `viz.backprop_frames` replays `backward()` one node at a time: frame 1 is the
 # forward graph with every gradient unknown, and each later frame highlights the
 # node being processed and labels its edges with local derivative × gradient.
-# `viz.save_frames` writes them as one self-contained HTML page with a slider (open
-# it in a browser). Here are the captions for our neuron:
+# `viz.step_through(o)` shows the same steps inline in Jupyter, or `.save()`s them as
+# one self-contained HTML page (Prev/Next, the arrow keys, a slider; the layout is
+# computed once, so no box moves between steps). Here are the captions for our neuron:
 
 # %%
 x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
@@ -319,10 +320,10 @@ o.label = "o"
 
 frames = viz.backprop_frames(o)
 for frame in frames:
-    print(frame.graph_attr["label"])
+    print(frame.caption)
 assert len(frames) == 1 + 5  # the forward frame + one per operation node (2 products, 2 sums, tanh)
 try:
-    print("step-through page:", viz.save_frames(frames, FIGURES / "01_backprop_steps.html"))
+    print("step-through page:", viz.step_through(o).save(FIGURES / "01_backprop_steps.html"))
 except RuntimeError as err:
     print("HTML skipped:", str(err).splitlines()[0])
 

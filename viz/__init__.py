@@ -1,7 +1,8 @@
 """viz: pictures of minigrad graphs and training.
 
 * computation graphs -- :func:`draw_graph`, :func:`save` (by suffix: .svg .png .pdf .dot);
-* a step-through of backpropagation -- :func:`backprop_frames`, :func:`save_frames`;
+* a step-through of backpropagation -- :func:`step_through` (inline in Jupyter, or one HTML
+  page), :func:`backprop_frames`, :func:`save_frames`;
 * gradient flow per layer -- :class:`GradientFlow`, :func:`plot_grad_flow`, :func:`plot_grad_heatmap`;
 * diagnostics of vanishing/exploding gradients, dead units and saturation -- :func:`diagnose`,
   :func:`plot_diagnosis`;
@@ -22,6 +23,7 @@ from viz.diagnosis import Diagnosis, Finding, diagnose, plot_diagnosis
 from viz.flow import GradientFlow, plot_grad_flow, plot_grad_heatmap
 from viz.frames import backprop_frames, save_frames
 from viz.graph import draw_graph, save
+from viz.stepping import StepThrough, step_through
 from viz.plots import (
     plot_activation_stats, plot_confusion_matrix, plot_decision_boundary, plot_init_sweep, plot_learning_curves,
     plot_optimizer_trajectories, plot_quantization,
@@ -30,9 +32,10 @@ from viz.plots import (
     plot_activation_drift, plot_comparison_bars, plot_error_curves, plot_penalty_geometry, plot_quantization_grid,
 )
 from viz.html_report import report
+from viz.plots.search import plot_search
 
 __all__ = [
-    "draw_graph", "save", "backprop_frames", "save_frames",
+    "draw_graph", "save", "backprop_frames", "save_frames", "step_through", "StepThrough",
     "GradientFlow", "plot_grad_flow", "plot_grad_heatmap",
     "diagnose", "Diagnosis", "Finding", "plot_diagnosis",
     "activation_statistics", "plot_activation_stats", "init_sweep", "plot_init_sweep",
@@ -40,4 +43,5 @@ __all__ = [
     "optimizer_trajectories", "plot_optimizer_trajectories", "plot_quantization", "report",
     "plot_quantization_grid", "plot_penalty_geometry", "plot_error_curves", "plot_comparison_bars",
     "plot_activation_drift",
+    "plot_search",
 ]

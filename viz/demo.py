@@ -29,9 +29,9 @@ from minigrad.train.recipe import train_on_dataset
 from minigrad.course.walkthrough import network_walkthrough, neuron, neuron_walkthrough
 from viz.diagnosis import diagnose, plot_diagnosis
 from viz.flow import plot_grad_flow, plot_grad_heatmap
-from viz.frames import backprop_frames, save_frames
 from viz.graph import draw_graph, save
 from viz.plots import plot_confusion_matrix, plot_decision_boundary, plot_learning_curves
+from viz.stepping import step_through
 
 __all__ = ["build_demo"]
 
@@ -113,10 +113,10 @@ def build_demo(out="demo", log=print, quick=False):
               "Each box shows a value and dL/d(value); op nodes sit between them.")
     g.pre(neuron_walkthrough() + "\n\n" + network_walkthrough())
     o = neuron()
-    frames = backprop_frames(o)
     try:
-        save_frames(frames, g.out / "backprop.html")
-        g.link("backprop.html", f"Step through backpropagation ({len(frames)} frames)")
+        steps = step_through(o)  # laid out once: nothing moves from step to step
+        steps.save(g.out / "backprop.html")
+        g.link("backprop.html", f"Step through backpropagation ({len(steps)} steps)")
     except RuntimeError as exc:
         log(f"   (skipped the step-through: {str(exc).splitlines()[0]})")
     o.backward()

@@ -14,8 +14,7 @@ slider.
 
 from __future__ import annotations
 
-import html
-import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +24,7 @@ from minigrad.scalar import value_parents, value_vjp
 from minigrad.backend import array_module
 from minigrad.tensor import Tensor
 from viz.graph.draw import _draw
+from viz.graph.labels import format_number as _num
 from viz.graph.records import _Graph, _host
 from viz.graph.save import render_bytes
 
@@ -34,10 +34,10 @@ __all__ = ["backprop_frames", "save_frames"]
 def backprop_frames(root, rankdir="LR"):
     """One ``graphviz.Digraph`` per step of backpropagation from ``root``.
 
-    Frame 0 is the forward graph: every gradient unknown ("grad ?") except the
+    Frame 1 is the forward graph: every gradient unknown ("grad ?") except the
     root's, set to 1 (dL/dL). Then one frame per non-leaf node, in reverse
     topological order -- the order ``backward()`` uses -- so there are
-    ``1 + (number of non-leaf nodes)`` frames. In frame k:
+    ``N = 1 + (number of non-leaf nodes)`` frames. In frame k:
 
     * the node being processed (and its op) is highlighted in yellow;
     * the edges into its op are labelled with what it sends each parent: for a
@@ -46,8 +46,8 @@ def backprop_frames(root, rankdir="LR"):
       of a tensor op is a Jacobian, too big to print);
     * every node shows the gradient it has received so far -- marked "(so far)"
       while some consumer has yet to send its share -- or "grad ?" before any;
-    * the caption (graph attribute ``label``) reads
-      "Step k/N: node 'c' (op '*'): dL/dc = …; sends …".
+    * the caption (drawn in the graph's label, and kept as ``frame.caption``)
+      reads "Step k of N: node 'c' (op '*'): dL/dc = …; sends …".
 
     The steps come from :func:`minigrad.autograd.backward_steps`, the very driver
     that ``backward()`` runs, so after the last frame every gradient equals what
@@ -60,26 +60,46 @@ def backprop_frames(root, rankdir="LR"):
     ``backward(retain_graph=True)``; otherwise a RuntimeError says so. Meant for
     small graphs: the frames grow with the square of the number of nodes.
     """
-    graph = _Graph(root, who="backprop_frames")
+    graph, states = backprop_states(root, who="backprop_frames")
+    total = len(states)
+    return [_draw(graph, state.grads, rankdir=rankdir, caption=f"Step {k} of {total}: {state.caption}",
+                  color_edges=True, partial=state.partial, highlight=state.highlight,
+                  edge_labels=state.labels, show_unknown=True)
+            for k, state in enumerate(states, 1)]
+
+
+class _State:
+    """What one frame shows: gradients known so far, which are partial, the node processed, edge labels."""
+
+    def __init__(self, grads, partial, highlight, labels, caption):
+        self.grads, self.partial, self.highlight, self.labels, self.caption = grads, partial, highlight, labels, caption
+
+
+def backprop_states(root, who="backprop_frames"):
+    """``(graph, states)``: the records of ``root``'s graph and one :class:`_State` per frame.
+
+    Shared by :func:`backprop_frames` and :func:`viz.step_through`; the captions
+    carry no step number (each caller numbers them its own way).
+    """
+    graph = _Graph(root, who=who)
     n = len(graph.nodes)
     index = {id(node): i for i, node in enumerate(graph.nodes)}
     if graph.is_tensor:
-        _check_not_released(graph)
+        _check_not_released(graph, who)
     # The backward driver itself, as backward() runs it (without freeing the graph
     # and without writing any .grad): every frame shows a step it really takes.
     with no_grad():
         steps = [(index[id(node)], g, contributions)
                  for node, g, _, contributions in _steps(root, graph.is_tensor)]
     steps = [(v, g, contributions) for v, g, contributions in steps if graph.parents[v]]
-    total = len(steps)
     rootname = graph.name(graph.root_index)
 
     grads = {graph.root_index: _value(steps[0][1] if steps else _seed(root, graph.is_tensor), graph.is_tensor)}
     received = [0] * n  # consumers that have sent their share
-    frames = [_frame(graph, grads, received, None, {}, rankdir,
-                     f"Step 0/{total}: forward pass done; backpropagation starts at the output "
-                     f"'{rootname}' with dL/d{rootname} = 1 (L is '{rootname}')")]
-    for k, (v, g, contributions) in enumerate(steps, 1):
+    states = [_state(graph, grads, received, None, {},
+                     f"forward pass done; backpropagation starts at the output "
+                     f"'{rootname}' with {_d(rootname)} = 1 (L is '{rootname}')")]
+    for v, g, contributions in steps:
         node = graph.nodes[v]
         name = graph.name(v)
         g = _value(g, graph.is_tensor)
@@ -89,20 +109,25 @@ def backprop_frames(root, rankdir="LR"):
                 continue
             if graph.is_tensor:
                 c = c.data  # kept on the graph's device; copied to the host only to print
-                labels[(v, j)] = f"sends norm {_norm(_host(c)):.4g}\\n{tuple(c.shape)}"
+                labels[(v, j)] = f"sends norm {_num(_norm(_host(c)))}\\n{tuple(c.shape)}"
                 sends.append(f"{_tensor_text(_host(c))} to '{graph.name(p)}'")
             else:
                 local = node.local_grads[j]
-                labels[(v, j)] = f"local {local:.4f}\\nsends {c:.4f}"
-                sends.append(f"{local:.4f} × {g:.4f} = {c:.4f} to '{graph.name(p)}'")
+                labels[(v, j)] = f"local {_num(local)}\\nsends {_num(c)}"
+                sends.append(f"{_num(local)} × {_num(g)} = {_num(c)} to '{graph.name(p)}'")
             grads[p] = c if p not in grads else grads[p] + c
         for p in dict.fromkeys(graph.parents[v]):
             received[p] += 1
-        grad_text = _tensor_text(_host(g)) if graph.is_tensor else f"{g:.4f}"
-        caption = (f"Step {k}/{total}: node '{name}' (op '{node.op}'): dL/d{name} = {grad_text}; "
+        grad_text = _tensor_text(_host(g)) if graph.is_tensor else _num(g)
+        caption = (f"node '{name}' (op '{node.op}'): {_d(name)} = {grad_text}; "
                    f"sends {'; '.join(sends) or 'nothing'}")
-        frames.append(_frame(graph, grads, received, v, labels, rankdir, caption))
-    return frames
+        states.append(_state(graph, grads, received, v, labels, caption))
+    return graph, states
+
+
+def _d(name):
+    """``dL/dc``, or ``dL/d(a*b + c)`` for a name that is an expression."""
+    return f"dL/d{name}" if name.isidentifier() else f"dL/d({name})"
 
 
 def _steps(root, is_tensor):
@@ -118,14 +143,14 @@ def _value(g, is_tensor):
     return g.data if is_tensor and isinstance(g, Tensor) else g
 
 
-def _check_not_released(graph):
+def _check_not_released(graph, who):
     for v, node in enumerate(graph.nodes):
         ctx = node._ctx
         if ctx is not None and ctx.released:
             raise RuntimeError(
-                f"backprop_frames: the graph was freed by an earlier backward() (op '{ctx.name}' of node "
+                f"{who}: the graph was freed by an earlier backward() (op '{ctx.name}' of node "
                 f"'{graph.name(v)}' no longer holds the values its backward needs). Run the forward pass "
-                "again and call backprop_frames before backward(), or call backward(retain_graph=True)."
+                f"again and call {who} before backward(), or call backward(retain_graph=True)."
             )
 
 
@@ -143,20 +168,19 @@ def _norm(a):
 def _tensor_text(a):
     a = np.asarray(a)
     if a.size == 1:
-        return f"{float(a.reshape(-1)[0]):.4f}"
-    return f"a {tuple(a.shape)} tensor of norm {_norm(a):.4g}"
+        return _num(a.reshape(-1)[0])
+    return f"a {tuple(a.shape)} tensor of norm {_num(_norm(a))}"
 
 
-def _frame(graph, grads, received, current, labels, rankdir, caption):
-    """Draw the state after step ``current``: known gradients, partial ones, the step's edges."""
+def _state(graph, grads, received, current, labels, caption):
+    """The state after step ``current``: known gradients, partial ones, the step's edges."""
     shown = [None] * len(graph.nodes)
     partial = set()
     for i, g in grads.items():
         shown[i] = _host(g) if graph.is_tensor else g
         if i != graph.root_index and received[i] < len(graph.consumers[i]):
             partial.add(i)
-    return _draw(graph, shown, rankdir=rankdir, caption=caption, color_edges=True, partial=partial,
-                 highlight=current, edge_labels=labels, show_unknown=True)
+    return _State(shown, frozenset(partial), current, labels, caption)
 
 
 # --------------------------------------------------------------------------- saving
@@ -164,9 +188,11 @@ def _frame(graph, grads, received, current, labels, rankdir, caption):
 def save_frames(frames, target):
     """Write frames as ``target/frame_001.svg, ...`` or, for a ``.html`` target, one page.
 
-    The page is self-contained (inline SVG, no external scripts or styles): a
-    slider, Prev/Next buttons and the arrow keys step through the frames, and
-    each frame's caption is shown above it. Both need the Graphviz ``dot``
+    The page is the one :class:`viz.StepThrough` writes (inline SVG, no external
+    scripts or styles): a slider, Prev/Next buttons and the arrow keys step
+    through the frames, "Step k of N" and each frame's caption shown above it.
+    Each frame is laid out on its own here; :func:`viz.step_through` lays them
+    out once, so nothing moves. Both need the Graphviz ``dot``
     program (a RuntimeError explains how to install it). Returns the list of SVG
     paths, or the HTML path. Missing folders are created.
     """
@@ -174,12 +200,14 @@ def save_frames(frames, target):
     if not frames:
         raise ValueError("save_frames: no frames to save (backprop_frames returns at least one)")
     target = Path(target)
-    svgs = [render_bytes(f, "svg").decode("utf-8") for f in frames]
     if target.suffix.lower() == ".html":
-        captions = [f.graph_attr.get("label", "") for f in frames]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(_page(svgs, captions), encoding="utf-8")
-        return target
+        # The page shows "Step k of N" and the caption above the picture: draw them once.
+        svgs = [render_bytes(_without_caption(f), "svg").decode("utf-8") for f in frames]
+        captions = [re.sub(r"^Step \d+ of \d+: ", "", getattr(f, "caption", "")) for f in frames]
+        from viz.stepping import StepThrough  # it builds on this module
+
+        return StepThrough(svgs, captions, {}).save(target)
+    svgs = [render_bytes(f, "svg").decode("utf-8") for f in frames]
     target.mkdir(parents=True, exist_ok=True)
     digits = max(3, len(str(len(frames))))
     paths = []
@@ -190,74 +218,13 @@ def save_frames(frames, target):
     return paths
 
 
-def _page(svgs, captions):
-    n = len(svgs)
-    figures = []
-    for k, svg in enumerate(svgs, 1):
-        svg = svg[svg.find("<svg"):]  # drop the XML prolog and DOCTYPE: not allowed inside HTML
-        hidden = "" if k == 1 else " hidden"
-        figures.append(f'<figure class="frame" id="frame-{k}"{hidden}>\n{svg}\n</figure>')
-    return _PAGE.format(
-        n=n,
-        first=html.escape(captions[0]),
-        figures="\n".join(figures),
-        captions=json.dumps(captions).replace("</", "<\\/"),  # safe inside <script>
-    )
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Backpropagation, step by step</title>
-<style>
-  body {{ font-family: system-ui, sans-serif; margin: 1.5em; color: #212529; }}
-  .controls {{ display: flex; gap: 0.6em; align-items: center; margin-bottom: 0.6em; }}
-  .controls input[type=range] {{ flex: 1; max-width: 40em; }}
-  #caption {{ font-family: ui-monospace, monospace; background: #fff9db; padding: 0.5em 0.8em;
-             border-left: 4px solid #f08c00; white-space: pre-wrap; }}
-  figure {{ margin: 0; overflow: auto; }}
-  figure svg {{ max-width: 100%; height: auto; }}
-  .hint {{ color: #868e96; font-size: 0.9em; }}
-</style>
-</head>
-<body>
-<h1>Backpropagation, step by step</h1>
-<div class="controls">
-  <button id="prev" type="button">&#9664; Prev</button>
-  <input id="slider" type="range" min="1" max="{n}" value="1" aria-label="step">
-  <button id="next" type="button">Next &#9654;</button>
-  <span id="counter">1 / {n}</span>
-</div>
-<p class="hint">Use the slider, the buttons or the &larr; &rarr; keys.</p>
-<p id="caption">{first}</p>
-{figures}
-<script>
-(function () {{
-  var captions = {captions};
-  var slider = document.getElementById("slider");
-  var current = 1;
-  function show(k) {{
-    k = Math.max(1, Math.min(captions.length, k));
-    document.getElementById("frame-" + current).hidden = true;
-    document.getElementById("frame-" + k).hidden = false;
-    current = k;
-    slider.value = k;
-    document.getElementById("counter").textContent = k + " / " + captions.length;
-    document.getElementById("caption").textContent = captions[k - 1];
-  }}
-  document.getElementById("prev").onclick = function () {{ show(current - 1); }};
-  document.getElementById("next").onclick = function () {{ show(current + 1); }};
-  slider.oninput = function () {{ show(parseInt(slider.value, 10)); }};
-  document.addEventListener("keydown", function (e) {{
-    if (e.target === slider) return;  // the slider moves itself and fires "input"
-    if (e.key === "ArrowLeft") {{ show(current - 1); e.preventDefault(); }}
-    if (e.key === "ArrowRight") {{ show(current + 1); e.preventDefault(); }}
-    if (e.key === "Home") {{ show(1); e.preventDefault(); }}
-    if (e.key === "End") {{ show(captions.length); e.preventDefault(); }}
-  }});
-}})();
-</script>
-</body>
-</html>
-"""
+def _without_caption(frame):
+    """A copy of ``frame`` whose label is only the legend."""
+    copy = frame.copy()
+    copy.graph_attr = dict(frame.graph_attr)
+    legend = getattr(frame, "legend_label", None)
+    if legend:
+        copy.graph_attr["label"] = legend
+    else:
+        copy.graph_attr.pop("label", None)
+    return copy

@@ -14,7 +14,25 @@ from minigrad import backend
 from minigrad.autograd.function import _check_unchanged, clock
 from minigrad.autograd.grad_mode import set_grad_enabled
 
-__all__ = ["topological_order", "backward_steps", "tensor_parents", "tensor_vjp", "backward", "grad"]
+__all__ = ["topological_order", "backward_steps", "tensor_parents", "tensor_vjp", "backward", "grad",
+           "queue_callback"]
+
+# One list per backward() in progress (a hook may itself run a backward): the
+# callbacks queued during that pass, run once all leaf gradients are stored.
+_pending_callbacks: list[list] = []
+
+
+def queue_callback(fn):
+    """Run ``fn()`` once the current ``backward()`` has stored every leaf gradient.
+
+    Only valid while a backward pass runs -- typically from a hook registered with
+    ``Tensor.register_post_accumulate_grad_hook`` -- as PyTorch's
+    ``Variable._execution_engine.queue_callback``. Data-parallel training uses it to
+    finish the gradient all-reduce when the pass is over, without an extra call.
+    """
+    if not _pending_callbacks:
+        raise RuntimeError("queue_callback: no backward() is running; call it from a gradient hook")
+    _pending_callbacks[-1].append(fn)
 
 
 def _all_parents(node):
@@ -182,6 +200,18 @@ def backward(root, grad=None, retain_graph=None, create_graph=False):
             elif node._retains_grad:
                 node.grad = g if create_graph else g.detach()
                 handed.add(id(g.data))
+    callbacks = []
+    _pending_callbacks.append(callbacks)
+    try:
+        _store_leaf_gradients(leaves, handed, create_graph)
+        while callbacks:  # a callback may queue another
+            callbacks.pop(0)()
+    finally:
+        _pending_callbacks.pop()
+
+
+def _store_leaf_gradients(leaves, handed, create_graph):
+    """Accumulate each leaf's gradient into ``.grad``, then run its post-accumulate hooks."""
     for leaf, g in leaves:
         if g.dtype != leaf.dtype:  # e.g. a float32 weight used in a float64 expression
             g = g.astype(leaf.dtype)
@@ -200,6 +230,8 @@ def backward(root, grad=None, retain_graph=None, create_graph=False):
             handed.add(id(leaf.grad.data))
         else:
             leaf.grad = leaf.grad.detach() + g.detach()
+        for hook in leaf._grad_hooks:
+            hook(leaf)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=True):

@@ -68,8 +68,12 @@ def parse_values(text):
     return values
 
 
-def parse_expression(text, values=None, rng=None):
+def parse_expression(text, values=None, rng=None, name_nodes=False):
     """Build the ``Value`` graph of ``text``; returns ``(root, {name: Value})``.
+
+    With ``name_nodes``, every node an operator or call creates is labelled with
+    the text it came from ("a*b", "tanh(a*b + c)"); a long text is shortened to
+    its operator and short operands ("… + a"), so a drawing names every box.
 
     Variables missing from ``values`` get random values in [-2, 2) from ``rng``
     (a :class:`random.Random`); each variable is one ``Value`` node however often
@@ -163,6 +167,8 @@ def parse_expression(text, values=None, rng=None):
                     f"{_shown(_source(text, node))} overflows: its value or derivative is beyond float64's range "
                     f"(about ±{sys.float_info.max:.3g})"
                 )
+            if name_nodes and isinstance(result, Value) and not result.label and result not in args:
+                result.label = _node_name(text, node, args)
             results.append(result)
     except (ZeroDivisionError, ValueError) as exc:
         if isinstance(exc, ExpressionError):
@@ -240,6 +246,35 @@ def _source(text, node):
 def _shown(text, limit=80):
     """``repr`` of (the start of) ``text``, short enough for a one-line message."""
     return repr(text) if len(text) <= limit else repr(text[:limit]) + f"... ({len(text):,} characters)"
+
+
+#: Longest expression text used as a node's name; longer ones are abbreviated.
+NAME_LENGTH = 16
+_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+
+
+def _node_name(text, node, args):
+    """The source text of ``node``, or "l op r" with long operands shown as "…"."""
+    own = " ".join(_segment(text, node).split())
+    if len(own) <= NAME_LENGTH:
+        return own
+
+    def short(arg):
+        name = arg.label if isinstance(arg, Value) else _number_label(arg)
+        return name if len(name) <= NAME_LENGTH // 2 and "…" not in name else "…"
+
+    if isinstance(node, ast.BinOp):
+        return f"{short(args[0])} {_SYMBOLS[type(node.op)]} {short(args[1])}"
+    if isinstance(node, ast.UnaryOp):
+        return f"-{short(args[0])}"
+    return f"{node.func.id}({short(args[0])})"
+
+
+def _segment(text, node):
+    """Source text of ``node``: a slice of the line for one-line text (offsets are in UTF-8 bytes)."""
+    if node.lineno == node.end_lineno == 1:
+        return text.encode("utf-8")[node.col_offset:node.end_col_offset].decode("utf-8", "replace")
+    return _source(text, node)
 
 
 def _number_label(x):

@@ -14,8 +14,9 @@ augment the training   augment.gaussian_noise,                      Goodfellow e
 set                    augment.sample_like                          2016, §7.4–7.5
 feed mini-batches      DataLoader, TensorDataset                    Goodfellow et al.
                                                                     2016, §8.1.3
-choose hyperparameters grid_search, random_search, log_uniform      Bergstra & Bengio
-                                                                    2012
+choose hyperparameters grid_search, random_search, log_uniform,     Bergstra & Bengio
+                       cross_validate (in parallel: n_jobs,         2012
+                       backend="dask")
 =====================  ===========================================  =====================
 
 A typical run::
@@ -36,6 +37,7 @@ NumPy arrays; only the DataLoader makes Tensors.
 
 from minigrad.data import augment
 from minigrad.data.augment import gaussian_noise, sample_like
+from minigrad.data.cross_validation import CVResults, cross_validate
 from minigrad.data.datasets import make_circles, make_moons, make_regression, make_spirals, make_xor
 from minigrad.data.digits import load_digits
 from minigrad.data.loader import DataLoader
@@ -52,4 +54,5 @@ __all__ = [
     "DataLoader",
     "grid_search", "random_search", "SearchResults", "log_uniform",
     "TensorDataset",
+    "cross_validate", "CVResults",
 ]

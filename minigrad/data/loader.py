@@ -68,9 +68,16 @@ class DataLoader:
       loader owns its generator: a new loader with the same seed repeats the same
       sequence of epochs. With ``seed=None`` it draws from the global generator,
       which ``mg.manual_seed`` resets.
+    * ``shard=(rank, world_size)`` is for data-parallel training
+      (:mod:`minigrad.distributed`): every process draws the same order (same
+      ``seed``), cuts it into global batches of ``world_size · batch_size`` and keeps
+      its own slice of each, so ``batch_size`` is per process and the slices are
+      disjoint and of equal size. The order is first cut to a multiple of
+      ``world_size`` (at most ``world_size − 1`` samples sit out an epoch), since a
+      process with one batch more would wait forever for the others' gradients.
     """
 
-    def __init__(self, X, y=None, batch_size=32, shuffle=False, seed=None, drop_last=False):
+    def __init__(self, X, y=None, batch_size=32, shuffle=False, seed=None, drop_last=False, shard=None):
         where = "DataLoader"
         if _is_dataset(X):
             if y is not None:
@@ -96,6 +103,7 @@ class DataLoader:
         self.drop_last = drop_last
         self.seed = seed
         self._rng = None if seed is None else generator(seed, where)
+        self.rank, self.world_size = _check_shard(shard, shuffle, seed, len(self.dataset), where)
 
     @property
     def X(self):
@@ -116,9 +124,11 @@ class DataLoader:
 
     def __len__(self):
         """Batches per epoch: ⌈n / m⌉, or ⌊n / m⌋ with ``drop_last``."""
+        used = self.n_samples - self.n_samples % self.world_size  # the samples an epoch shares out
+        per_step = self.batch_size * self.world_size
         if self.drop_last:
-            return self.n_samples // self.batch_size
-        return math.ceil(self.n_samples / self.batch_size)
+            return used // per_step
+        return math.ceil(used / per_step)
 
     def __iter__(self):
         """One epoch: a new order (if shuffling), then the batches in that order."""
@@ -132,10 +142,17 @@ class DataLoader:
         return np.arange(self.n_samples)
 
     def _batches(self, order):
-        """The index array of each batch, cut from ``order``."""
-        m = self.batch_size
+        """The index array of each batch, cut from ``order`` (with ``shard``: this process's
+        equal, contiguous slice of each global batch of ``world_size · batch_size``)."""
+        m, w = self.batch_size, self.world_size
+        if w > 1:
+            order = order[:len(order) - len(order) % w]
         for b in range(len(self)):
-            yield order[b * m:(b + 1) * m]
+            idx = order[b * m * w:(b + 1) * m * w]
+            if w > 1:
+                share = len(idx) // w
+                idx = idx[self.rank * share:(self.rank + 1) * share]
+            yield idx
 
     def _fetch(self, idx):
         """The samples at ``idx``: one fancy-indexing per array for a TensorDataset,
@@ -159,10 +176,31 @@ class DataLoader:
     def __repr__(self):
         return (
             f"DataLoader(n_samples={self.n_samples}, batch_size={self.batch_size}, "
-            f"shuffle={self.shuffle}, drop_last={self.drop_last}, batches={len(self)})"
+            f"shuffle={self.shuffle}, drop_last={self.drop_last}, batches={len(self)}"
+            + (f", shard=({self.rank}, {self.world_size})" if self.world_size > 1 else "") + ")"
         )
 
 
 def _stack(values):
     """``np.stack`` of samples (Tensors taken as their arrays)."""
     return np.stack([v.numpy() if isinstance(v, Tensor) else np.asarray(v) for v in values])
+
+
+def _check_shard(shard, shuffle, seed, n, where):
+    """``(rank, world_size)`` from ``shard`` (None: the whole data set, ``(0, 1)``)."""
+    if shard is None:
+        return 0, 1
+    if (not isinstance(shard, (tuple, list)) or len(shard) != 2
+            or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in shard)):
+        raise ValueError(f"{where}: shard must be a pair (rank, world_size) of integers, got shard={shard!r}")
+    rank, world = int(shard[0]), int(shard[1])
+    if world < 1 or not 0 <= rank < world:
+        raise ValueError(f"{where}: shard=(rank, world_size) needs world_size >= 1 and 0 <= rank < world_size, "
+                         f"got shard={tuple(shard)!r}")
+    if world > n:
+        raise ValueError(f"{where}: shard={tuple(shard)!r} splits {n} samples among {world} processes; "
+                         "each needs at least one")
+    if shuffle and seed is None and world > 1:
+        raise ValueError(f"{where}: shard={tuple(shard)!r} with shuffle=True needs an int seed, the same on every "
+                         "process, so that all processes draw the same order")
+    return rank, world

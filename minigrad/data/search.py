@@ -39,8 +39,8 @@ import numbers
 import numpy as np
 
 from minigrad.data._checks import as_samples, check_int, check_number, generator, same_length
+from minigrad.data.parallel import check_parallel, run_tasks, task_seed
 from minigrad.data.splits import kfold, stratified_kfold
-from minigrad.tensor import Tensor
 
 __all__ = ["grid_search", "random_search", "SearchResults", "log_uniform"]
 
@@ -54,6 +54,10 @@ class SearchResults:
     * ``best_params``, ``best_score``, ``best_index``: the candidate with the highest
       mean score (a NaN score, e.g. a diverged run, ranks last);
     * ``str(results)``: a text table of all candidates, best first.
+
+    To see the scores over the grid, ``viz.plot_search(results)`` draws them (a
+    heatmap for two hyperparameters, lines otherwise); the plotting lives in
+    :mod:`viz`, since minigrad itself never imports matplotlib.
     """
 
     def __init__(self, rows, method="search", k=None):
@@ -170,30 +174,38 @@ def _check_names(space, label, where):
             raise ValueError(f"{where}: hyperparameter names must be strings, got {name!r}")
 
 
-def _evaluate(train_fn, params, X, y, folds, where):
-    """Train and score ``params`` on every fold; the row of the results table."""
-    scores = []
-    for train_idx, val_idx in folds:
-        score = train_fn(dict(params), X[train_idx], y[train_idx], X[val_idx], y[val_idx])
-        if isinstance(score, Tensor) and score.size == 1:
-            score = score.item()
-        elif isinstance(score, np.ndarray) and score.size == 1:
-            score = score.item()
-        if isinstance(score, bool) or not isinstance(score, numbers.Real):
-            raise TypeError(
-                f"{where}: train_fn must return a number (the validation score), got {score!r} for params {params}"
-            )
-        scores.append(float(score))
-    return {
-        "params": dict(params),
-        "mean_score": float(np.mean(scores)),
-        "std_score": float(np.std(scores)),
-        "scores": scores,
-    }
+def _base_seed(seed, rng):
+    """The seed every task's seed is hashed from: ``seed`` itself, or one draw from ``rng``."""
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+        return int(seed)
+    return int(rng.integers(2**32))  # seed=None: repeatable under mg.manual_seed
+
+
+def _run_candidates(train_fn, candidates, X, y, folds, base, n_jobs, backend, timeout, progress, where):
+    """Score every candidate on every fold -- one task per (candidate, fold) -- and build the rows."""
+    tasks = [
+        (params, train_idx, val_idx, task_seed(base, c, f))
+        for c, params in enumerate(candidates)
+        for f, (train_idx, val_idx) in enumerate(folds)
+    ]
+    scores = run_tasks(train_fn, tasks, X, y, n_jobs=n_jobs, backend=backend, timeout=timeout,
+                       progress=progress, where=where)
+    k = len(folds)
+    rows = []
+    for c, params in enumerate(candidates):
+        fold_scores = scores[c * k:(c + 1) * k]
+        rows.append({
+            "params": dict(params),
+            "mean_score": float(np.mean(fold_scores)),
+            "std_score": float(np.std(fold_scores)),
+            "scores": fold_scores,
+        })
+    return rows
 
 
 # --------------------------------------------------------------------------- searches
-def grid_search(train_fn, param_grid, X, y, k=5, seed=None, stratify=False):
+def grid_search(train_fn, param_grid, X, y, k=5, seed=None, stratify=False, n_jobs=1, backend=None,
+                timeout=None, progress=None):
     """Try every combination of ``param_grid``; score each by k-fold cross-validation.
 
     ``param_grid`` maps each hyperparameter name to a list of values, e.g.
@@ -203,6 +215,13 @@ def grid_search(train_fn, param_grid, X, y, k=5, seed=None, stratify=False):
     score, higher is better. ``seed`` shuffles the folds; ``stratify=True`` keeps the
     class proportions of ``y`` in every fold. Returns :class:`SearchResults`.
 
+    The k · (number of candidates) trainings run in parallel with ``n_jobs`` local
+    processes (-1: one per core), or on a Dask cluster with ``backend="dask"`` (see
+    :mod:`minigrad.data.parallel`); each is seeded from ``(seed, candidate, fold)``,
+    so the results are the same for any ``n_jobs`` and backend. ``timeout`` bounds
+    one training in seconds; ``progress`` shows a bar on a terminal (None: when
+    stderr is one).
+
     Goodfellow et al. 2016, "Deep Learning", §11.4.3; the number
     of runs, k · Π len(values), grows exponentially with the number of hyperparameters.
     """
@@ -211,19 +230,25 @@ def grid_search(train_fn, param_grid, X, y, k=5, seed=None, stratify=False):
     _check_names(param_grid, "param_grid", where)
     names = list(param_grid)
     grids = [_values(param_grid[name], name, where) for name in names]
-    k, folds = _folds(X, y, k, stratify, generator(seed, where), where)
-    rows = [_evaluate(train_fn, dict(zip(names, combo)), X, y, folds, where) for combo in itertools.product(*grids)]
+    check_parallel(n_jobs, backend, timeout, where)
+    rng = generator(seed, where)
+    k, folds = _folds(X, y, k, stratify, rng, where)
+    candidates = [dict(zip(names, combo)) for combo in itertools.product(*grids)]
+    rows = _run_candidates(train_fn, candidates, X, y, folds, _base_seed(seed, rng), n_jobs, backend, timeout,
+                           progress, where)
     return SearchResults(rows, method="grid search", k=k)
 
 
-def random_search(train_fn, param_distributions, X, y, n_iter=10, k=5, seed=None, stratify=False):
+def random_search(train_fn, param_distributions, X, y, n_iter=10, k=5, seed=None, stratify=False, n_jobs=1,
+                  backend=None, timeout=None, progress=None):
     """Try ``n_iter`` random candidates; score each by k-fold cross-validation.
 
     ``param_distributions`` maps each name to a list (a value is drawn uniformly
     from it) or a callable ``rng -> value`` drawing from a NumPy Generator -- e.g.
     ``log_uniform(1e-4, 1e-1)`` for a learning rate, whose scale matters more than
     its digits. ``train_fn`` is as in :func:`grid_search`. The same ``seed`` gives
-    the same folds and the same candidates. Returns :class:`SearchResults`.
+    the same folds and the same candidates. ``n_jobs``, ``backend``, ``timeout`` and
+    ``progress`` are as in :func:`grid_search`. Returns :class:`SearchResults`.
 
     In general, random search is the more efficient hyperparameter optimization
     method (Bergstra & Bengio, 2012, "Random search for hyper-parameter optimization").
@@ -235,15 +260,15 @@ def random_search(train_fn, param_distributions, X, y, n_iter=10, k=5, seed=None
     for name, dist in param_distributions.items():
         samplers[name] = dist if callable(dist) else _values(dist, name, where)
     n_iter = check_int(n_iter, "n_iter", where, minimum=1)
+    check_parallel(n_jobs, backend, timeout, where)
     rng = generator(seed, where)
     k, folds = _folds(X, y, k, stratify, rng, where)
-    rows = []
-    for _ in range(n_iter):
-        params = {
-            name: s(rng) if callable(s) else s[int(rng.integers(len(s)))]
-            for name, s in samplers.items()
-        }
-        rows.append(_evaluate(train_fn, params, X, y, folds, where))
+    candidates = [
+        {name: s(rng) if callable(s) else s[int(rng.integers(len(s)))] for name, s in samplers.items()}
+        for _ in range(n_iter)
+    ]
+    rows = _run_candidates(train_fn, candidates, X, y, folds, _base_seed(seed, rng), n_jobs, backend, timeout,
+                           progress, where)
     return SearchResults(rows, method="random search", k=k)
 
 

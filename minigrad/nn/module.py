@@ -44,6 +44,38 @@ class Parameter(Tensor):
         return "Parameter(" + super().__repr__() + ")"
 
 
+class ScopePath(str):
+    """A module's dotted path ("layers.2") that also carries the module's title and its parent's path.
+
+    It is the ``scope`` stamped on tensors computed inside the module, so a drawing
+    can title a cluster "Linear(2→16)" instead of "layers.2" at no cost per op (the
+    title is taken when the module is placed). It compares, hashes and pickles as
+    the plain string.
+    """
+
+    def __new__(cls, path, module, parent=""):
+        obj = super().__new__(cls, path)
+        obj.title = _title(module)
+        obj.parent = parent if isinstance(parent, ScopePath) else None
+        return obj
+
+    def __reduce__(self):
+        return (str, (str(self),))
+
+
+def _title(module):
+    """The layer's type and shape: ``Linear(2→16)``, ``Conv2d(3→8)``, ``BatchNorm1d(16)``, ``Tanh``."""
+    name = type(module).__name__
+    for kind in ("features", "channels"):
+        n_in, n_out = getattr(module, f"in_{kind}", None), getattr(module, f"out_{kind}", None)
+        if isinstance(n_in, int) and isinstance(n_out, int):
+            return f"{name}({n_in}→{n_out})"
+    n = getattr(module, "num_features", None)
+    if isinstance(n, int):
+        return f"{name}({n})"
+    return name
+
+
 class Module:
     """Base class of every layer and network.
 
@@ -80,7 +112,7 @@ class Module:
             elif isinstance(value, Module):
                 self._modules[name] = value
                 if not value._scope:  # a module already placed elsewhere keeps its path
-                    value._rescope(_join(self._scope, name))
+                    value._rescope(_join(self._scope, name), self._scope)
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
@@ -103,13 +135,14 @@ class Module:
             raise TypeError(f"add_module: {name!r} must be a Module, got {type(module).__name__}")
         setattr(self, name, module)
 
-    def _rescope(self, path):
+    def _rescope(self, path, parent=""):
         """Give this module (and everything below it) the dotted path ``path``."""
+        path = ScopePath(path, self, parent)
         object.__setattr__(self, "_scope", path)
         for p in self._parameters.values():
             p.scope = path
         for name, child in self._modules.items():
-            child._rescope(_join(path, name))
+            child._rescope(_join(path, name), path)
 
     # ------------------------------------------------------------------ running
     def forward(self, *args, **kwargs):

@@ -73,10 +73,10 @@ def _arrays(data, what):
     return X, y
 
 
-def _loader(X, y, batch_size, shuffle, seed):
+def _loader(X, y, batch_size, shuffle, seed, shard=None):
     from minigrad.data import DataLoader
 
-    return DataLoader(X, y, batch_size=batch_size, shuffle=shuffle, seed=seed)
+    return DataLoader(X, y, batch_size=batch_size, shuffle=shuffle, seed=seed, shard=shard)
 
 
 def _has_regularizers(model):
@@ -141,6 +141,11 @@ def fit(model, loss_fn, optimizer, train_data, epochs=1, batch_size=32, validati
     the end of each epoch. Regularizers attached to layers are added to the loss
     automatically. A non-finite loss raises :class:`TrainingError` naming the epoch
     and step. The model is left in eval mode.
+
+    With a :class:`minigrad.distributed.DistributedDataParallel` model (one per
+    process of an MPI job), each process trains on its shard of every global batch
+    -- ``batch_size`` is per process -- the logged loss and metrics are those of
+    the global batch (summed across processes), and only rank 0 shows progress.
     """
     loss_fn = _loss_function(loss_fn)
     metric_fns = _metric_functions(metrics)
@@ -158,7 +163,12 @@ def fit(model, loss_fn, optimizer, train_data, epochs=1, batch_size=32, validati
         from minigrad.optim import clip_grad_norm_, clip_grad_value_
 
     history = History()
-    loader = _loader(X, y, batch_size, shuffle, seed)
+    ddp = model if hasattr(model, "all_reduce_sum") and hasattr(model, "shard") else None
+    if ddp is not None:
+        seed = ddp.seed if seed is None else seed  # one shuffle order on every process
+        if not ddp.is_main_process:
+            progress = False
+    loader = _loader(X, y, batch_size, shuffle, seed, shard=None if ddp is None else ddp.shard)
     history.params = {"epochs": epochs, "steps": len(loader), "batch_size": batch_size, "samples": len(X)}
     regularized = _has_regularizers(model)
     parameters = model.parameters()
@@ -206,9 +216,13 @@ def fit(model, loss_fn, optimizer, train_data, epochs=1, batch_size=32, validati
             for cb in callbacks:
                 cb.on_batch_end(step, logs)
 
-        logs = {"loss": loss_sum / seen}
+        if ddp is not None:  # the epoch's numbers over all processes, identical everywhere
+            loss_sum, seen = ddp.all_reduce_sum([loss_sum, seen])
+        logs = {"loss": float(loss_sum / seen)}
         if metric_fns:
             y_true, y_pred = np.concatenate(targets), np.concatenate(outputs)
+            if ddp is not None:
+                y_true, y_pred = ddp.all_gather(y_true), ddp.all_gather(y_pred)
             for name, fn in metric_fns.items():
                 logs[name] = float(fn(y_true, y_pred))
         if val is not None:

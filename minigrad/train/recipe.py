@@ -71,11 +71,14 @@ def split_dataset(X, y, seed=0, scaler=None):
 
 def train_on_dataset(dataset, hidden=(32, 32), activation="relu", epochs=100, lr=0.01, optimizer="adam",
                      batch_size=32, dropout=0.0, l2=0.0, batchnorm=False, early_stopping=None, seed=0,
-                     progress=True, callbacks=()):
+                     progress=True, callbacks=(), distributed=False):
     """Train an MLP classifier on ``dataset``; returns a :class:`TrainResult`.
 
     ``early_stopping`` is a patience in epochs (None: train all ``epochs``); the
-    best weights by validation loss are restored when it stops.
+    best weights by validation loss are restored when it stops. With
+    ``distributed=True`` (in an MPI job, see :mod:`minigrad.distributed`) every
+    process trains a copy on its share of each batch of ``batch_size`` samples,
+    which must divide evenly among the processes; the result is the same model.
     """
     X, y = load_dataset(dataset, seed)
     hidden = [int(h) for h in hidden]
@@ -91,13 +94,23 @@ def train_on_dataset(dataset, hidden=(32, 32), activation="relu", epochs=100, lr
     manual_seed(seed)
     model = MLP(config["sizes"], activation=activation, batchnorm=batchnorm, dropout=dropout,
                 weight_regularizer=regularizers.L2(l2) if l2 else None)
-    opt = optim.get(optimizer, model.parameters(), lr=lr)
+    trained = model
+    if distributed:
+        from minigrad.distributed import DistributedDataParallel, world_size
+
+        n = world_size()
+        if batch_size % n:
+            raise ValueError(f"--batch-size {batch_size} does not divide evenly among {n} processes; "
+                             f"use a multiple of {n}")
+        trained = DistributedDataParallel(model)
+        batch_size //= n  # per process
+    opt = optim.get(optimizer, trained.parameters(), lr=lr)
     stopper = None
     callbacks = list(callbacks)
     if early_stopping:
         stopper = EarlyStopping("val_loss", patience=int(early_stopping), restore_best_weights=True)
         callbacks.append(stopper)
-    history = fit(model, "cross_entropy", opt, splits["train"], epochs=epochs, batch_size=batch_size,
+    history = fit(trained, "cross_entropy", opt, splits["train"], epochs=epochs, batch_size=batch_size,
                   validation_data=splits["val"], metrics=["accuracy"], callbacks=callbacks, progress=progress,
                   seed=seed)
     test = evaluate(model, "cross_entropy", *splits["test"], metrics=["accuracy"])

@@ -8,6 +8,7 @@ savings first, until the drawing fits (see ``draw_graph``).
 from __future__ import annotations
 
 from minigrad.tensor import Tensor
+from viz.graph.labels import format_number
 from viz.graph.records import _shape, _shape_text
 
 
@@ -156,7 +157,10 @@ def _chain_folds(graph, folded):
         w = consumers[v][0]
         if w == root or w in folded or parents[w].count(v) != 1:
             return None
-        return w if all(p == v or absorbable(p, w) for p in parents[w]) else None
+        return w if all(p == v or absorbable(p, w) or shared(p) for p in parents[w]) else None
+
+    def shared(p):  # a leaf used by many ops (a+a+...+a) stays outside, one edge into the fold
+        return not parents[p] and len(consumers[p]) > 2 and p not in folded
 
     nxt = {v: successor(v) for v in range(len(graph.nodes))}
     has_prev = {w for w in nxt.values() if w is not None}
@@ -168,7 +172,8 @@ def _chain_folds(graph, folded):
         while nxt[chain[-1]] is not None:
             chain.append(nxt[chain[-1]])
         absorbed = [[p for p in parents[v] if absorbable(p, v)] for v in chain]
-        keys = [(graph.nodes[v].op, _shape(graph.nodes[v]), len(a)) for v, a in zip(chain, absorbed)]
+        outside = [tuple(p for p in parents[v] if shared(p)) for v in chain]
+        keys = [(graph.nodes[v].op, _shape(graph.nodes[v]), len(a), o) for v, a, o in zip(chain, absorbed, outside)]
         for s, period, repeats in _find_repeats(keys, max_period=4):
             run = range(s, s + period * repeats)
             members = [m for k in run for m in (*absorbed[k], chain[k])]
@@ -179,10 +184,13 @@ def _chain_folds(graph, folded):
             ops = " → ".join(graph.nodes[chain[k]].op for k in run[:period])
             consts = sum(len(absorbed[k]) for k in run[:period])
             lines = [f"×{repeats}", ops + (f"  (+{consts} constant{'s' * (consts > 1)} each)" if consts else "")]
+            uses = dict.fromkeys(graph.name(p) for k in run[:period] for p in outside[k])
+            if uses:
+                lines[-1] += f"  with {', '.join(uses)} each time"
             if graph.is_tensor:
                 lines.append(f"out {_shape_text(last)}")
             else:
-                lines.append(f"data {first.data:.4f} → {last.data:.4f}")
+                lines.append(f"data {format_number(first.data)} → {format_number(last.data)}")
             scope = _common_scope([graph.scopes[chain[k]] for k in run])
             folds.append(_Fold(members, saved, scope, max(members), lines))
     return folds

@@ -15,7 +15,7 @@ import numpy as np
 
 from viz.graph.records import _host, _shape_text
 
-__all__ = ["ROLE_COLORS", "FOLD_COLOR", "HIGHLIGHT_COLOR", "NAN_COLOR", "ZERO_GRAD_COLOR", "UNKNOWN_GRAD_COLOR"]
+__all__ = ["format_number", "ROLE_COLORS", "FOLD_COLOR", "HIGHLIGHT_COLOR", "NAN_COLOR", "ZERO_GRAD_COLOR", "UNKNOWN_GRAD_COLOR"]
 
 # Box fill per role (see :mod:`viz.graph.draw`); the legend lists them in this order.
 ROLE_COLORS = {
@@ -70,8 +70,23 @@ def _plain(text, keep_escapes=False, limit=MAX_LABEL_CHARS):
     return graphviz.escape(text)
 
 
-def _value_label(graph, i, grad, show_data, show_grad, partial, highlighted, show_unknown):
-    """The HTML-like label of a value box."""
+def format_number(x, digits=4):
+    """``x`` with ``digits`` significant digits: ``0.7071``, ``-1.5``, ``3.5e-05``, ``1.235e+04``.
+
+    Fixed decimals would print a gradient of 3.5e-05 as ``0.0000`` -- indistinguishable
+    from zero, the very thing a learner looks for -- so every number in a drawing keeps
+    its significant digits. Exactly zero prints ``0``; NaN and infinities print as such.
+    """
+    x = float(x)
+    if x == 0.0:
+        return "0"
+    if not math.isfinite(x):
+        return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    return f"{x:.{digits}g}"
+
+
+def _value_label(graph, i, grad, show_data, show_grad, partial, highlighted, show_unknown, size=None):
+    """The HTML-like label of a value box (at least ``size`` = (width, height) points, when given)."""
     node = graph.nodes[i]
     title = f"<B>{_esc(node.label)}</B>" if node.label else f'<FONT COLOR="{MUTED}">n{i}</FONT>'
     badges = []
@@ -85,7 +100,7 @@ def _value_label(graph, i, grad, show_data, show_grad, partial, highlighted, sho
         data = node.data
         cells = [title]
         if show_data:
-            cells.append(f"data {data:.4f}")
+            cells.append(f"data {format_number(data)}")
         badges += _badges(data, "data")
     if show_grad and graph.gets_grad(i):
         if grad is not None:
@@ -100,32 +115,35 @@ def _value_label(graph, i, grad, show_data, show_grad, partial, highlighted, sho
         border, width = NAN_COLOR, 2
     if highlighted:
         fill, border, width = HIGHLIGHT_COLOR, HIGHLIGHT_BORDER, 3
+    fixed = f' WIDTH="{size[0]}" HEIGHT="{size[1]}"' if size else ""
     table = (f'<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
-             f'BGCOLOR="{fill}" COLOR="{border}">')
-    if graph.is_tensor:  # a tall box: one fact per row
-        rows = "<HR/>".join(f"<TR><TD>{c}</TD></TR>" for c in cells)
+             f'BGCOLOR="{fill}" COLOR="{border}"{fixed}>')
+    if graph.is_tensor:  # a tall box: one fact per row (as wide as the box, when it has a size)
+        td = f'<TD WIDTH="{size[0] - 2}">' if size else "<TD>"
+        rows = "<HR/>".join(f"<TR>{td}{c}</TD></TR>" for c in cells)
     else:  # micrograd's record: label | data | grad in one row
         rows = "<TR>" + "<VR/>".join(f"<TD>{c}</TD>" for c in cells) + "</TR>"
     return f"<{table}{rows}</TABLE>>"
 
 
 def _grad_text(grad):
-    """``grad -3.0000`` for scalars; norm and mean |g| for tensors."""
+    """``grad -3`` for scalars (significant digits: ``grad 3.5e-05``); norm and mean |g| for tensors."""
     g = np.asarray(grad, dtype=np.float64)
     if g.size == 1:
-        return f"grad {float(g.reshape(())):.4f}"
+        return f"grad {format_number(g.reshape(()))}"
     with np.errstate(all="ignore"):
-        return f"grad norm {np.sqrt(np.sum(g * g)):.4g}  mean|g| {np.mean(np.abs(g)):.3g}"
+        return f"grad norm {format_number(np.sqrt(np.sum(g * g)))}  mean|g| {format_number(np.mean(np.abs(g)), 3)}"
 
 
 def _data_text(data):
     if data.size == 0:
         return "empty"
     if data.size == 1:
-        return f"data {float(data.reshape(-1)[0]):.4f}"
+        return f"data {format_number(data.reshape(-1)[0])}"
     x = data.astype(np.float64, copy=False)
     with np.errstate(all="ignore"):
-        return f"mean {x.mean():.4g}  std {x.std():.4g}  norm {np.sqrt(np.sum(x * x)):.4g}"
+        return (f"mean {format_number(x.mean())}  std {format_number(x.std())}  "
+                f"norm {format_number(np.sqrt(np.sum(x * x)))}")
 
 
 def _badges(x, where):
@@ -148,9 +166,9 @@ def _tooltip(graph, i):
     return _plain(f"{graph.name(i)}: {what}{scope}")
 
 
-def _op_attrs(op, highlighted):
+def _op_attrs(op, highlighted, fontsize=10):
     attrs = {"label": _plain(op), "shape": "ellipse", "style": "filled", "fillcolor": "#f8f9fa", "color": MUTED,
-             "fontsize": "10", "height": "0.3", "margin": "0.04,0.02"}
+             "fontsize": str(fontsize), "height": "0.3", "margin": "0.04,0.02"}
     if highlighted:
         attrs.update(fillcolor=HIGHLIGHT_COLOR, color=HIGHLIGHT_BORDER, penwidth="3")
     return attrs
@@ -179,7 +197,7 @@ def _edge_attrs(grad, color_edges):
     lo, hi = _GRAD_STOPS[0][0], _GRAD_STOPS[-1][0]
     t = min(max((log - lo) / (hi - lo), 0.0), 1.0)
     return {"color": _ramp(log), "penwidth": f"{_PEN_MIN + t * (_PEN_MAX - _PEN_MIN):.2f}",
-            "tooltip": f"mean |grad| {m:.3g}"}
+            "tooltip": f"mean |grad| {format_number(m, 3)}"}
 
 
 def _ramp(log):
@@ -196,22 +214,62 @@ def _ramp(log):
     return stops[-1][1]
 
 
-def _add_legend(dot, color_edges, folded, highlighted):
-    swatch = '<TR><TD BGCOLOR="{}" WIDTH="18"> </TD><TD ALIGN="LEFT">{}</TD></TR>'
-    line = '<TR><TD><FONT COLOR="{}" POINT-SIZE="14"><B>━━</B></FONT></TD><TD ALIGN="LEFT">{}</TD></TR>'
-    rows = ['<TR><TD COLSPAN="2"><B>legend</B></TD></TR>']
-    rows += [swatch.format(color, ROLE_NAMES.get(role, role)) for role, color in ROLE_COLORS.items()]
+def _edge_kind(attrs):
+    """Which legend entry an edge drawn with ``attrs`` belongs to."""
+    color = attrs.get("color")
+    if color == NAN_COLOR:
+        return "nan"
+    if color == ZERO_GRAD_COLOR:
+        return "zero"
+    if color == UNKNOWN_GRAD_COLOR:
+        return "unknown"
+    return "ramp"
+
+
+def _legend_rows(roles, edge_kinds, folded, highlighted):
+    """The legend as rows of an HTML-like table: only what the drawing shows, two lines at most.
+
+    Drawn inside the graph's own label (not as a subgraph or a node of the layout),
+    so it costs ``dot`` nothing to place however big the graph is.
+    """
+    swatch = ('<TD BGCOLOR="{}" BORDER="1" COLOR="{}" WIDTH="14" HEIGHT="10" FIXEDSIZE="TRUE"></TD>'
+              '<TD ALIGN="LEFT">{}   </TD>')
+    line = '<TD><FONT COLOR="{}" POINT-SIZE="14"><B>{}</B></FONT></TD><TD ALIGN="LEFT">{}   </TD>'
+    boxes = [swatch.format(color, BORDER_COLOR, ROLE_NAMES.get(role, role))
+             for role, color in ROLE_COLORS.items() if role in roles]
     if folded:
-        rows.append(swatch.format(FOLD_COLOR, "×N repeated structure, folded"))
+        boxes.append(swatch.format(FOLD_COLOR, BORDER_COLOR, "×N folded repeats"))
     if highlighted:
-        rows.append(swatch.format(HIGHLIGHT_COLOR, "being processed"))
-    if color_edges:
-        rows.append(line.format(_GRAD_STOPS[0][1], "mean |grad| 1e-6 (pale, thin)"))
-        rows.append(line.format(_GRAD_STOPS[1][1], "mean |grad| 0.1"))
-        rows.append(line.format(_GRAD_STOPS[2][1], "mean |grad| 1e2 (red, thick)"))
-        rows.append(line.format(ZERO_GRAD_COLOR, "zero gradient"))
-        rows.append(line.format(NAN_COLOR, "NaN / Inf gradient (dashed)"))
-    table = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3">' + "".join(rows) + "</TABLE>"
-    legend = graphviz.Digraph(name="cluster_legend", graph_attr={"label": "", "style": "invis"})
-    legend.node("legend", label=f"<{table}>", shape="plain", fontsize="9")
-    dot.subgraph(legend)
+        boxes.append(swatch.format(HIGHLIGHT_COLOR, HIGHLIGHT_BORDER, "being processed"))
+    edges = []
+    if "ramp" in edge_kinds:
+        edges.append(line.format(_GRAD_STOPS[0][1], "━━", "mean |grad| 1e-6 (pale, thin) … ") + "\0"
+                     + line.format(_GRAD_STOPS[-1][1], "━━", "1e2 (red, thick)"))
+    if "zero" in edge_kinds:
+        edges.append(line.format(ZERO_GRAD_COLOR, "━━", "gradient exactly 0"))
+    if "unknown" in edge_kinds:
+        edges.append(line.format(UNKNOWN_GRAD_COLOR, "━━", "gradient not known (not computed or not kept)"))
+    if "nan" in edge_kinds:
+        edges.append(line.format(NAN_COLOR, "╍╍", "NaN / Inf gradient"))
+    # One grid (a nested table per line would be stretched to the widest line, gaps and all).
+    edges = [cell for entry in edges for cell in entry.split("\0")]
+    width = max(len(boxes), len(edges))
+    return ["<TR>" + "".join(cells) + "<TD></TD><TD></TD>" * (width - len(cells)) + "</TR>"
+            for cells in (boxes, edges) if cells]
+
+
+def _graph_label(caption, legend_rows):
+    """The graph's label: the caption (a step's explanation, a folding note) above the legend."""
+    rows = list(legend_rows)
+    if caption:
+        span = max((row.count("<TD") for row in rows), default=1)
+        rows.insert(0, f'<TR><TD ALIGN="LEFT" COLSPAN="{span}"><FONT POINT-SIZE="12">{_esc_long(caption)}</FONT>'
+                       "</TD></TR>")
+    if not rows:
+        return None
+    return ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1" ALIGN="LEFT">'
+            + "".join(rows) + "</TABLE>>")
+
+
+def _esc_long(text, limit=1000):
+    return html.escape(_short(text, limit), quote=False)

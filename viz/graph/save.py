@@ -56,8 +56,11 @@ def count_nodes(dot):
     return sum(1 for line in lines if "->" not in line and _NODE_LINE.match(line))
 
 
-def render_bytes(dot, fmt, timeout=None, max_nodes=None):
-    """Render ``dot`` to ``fmt`` ("svg", "png", "pdf") with the Graphviz program; return the bytes.
+def render_bytes(dot, fmt, timeout=None, max_nodes=None, engine="dot"):
+    """Render ``dot`` to ``fmt`` ("svg", "png", "pdf", "json") with the Graphviz program; return the bytes.
+
+    ``engine="neato"`` renders a drawing whose positions are all given (``neato -n2``:
+    nothing is laid out again; see :mod:`viz.stepping`).
 
     A drawing with more than ``max_nodes`` (default :data:`MAX_RENDER_NODES`) nodes is
     refused before ``dot`` starts, and ``dot`` is stopped after ``timeout`` seconds
@@ -69,13 +72,17 @@ def render_bytes(dot, fmt, timeout=None, max_nodes=None):
     if nodes > max_nodes:
         raise RuntimeError(
             f"the drawing has {nodes:,} nodes, more than the {max_nodes:,} Graphviz renders here; "
-            "save it as .dot, or fold it with draw_graph(..., max_nodes=N)"
+            "save it as .dot, or fold its repeated structure: draw_graph(..., max_nodes=300) "
+            "or `minigrad graph ... --max-nodes 300`"
         )
-    program = shutil.which("dot")
+    if engine not in ("dot", "neato"):
+        raise ValueError(f"render_bytes: engine must be 'dot' or 'neato', got {engine!r}")
+    program = shutil.which(engine)
     if program is None:
-        raise RuntimeError(_missing_graphviz(fmt))
+        raise RuntimeError(_missing_graphviz(fmt, engine))
+    args = [program, f"-T{fmt}"] + (["-n2"] if engine == "neato" else [])
     try:
-        done = subprocess.run([program, f"-T{fmt}"], input=dot.source.encode("utf-8"), capture_output=True,
+        done = subprocess.run(args, input=dot.source.encode("utf-8"), capture_output=True,
                               timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         raise RuntimeError(
@@ -83,12 +90,12 @@ def render_bytes(dot, fmt, timeout=None, max_nodes=None):
             "save it as .dot, or draw a smaller graph"
         ) from None
     except FileNotFoundError:  # on PATH a moment ago, gone now
-        raise RuntimeError(_missing_graphviz(fmt)) from None
+        raise RuntimeError(_missing_graphviz(fmt, engine)) from None
     except OSError as exc:
-        raise RuntimeError(f"could not run Graphviz's dot: {exc}") from None
+        raise RuntimeError(f"could not run Graphviz's {engine}: {exc}") from None
     if done.returncode < 0:
         raise RuntimeError(
-            f"Graphviz's dot crashed (signal {-done.returncode}) rendering {nodes:,} nodes to .{fmt}; "
+            f"Graphviz's {engine} crashed (signal {-done.returncode}) rendering {nodes:,} nodes to .{fmt}; "
             "save it as .dot, or draw a smaller graph"
         )
     if done.returncode != 0 or not done.stdout:
@@ -99,9 +106,9 @@ def render_bytes(dot, fmt, timeout=None, max_nodes=None):
     return done.stdout
 
 
-def _missing_graphviz(fmt):
+def _missing_graphviz(fmt, engine="dot"):
     return (
-        f"rendering to .{fmt} needs the Graphviz program 'dot', which is not on PATH. "
+        f"rendering to .{fmt} needs the Graphviz program '{engine}', which is not on PATH. "
         "Install Graphviz: `sudo apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` "
         "(macOS), `conda install graphviz`, or see https://graphviz.org/download/. "
         "Saving to a .dot file works without it (render it later with `dot -Tsvg graph.dot -o graph.svg`)."

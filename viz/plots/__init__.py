@@ -9,7 +9,8 @@
 * :mod:`viz.plots.quantization` -- :func:`plot_quantization`, :func:`plot_quantization_grid` (Jacob et al. 2018);
 * :mod:`viz.plots.regularization` -- :func:`plot_penalty_geometry` (the L1 diamond and the L2 circle),
   :func:`plot_error_curves` (error against capacity or data size), :func:`plot_comparison_bars`;
-* :mod:`viz.plots.normalization` -- :func:`plot_activation_drift` (Ioffe & Szegedy 2015).
+* :mod:`viz.plots.normalization` -- :func:`plot_activation_drift` (Ioffe & Szegedy 2015);
+* :mod:`viz.plots.search` -- :func:`plot_search`, a hyperparameter search's scores over the grid.
 
 The experiments behind some of them (``init_sweep``, ``optimizer_trajectories``)
 run in :mod:`minigrad.course.experiments`. Each function returns a matplotlib
@@ -23,10 +24,12 @@ from viz.plots.optimizers import plot_optimizer_trajectories
 from viz.plots.quantization import plot_quantization, plot_quantization_grid
 from viz.plots.regularization import plot_comparison_bars, plot_error_curves, plot_penalty_geometry
 from viz.plots.normalization import plot_activation_drift
+from viz.plots.search import plot_search
 
 __all__ = [
     "plot_activation_stats", "plot_init_sweep", "plot_learning_curves", "plot_decision_boundary",
     "plot_confusion_matrix", "plot_optimizer_trajectories", "plot_quantization",
     "plot_quantization_grid", "plot_penalty_geometry", "plot_error_curves", "plot_comparison_bars",
     "plot_activation_drift",
+    "plot_search",
 ]
