@@ -740,7 +740,7 @@ def tutorial_step(number, figures):
 
 @tutorial.command("notebook")
 @click.argument("number")
-@click.option("-o", "--output", default=None, help="Notebook path (default: beside the lesson).")
+@click.option("-o", "--output", default=None, help="Notebook path (default: beside the lesson in a clone, else the current folder).")
 def tutorial_notebook(number, output):
     """Write lesson NUMBER as a Jupyter notebook.
 

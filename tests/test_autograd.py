@@ -198,23 +198,23 @@ def test_graph_protocol_on_tensors():
     assert a.grad.data.tolist() == [2.0]
 
 
-def test_seed_network_gradients_match_the_delta_rule():
-    # seed 003: W(1) = [[1,-2],[0,1],[3,4]], W(2) = [[6,-2,1],[5,-3,2]], sigmoid hidden, linear output
-    from minigrad.course.walkthrough import SEED_W1, SEED_W2
+def test_course_network_gradients_match_the_delta_rule():
+    # the 2-3-2 backpropagation example (Nielsen 2015, ch. 2): W(1) = [[1,-2],[0,1],[3,4]], W(2) = [[6,-2,1],[5,-3,2]], sigmoid hidden, linear output
+    from minigrad.course.walkthrough import EXAMPLE_W1, EXAMPLE_W2
 
     a0, t = np.array([0.5, -1.0]), np.array([1.0, 0.0])
-    W1 = mg.tensor(SEED_W1, dtype="float64", requires_grad=True)
-    W2 = mg.tensor(SEED_W2, dtype="float64", requires_grad=True)
+    W1 = mg.tensor(EXAMPLE_W1, dtype="float64", requires_grad=True)
+    W2 = mg.tensor(EXAMPLE_W2, dtype="float64", requires_grad=True)
     b1 = mg.zeros(3, dtype="float64", requires_grad=True)
     b2 = mg.zeros(2, dtype="float64", requires_grad=True)
     a1 = (W1 @ a0 + b1).sigmoid()
     y = W2 @ a1 + b2
     (((y - t) ** 2).sum() * 0.5).backward()
 
-    z1 = np.array(SEED_W1) @ a0
+    z1 = np.array(EXAMPLE_W1) @ a0
     s = 1 / (1 + np.exp(-z1))
-    d2 = np.array(SEED_W2) @ s - t  # δ(K) = (y - t) ⊙ f'(z), f linear
-    d1 = (np.array(SEED_W2).T @ d2) * s * (1 - s)  # δ(k) = (W(k+1)ᵀ δ(k+1)) ⊙ σ'(z(k))
+    d2 = np.array(EXAMPLE_W2) @ s - t  # δ(K) = (y - t) ⊙ f'(z), f linear
+    d1 = (np.array(EXAMPLE_W2).T @ d2) * s * (1 - s)  # δ(k) = (W(k+1)ᵀ δ(k+1)) ⊙ σ'(z(k))
     np.testing.assert_allclose(W2.grad.numpy(), np.outer(d2, s), rtol=1e-12)
     np.testing.assert_allclose(b2.grad.numpy(), d2, rtol=1e-12)
     np.testing.assert_allclose(W1.grad.numpy(), np.outer(d1, a0), rtol=1e-12)

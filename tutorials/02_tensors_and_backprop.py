@@ -28,7 +28,9 @@
 # 4. move to mini-batches, where broadcasting the bias forward means **summing its
 #    gradient** backward (`unbroadcast`);
 # 5. check gradients numerically with `mg.gradcheck`, and watch it catch a bug;
-# 6. write an op of our own and let `mg.gradcheck` vouch for its backward pass.
+# 6. write an op of our own and let `mg.gradcheck` vouch for its backward pass;
+# 7. see why the hidden layer needs its nonlinearity: linear layers collapse into one
+#    matrix, and an MLP with tanh units solves XOR.
 
 # %%
 import os
@@ -491,6 +493,68 @@ except mg.GradcheckError as err:
     assert [row[1] for row in err.rows] == ["direction"]
 
 # %% [markdown]
+# ## 2.8 Why the hidden layer needs its nonlinearity
+#
+# Take the sigmoid out of a network and the layers collapse. With linear layers
+# only, W⁽³⁾(W⁽²⁾(W⁽¹⁾x + b⁽¹⁾) + b⁽²⁾) + b⁽³⁾ = W x + b with
+#
+#     W = W⁽³⁾ W⁽²⁾ W⁽¹⁾,    b = W⁽³⁾(W⁽²⁾ b⁽¹⁾ + b⁽²⁾) + b⁽³⁾
+#
+# one matrix and one vector: any number of stacked linear layers computes a single
+# linear map (Goodfellow et al. 2016, "Deep Learning", §6.1; Bishop 2006, §5.1).
+# We check it numerically on a 2-8-8-1 stack with random weights *and* biases.
+
+# %%
+from minigrad import nn
+from minigrad.data import make_xor
+from minigrad.train import fit, predict
+
+mg.manual_seed(0)
+stack = nn.Sequential(nn.Linear(2, 8), nn.Linear(8, 8), nn.Linear(8, 1)).double()
+with mg.no_grad():
+    for layer in stack:
+        layer.bias.data[...] = np.random.default_rng(1).normal(size=layer.bias.shape)
+(W1_, W2_, W3_), (b1_, b2_, b3_) = ([layer.weight.numpy() for layer in stack], [layer.bias.numpy() for layer in stack])
+W_one = W3_ @ W2_ @ W1_                    # (1, 8)(8, 8)(8, 2) = (1, 2): the whole network
+b_one = W3_ @ (W2_ @ b1_ + b2_) + b3_
+X_probe = np.random.default_rng(2).normal(size=(5, 2))
+print("W = W3 W2 W1 =", W_one, "  b =", b_one)
+print("network:", stack(mg.tensor(X_probe, dtype="float64")).numpy().ravel())
+print("W x + b:", (X_probe @ W_one.T + b_one).ravel())
+assert np.allclose(stack(mg.tensor(X_probe, dtype="float64")).numpy(), X_probe @ W_one.T + b_one, atol=1e-12)
+
+# %% [markdown]
+# So a "deep" linear network can only draw a straight decision boundary, and
+# the XOR problem (`make_xor`: class 1 where the signs of x₁ and x₂ differ) has
+# none: a single perceptron cannot solve it (Minsky & Papert 1969). One hidden
+# layer of tanh units can (Rumelhart, Hinton & Williams 1986). We train both
+# 2-8-1 networks, one with `activation="linear"` (a linear map in disguise)
+# and one with tanh, on the same 200 points with the same start, Adam and the
+# binary cross-entropy on the logit.
+
+# %%
+X_xor, y_xor = make_xor(200, noise=0.15, seed=0)
+
+
+def xor_accuracy(activation, epochs=200):
+    mg.manual_seed(0)
+    model = nn.MLP([2, 8, 1], activation=activation)
+    fit(model, lambda z, t: nn.losses.binary_cross_entropy(z, t, from_logits=True),
+        optim.Adam(model.parameters(), lr=0.05), (X_xor, y_xor[:, None].astype(np.float64)),
+        epochs=epochs, batch_size=200, progress=False)
+    return float(((predict(model, X_xor) > 0).ravel() == y_xor).mean()), model
+
+
+acc_linear, _ = xor_accuracy("linear")
+acc_tanh, xor_model = xor_accuracy("tanh")
+print(f"XOR accuracy: linear hidden layer {acc_linear:.1%}, tanh hidden layer {acc_tanh:.1%}")
+assert acc_linear < 0.7 and acc_tanh == 1.0
+
+fig = viz.plot_decision_boundary(xor_model, X_xor, y_xor, title=f"A 2-8-1 tanh MLP solves XOR ({acc_tanh:.0%})")
+save_figure(fig, "02_xor_solved.png")
+fig
+
+# %% [markdown]
 # ## What we learned
 #
 # * The delta rule of backpropagation is the chain rule of lesson 1, one layer at a time:
@@ -503,6 +567,8 @@ except mg.GradcheckError as err:
 #   catches a wrong backward immediately.
 # * An op of your own is a `Function` with a `forward` on arrays and a `backward` in
 #   Tensor ops; `mg.gradcheck` (and `mg.gradgradcheck`) tells you whether it is right.
+# * Without a nonlinearity, stacked layers are one linear map (W = W⁽³⁾W⁽²⁾W⁽¹⁾);
+#   with one hidden layer of tanh units, an MLP solves XOR.
 #
 # ## Exercises
 #

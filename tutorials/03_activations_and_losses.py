@@ -17,14 +17,15 @@
 #
 # In this lesson we
 #
-# 1. plot the course's activations and their derivatives, computed by autograd;
+# 1. plot the course's activations and their derivatives, computed by autograd,
+#    and meet maxout, an activation that learns its shape;
 # 2. see why saturating activations (sigmoid, tanh) make gradients vanish: σ′ ≤ ¼;
 # 3. watch ReLUs die and leaky ReLUs survive;
 # 4. derive the famous delta of softmax + cross-entropy, softmax(z) − onehot, and
 #    check it against the engine;
 # 5. reproduce the course's loss table (after McCaffrey 2013), which shows why
 #    cross-entropy beats classification error and mean squared error for
-#    classifiers.
+#    classifiers; then the multi-class hinge, and MSE against MAE for regression.
 
 # %%
 import os
@@ -117,6 +118,30 @@ assert not np.allclose(e, np.maximum(np.exp(zs) - 1, zs))  # the course's "max" 
 print("sigmoid′ max =", ds.max(), "at z =", zs[ds.argmax()], "; tanh′ max =", dth.max())
 assert abs(ds.max() - 0.25) < 1e-12 and zs[ds.argmax()] == 0.0
 assert abs(dth.max() - 1.0) < 1e-12
+
+# %% [markdown]
+# ### Maxout: an activation that learns its shape
+#
+# Maxout (Goodfellow et al. 2013, "Maxout Networks") replaces the fixed g(z) by the
+# largest of p linear pieces: h(x) = max(W₁x + b₁, W₂x + b₂, …). A `Linear` layer
+# computes all the pieces at once, laid out as consecutive units [u₁, v₁, u₂, v₂, …],
+# and `F.maxout(z, p)` keeps the max of each group of p (the module is
+# `nn.Maxout(p)`). With two pieces it can *be* a ReLU (max(z, 0): the second piece
+# zero) or an absolute value (max(z, −z)) — maxout learns a convex piecewise-linear
+# activation instead of being given one. Its gradient goes to each group's winner.
+
+# %%
+pieces = nn.Linear(1, 4, bias=False).double()
+with mg.no_grad():
+    pieces.weight.data[...] = [[1.0], [0.0], [1.0], [-1.0]]   # groups (z, 0) and (z, −z)
+z_in = mg.tensor(zs[:, None], dtype="float64", requires_grad=True)
+h = F.maxout(pieces(z_in), 2)                                  # (n, 4) → (n, 2)
+print("maxout at z = −2 and z = 0.5:", F.maxout(pieces(mg.tensor([[-2.0], [0.5]], dtype="float64")), 2).numpy().tolist())
+assert h.shape == (len(zs), 2)
+assert np.allclose(h.numpy()[:, 0], np.maximum(zs, 0))        # group 1 is a ReLU
+assert np.allclose(h.numpy()[:, 1], np.abs(zs))                # group 2 is |z|
+h[:, 1].sum().backward()
+assert np.allclose(z_in.grad.numpy().ravel(), np.sign(zs))     # |z|′ = sign(z); at 0 the tie shares it: 0
 
 # %% [markdown]
 # ## 3.2 Saturation: why sigmoid gradients vanish
@@ -417,6 +442,38 @@ assert np.array_equal(z.grad.numpy(), [-2.0, 1.0, 1.0, 0.0])
 assert abs(losses.categorical_hinge(z, 0).item() - 0.8) < 1e-12
 
 # %% [markdown]
+# ## 3.7 For regression: MSE or MAE?
+#
+# For a real-valued output the course's two usual costs are the mean squared
+# error and the **mean absolute error**, MAE = (1/n) Σᵢ |ŷᵢ − yᵢ| (`losses.mae`,
+# the L1 loss). Their gradients differ in kind: MSE's 2(ŷ − y) grows with the
+# error, MAE's sign(ŷ − y) is ±1 whatever its size. So one far-off point pulls on
+# an MSE fit in proportion to its distance and on an MAE fit no harder than any
+# other point. The simplest model shows it: fit one constant c to the data. MSE's
+# best c is the **mean**, MAE's is the **median** (Hastie, Tibshirani & Friedman
+# 2009, "The Elements of Statistical Learning", §10.6; Huber 1964). We let gradient
+# descent find both for ten values with one outlier.
+
+# %%
+y_reg = np.array([1.0, 1.2, 0.9, 1.1, 1.0, 0.8, 1.3, 1.1, 0.9, 15.0])   # one outlier: 15
+fitted_c = {}
+for name, loss_fn in (("mse", losses.mse), ("mae", losses.mae)):
+    c = mg.tensor([0.0], dtype="float64", requires_grad=True)
+    opt = optim.SGD([c], lr=0.05)
+    for _ in range(500):
+        opt.zero_grad()
+        loss_fn(c + np.zeros(len(y_reg)), y_reg).backward()
+        opt.step()
+    fitted_c[name] = c.item()
+print(f"MSE fit c = {fitted_c['mse']:.3f} (mean {y_reg.mean():.3f});  "
+      f"MAE fit c = {fitted_c['mae']:.3f} (median {np.median(y_reg):.3f})")
+assert abs(fitted_c["mse"] - y_reg.mean()) < 1e-6                    # 2.43: dragged by the outlier
+assert abs(fitted_c["mae"] - np.median(y_reg)) <= 0.05               # 1.05: where most data is
+g = mg.tensor([2.0, -3.0, 0.5], dtype="float64", requires_grad=True)
+losses.mae(g, [0.0, 0.0, 0.0], reduction="sum").backward()
+assert g.grad.numpy().tolist() == [1.0, -1.0, 1.0]                   # ±1, whatever the size of the error
+
+# %% [markdown]
 # ## What we learned
 #
 # * Autograd gives every activation's derivative for free: σ′ = σ(1 − σ) ≤ ¼,
@@ -428,6 +485,8 @@ assert abs(losses.categorical_hinge(z, 0).item() - 0.8) < 1e-12
 # * Softmax + cross-entropy has the delta softmax(z) − onehot; sigmoid +
 #   cross-entropy has σ(z) − t: the loss cancels the output's saturation.
 # * The course's table: CE 0.33 / 0.33, MSE 0.81 / 0.34, ACE 1.38 / 0.64.
+# * Maxout learns its activation as the max of linear pieces (ReLU and |z| are two
+#   of them); for regression, MSE fits the mean and MAE the median.
 #
 # ## Exercises
 #

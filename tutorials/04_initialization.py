@@ -158,9 +158,8 @@ assert "symmetry" not in viz.diagnose(nn.MLP([2, 8, 2], activation="tanh"), X, y
 # Glorot averages the two fans as a compromise between keeping the forward signal
 # (fan_in) and the backward gradient (fan_out) steady. He doubles LeCun's variance
 # because a ReLU sets half of its inputs to zero and so halves E[x²]. (The course
-# also writes He as 4/(n_in + n_out): the same as 2/n_in when the two fans are
-# equal.) The uniform variants U(−r, r) use r = √(3 · Var), since
-# Var(U(−r, r)) = r²/3.
+# writes He in two more ways; §4.2's last cell compares the three.) The uniform
+# variants U(−r, r) use r = √(3 · Var), since Var(U(−r, r)) = r²/3.
 #
 # Let us draw a 256 × 512 weight matrix with each rule and compare the sample
 # variance with the formula.
@@ -241,6 +240,86 @@ W_same = init.lecun_normal((fan_out, fan_in)).astype(np.float64)
 x_same = np.random.default_rng(0).normal(size=(2000, fan_in))
 print("correlation of weight row 0 and input row 0 with equal seeds:", np.corrcoef(W_same[0], x_same[0])[0, 1])
 assert np.corrcoef(W_same[0], x_same[0])[0, 1] > 0.999
+
+# %% [markdown]
+# ### Three ways to write He
+#
+# The course's decks write He's variance three ways, and they agree only for a
+# square layer:
+#
+# * **2 / n_in** — He et al. (2015), "Delving Deep into Rectifiers", eq. (10):
+#   ½ · n_l · Var(w_l) = 1 with n_l the number of *inputs* of a unit (k²c for a
+#   convolution). This is what minigrad's `he_normal` and `he_uniform` use
+#   (`mode="fan_in"`, the default), as do Keras' `HeNormal` and PyTorch's
+#   `kaiming_normal_`.
+# * **2 / n^[l]** with n^[l] the number of units of layer l itself, i.e. its
+#   *outputs*: that is He's backward-pass variant (their eq. (14), keeping the
+#   gradients' size steady instead of the signals'), `he_normal(mode="fan_out")`.
+# * **4 / (n_in + n_out)** — "Glorot's variance times 2", a compromise between the
+#   two, `glorot_normal(gain=√2)`.
+#
+# For a 256 × 512 layer (512 inputs, 256 units) the three differ by up to a factor
+# of 2, and so does the signal a ReLU passes on: only 2/n_in keeps E[relu(z)²] = 1
+# going forward, as §4.2 derived.
+
+# %%
+he_forms = {
+    "2 / n_in   (He et al. 2015; he_normal)": (2 / fan_in, lambda: init.he_normal((fan_out, fan_in))),
+    "2 / n^[l]  (he_normal, mode='fan_out')": (2 / fan_out, lambda: init.he_normal((fan_out, fan_in), mode="fan_out")),
+    "4 / (n_in + n_out)  (glorot, gain √2)": (4 / (fan_in + fan_out),
+                                              lambda: init.glorot_normal((fan_out, fan_in), gain=np.sqrt(2))),
+}
+mg.manual_seed(3)
+relu_m2 = {}
+for name, (var, draw) in he_forms.items():
+    W = draw().astype(np.float64)
+    relu_m2[name] = np.mean(np.maximum(x_in @ W.T, 0) ** 2)
+    print(f"{name:40s} Var(w) = {var:.6f} (drawn {W.var():.6f})   E[relu(z)²] = {relu_m2[name]:.3f}")
+    assert abs(W.var() / var - 1) < 0.03
+forward, own_width, average = relu_m2.values()
+assert abs(forward - 1) < 0.05 and abs(own_width - fan_in / fan_out) < 0.1 and abs(average - 4 / 3) < 0.07
+assert np.isclose(2 / fan_in, 0.00390625) and np.isclose(2 / fan_out, 0.0078125) and np.isclose(4 / 768, 0.00520833)
+
+# %% [markdown]
+# ### And the biases?
+#
+# The course's advice on biases comes in three flavours: "it is also common to
+# initialize the bias to 0" (what minigrad's `Linear` does, as Keras and He et al.
+# 2015); b ~ N(0, 1) for a sigmoid unit; and for ReLU units "a small positive
+# value (typically 0.1 or 0.01) to bias the units towards the positive part and
+# achieve that they are initially active". The CS231n notes add that "it is not
+# clear if this provides a consistent improvement". We measure what it does at the
+# start of training: the fraction of ReLU outputs that are positive, layer by
+# layer, in an 8-layer, 64-unit ReLU stack with He weights, for biases 0, 0.01
+# and 0.1 (`bias_init` takes any initializer).
+
+# %%
+probe = np.random.default_rng(5).normal(size=(500, 64)).astype(np.float32)
+
+
+def active_fractions(bias):
+    """Per ReLU layer: the fraction of positive outputs on the probe batch."""
+    mg.manual_seed(0)
+    h, fractions = mg.tensor(probe), []
+    for _ in range(8):
+        h = nn.Linear(64, 64, bias_init=partial(init.constant, value=bias))(h).relu()
+        fractions.append(float((h.numpy() > 0).mean()))
+    return np.array(fractions)
+
+
+active = {bias: active_fractions(bias) for bias in (0.0, 0.01, 0.1)}
+for bias, fractions in active.items():
+    print(f"bias {bias:<5}: active fraction per layer", fractions.round(3))
+assert np.all(active[0.1] > active[0.0]) and np.all(active[0.01] >= active[0.0])
+assert np.all(np.abs(active[0.0] - 0.5) < 0.12)              # zero bias: about half the outputs are on
+assert np.all(active[0.1] - active[0.0] < 0.05)               # 0.1 only nudges it: z has std ≈ 1.4 here
+
+# %% [markdown]
+# A small positive bias turns on a few percent more units, no more: with He
+# weights the pre-activations have a standard deviation near √2, so 0.1 is a
+# small shift. Zero is the default for good reason; the positive bias is a
+# cheap safeguard against ReLUs that start (and stay) dead, which §4.4's
+# diagnosis looks for.
 
 # %% [markdown]
 # ## 4.3 Activations, layer by layer
@@ -412,6 +491,10 @@ save_figure(fig, "04_training_small_vs_glorot.png")
 #   stay identical however long you train. Randomness is required.
 # * The scale must match the layer: Var(z) = n_in · Var(w) · E[x²]. LeCun (1/fan_in),
 #   Glorot (2/(fan_in + fan_out)) and He (2/fan_in, for ReLU) keep it steady.
+# * He written as 2/n^[l] (the layer's own width) or 4/(n_in + n_out) differs from
+#   He et al.'s 2/n_in unless the layer is square; minigrad uses 2/n_in.
+# * Biases start at 0; a small positive bias for ReLUs turns on only a few
+#   percent more units.
 # * Too small a scale makes activations and gradients vanish with depth; too large
 #   makes them explode (ReLU) or saturate (tanh). `init_sweep`,
 #   `viz.plot_activation_stats` and `viz.diagnose` make both visible.

@@ -26,7 +26,9 @@
 # 2. see why BatchNorm makes a network insensitive to the scale of its weights;
 # 3. watch the gradient flow through a deep sigmoid network with and without
 #    BatchNorm;
-# 4. train with larger and larger learning rates, with and without BatchNorm.
+# 4. train with larger and larger learning rates, with and without BatchNorm;
+# 5. watch each layer's distribution drift during training, and stay put with BatchNorm;
+# 6. meet layer normalization, which normalizes each example instead of each unit.
 
 # %%
 import numpy as np
@@ -439,6 +441,93 @@ fig
 # between training and inference behaviour that you must not forget —
 # always call `model.eval()` before predicting (`fit`, `evaluate` and `predict`
 # do it for you).
+
+# %% [markdown]
+# ## The distributions BatchNorm holds still
+#
+# Ioffe & Szegedy motivate BatchNorm with a picture (their Fig. 1): the
+# distribution of the input to a sigmoid, tracked over training as its 15th, 50th
+# and 85th percentiles. Without normalization it keeps moving, because every
+# update of the layers below changes what this layer receives ("internal
+# covariate shift"); with BatchNorm it stays centred. We repeat the experiment on
+# the moons with a 2-32-32-32-2 sigmoid network trained by SGD, recording after
+# every epoch each hidden layer's pre-activations (the sigmoid's input, after
+# BatchNorm when there is one) on a fixed probe batch. `viz.plot_activation_drift`
+# draws them.
+
+# %%
+drift_epochs = 10 if QUICK else 30
+probe = X_moons[:200].astype(np.float32)
+
+
+def sigmoid_inputs(model):
+    """Each hidden layer's pre-activations on the probe batch (inference mode, no graph)."""
+    model.eval()
+    h, inputs = mg.tensor(probe), []
+    with mg.no_grad():
+        for layer in model:
+            if isinstance(layer, nn.Sigmoid):
+                inputs.append(h.numpy().ravel().copy())
+            h = layer(h)
+    return inputs
+
+
+drift = {}
+for batchnorm in (False, True):
+    mg.manual_seed(0)
+    model = nn.MLP([2, 32, 32, 32, 2], activation="sigmoid", batchnorm=batchnorm)
+    optimizer = optim.SGD(model.parameters(), lr=0.5)
+    record = [sigmoid_inputs(model)]
+    for epoch in range(drift_epochs):
+        fit(model, "cross_entropy", optimizer, (X_moons, y_moons), epochs=1, batch_size=32, progress=False,
+            seed=epoch)
+        record.append(sigmoid_inputs(model))
+    drift["with BatchNorm" if batchnorm else "without BatchNorm"] = record
+
+median_drift = {name: np.ptp([[np.median(layer) for layer in r] for r in record], axis=0)
+                for name, record in drift.items()}
+for name, moved in median_drift.items():
+    print(f"{name:18s} how far each layer's median moved during training:", moved.round(3))
+assert median_drift["without BatchNorm"][-1] > 3 * median_drift["with BatchNorm"][-1]   # the top layer drifts
+
+fig = viz.plot_activation_drift(drift, title="Sigmoid inputs per layer over training (after Ioffe & Szegedy 2015, Fig. 1)")
+save_figure(fig, "05_activation_drift.png")
+fig
+
+# %% [markdown]
+# Without BatchNorm the third layer's median slides steadily away from 0, towards
+# the flat part of the sigmoid; with BatchNorm the medians stay near 0 and the
+# spread changes only as the layer's own γ grows — a change the layer learns,
+# not one imposed on it from below.
+#
+# ## Layer normalization: normalize each example instead
+#
+# BatchNorm's statistics come from the batch, so it needs batches (a batch of 1
+# has no variance), and it computes differently in training and at inference.
+# **Layer normalization** (Ba, Kiros & Hinton 2016) takes the mean and variance
+# of each *example* over its features instead: the same four lines as before, over
+# the other axis,
+#
+#     μᵢ = (1/H) Σⱼ xᵢⱼ,   σ²ᵢ = (1/H) Σⱼ (xᵢⱼ − μᵢ)²,   yᵢⱼ = γⱼ (xᵢⱼ − μᵢ)/√(σ²ᵢ + ε) + βⱼ
+#
+# so an example's output does not depend on the rest of the batch, and training
+# and inference agree (it is the normalization of Transformers). `nn.LayerNorm(H)`
+# on the batch X of the first section:
+
+# %%
+ln = nn.LayerNorm(3).double()
+y_ln = ln(mg.tensor(X, dtype="float64")).numpy()
+mu_rows, var_rows = X.mean(axis=1, keepdims=True), X.var(axis=1, keepdims=True)
+by_hand_ln = (X - mu_rows) / np.sqrt(var_rows + ln.eps)
+print("LayerNorm(X) =\n", y_ln.round(4))
+assert np.allclose(y_ln, by_hand_ln, atol=1e-12)
+assert np.allclose(y_ln.mean(axis=1), 0, atol=1e-12)              # every row (example) is standardized
+one = ln(mg.tensor(X[:1], dtype="float64")).numpy()               # an example alone: the same output
+ln.eval()
+assert np.allclose(one, y_ln[:1], atol=1e-12) and np.allclose(ln(mg.tensor(X, dtype="float64")).numpy(), y_ln)
+bn_alone = nn.BatchNorm1d(3).double()(mg.tensor(X[:2], dtype="float64")).numpy()
+assert not np.allclose(bn_alone[0], nn.BatchNorm1d(3).double()(mg.tensor(X, dtype="float64")).numpy()[0])
+print("LayerNorm: each example on its own, the same in training and inference; BatchNorm: depends on the batch")
 
 # %% [markdown]
 # ## Exercises

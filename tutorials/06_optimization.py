@@ -23,7 +23,9 @@
 #    formulas checked against minigrad step by step;
 # 3. **Newton's method**, which uses the curvature and lands on the minimum of a
 #    quadratic in one step;
-# 4. a real comparison: one small network trained on the digits with each optimizer.
+# 4. a real comparison: one small network trained on the digits with each optimizer;
+# 5. online training (one example per step), and choosing the learning rate by
+#    watching the cost (`ReduceLROnPlateau`).
 
 # %%
 import numpy as np
@@ -32,11 +34,11 @@ from matplotlib.figure import Figure
 import minigrad as mg
 import viz
 from minigrad import nn, optim
-from minigrad.data import StandardScaler, load_digits, train_val_test_split
+from minigrad.data import MinMaxScaler, StandardScaler, load_digits, train_val_test_split
 from minigrad.course.experiments import optimizer_trajectories
 from minigrad.course.lessons import quick, save_figure
 from minigrad.optim.optimizers import hessian
-from minigrad.train import fit
+from minigrad.train import LambdaCallback, fit
 
 QUICK = quick()  # MINIGRAD_QUICK=1 asks for small sizes (the test suite sets it)
 
@@ -173,7 +175,43 @@ fig
 # steps reach it.
 # Standardize the inputs (fitting the scaler on the training set only) before
 # anything else: it is the cheapest optimizer improvement there is.
+
+# %% [markdown]
+# ### Min–max scaling, and its outlier problem
 #
+# The course's other scaler maps each feature onto [0, 1]:
+# x′ = (x − min) / (max − min) (`MinMaxScaler`; LeCun et al. 1998 recommend
+# centring as well, which standardization does). On clean data both scalers
+# round the bowl. But min–max uses only the two most extreme values of each
+# feature, so **a single outlier** decides the scale of all the others: one
+# reading of 1000 among values between 0 and 20 squeezes every normal value into
+# [0, 0.02]. Standardization divides by the standard deviation, to which every
+# point contributes, and the squeeze is milder. We add one such outlier to x₂
+# and compare the spread of the 100 normal values and the condition number of
+# the resulting bowl.
+
+# %%
+X_outlier = np.vstack([X_raw, [3.0, 1000.0]])            # one faulty reading of x₂
+spread, kappa_after = {}, {}
+for name, scaler_cls in (("min-max", MinMaxScaler), ("standard", StandardScaler)):
+    clean = scaler_cls().fit(X_raw).transform(X_raw)
+    dirty = scaler_cls().fit(X_outlier).transform(X_outlier)[:-1]     # the 100 normal rows
+    spread[name] = np.ptp(dirty[:, 1])
+    kappa_after[name] = curvature(dirty)[-1] / curvature(dirty)[0]
+    print(f"{name:8s} x₂ range of the normal rows: clean {np.ptp(clean[:, 1]):.3f}, with the outlier "
+          f"{spread[name]:.3f};  κ with the outlier {kappa_after[name]:.1f}")
+assert np.allclose(MinMaxScaler().fit(X_raw).transform(X_raw).min(axis=0), 0)
+assert np.allclose(MinMaxScaler().fit(X_raw).transform(X_raw).max(axis=0), 1)
+assert spread["min-max"] < 0.03 and spread["standard"] > 5 * spread["min-max"]
+assert kappa_after["min-max"] > 10 * kappa_after["standard"]
+
+# %% [markdown]
+# With min–max scaling and one outlier, the bowl is a long valley again. Look at
+# the data (and fix or drop faulty readings) before scaling; when outliers are
+# genuine, standardization, or a robust scale such as the interquartile range,
+# suffers less.
+
+# %% [markdown]
 # ## The optimizers on a 2-D surface
 #
 # `optimizer_trajectories` (in `minigrad.course.experiments`) runs minigrad
@@ -491,6 +529,128 @@ fig
 # (or AdamW) with η around 1e-3…3e-3 is a sound default, and SGD with momentum,
 # carefully tuned and scheduled (`optim.lr_scheduler`), often generalizes as well
 # or better on large problems.
+
+# %% [markdown]
+# ## Online training: one example at a time
+#
+# Mini-batch gradient descent averages the gradient over m examples. "The limit
+# case in which m = 1 is called **online** training" (Bottou 2012, "Stochastic
+# Gradient Descent Tricks"; Goodfellow et al. 2016, §8.1.3): it makes sense when
+# the examples keep coming, but each step follows the gradient of one example,
+# a noisy estimate. Back on the standardized regression problem, with the same
+# η = 0.05 for every batch size, we record J(w) − J(w*) after every step.
+
+# %%
+w_star = np.linalg.lstsq(X_std, y_std, rcond=None)[0]
+J_star = ((X_std @ w_star - y_std) ** 2).mean()
+EPOCHS_ONLINE = 8
+
+
+def minibatch_descent(batch_size, epochs=EPOCHS_ONLINE, lr=0.05):
+    """SGD on the MSE with mini-batches of ``batch_size`` (1: online); the gap J − J* after each step."""
+    w = nn.Parameter(np.array([-1.0, 2.0]), dtype="float64")
+    opt = optim.SGD([w], lr=lr)
+    order_rng = np.random.default_rng(0)
+    gaps = [((X_std @ w.numpy() - y_std) ** 2).mean() - J_star]
+    for _ in range(epochs):
+        order = order_rng.permutation(len(X_std))
+        for start in range(0, len(X_std), batch_size):
+            rows = order[start:start + batch_size]
+            loss = ((mg.tensor(X_std[rows], dtype="float64") @ w - y_std[rows]) ** 2).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            gaps.append(((X_std @ w.numpy() - y_std) ** 2).mean() - J_star)
+    return np.array(gaps)
+
+
+runs = {m: minibatch_descent(m) for m in (1, 10, len(X_std))}
+for m, gaps in runs.items():
+    per_epoch = (len(gaps) - 1) // EPOCHS_ONLINE
+    last = gaps[-per_epoch:]
+    print(f"m = {m:3d}: {per_epoch:3d} steps per epoch; J − J* after 1 epoch {gaps[per_epoch]:.4f}, "
+          f"during the last epoch between {last.min():.4f} and {last.max():.4f}")
+online_gaps, full_gaps = runs[1], runs[len(X_std)]
+assert online_gaps[100] < 0.1 < full_gaps[1]                     # one epoch: 100 small steps beat 1 exact one
+assert online_gaps[-100:].max() > 3 * online_gaps[-100:].min()   # ... but online keeps jittering
+assert np.all(np.diff(full_gaps) <= 0)                           # full batch: every step goes downhill
+
+fig = Figure(figsize=(7, 4), layout="constrained")
+ax = fig.subplots()
+for m, gaps in runs.items():
+    label = f"m = {m}" + {1: " (online)", len(X_std): " (full batch)"}.get(m, "")
+    ax.semilogy(np.arange(len(gaps)) * EPOCHS_ONLINE / (len(gaps) - 1), gaps,
+                ".-" if m == len(X_std) else "-", linewidth=0.8 if m == 1 else 1.5, label=label)
+ax.set_xlabel("epoch")
+ax.set_ylabel("J(w) − J(w*)")
+ax.set_title("Same η, same epochs: online is fast and noisy, full batch slow and smooth")
+ax.legend()
+ax.grid(alpha=0.3)
+save_figure(fig, "06_online_training.png")
+fig
+
+# %% [markdown]
+# In one pass over the data the online learner has taken 100 steps and the
+# full-batch learner one, so online training gets close much sooner; but a
+# single example's gradient does not vanish at the minimum, so with a constant η
+# online SGD ends up hovering around w* instead of settling on it. Mini-batches
+# (here m = 10) sit between the two, and they let the hardware work on many
+# examples at once (lesson 11); a decaying learning rate removes the jitter.
+#
+# ## Choosing the learning rate by watching the cost
+#
+# The course's practical advice on η: "it can be adjusted by monitoring the cost
+# on the training set" (Bengio 2012, "Practical Recommendations for
+# Gradient-Based Training of Deep Architectures", §3.1). When the cost stops
+# going down, or goes up, the step is too large for where we are now.
+# `optim.lr_scheduler.ReduceLROnPlateau` does this bookkeeping: call
+# `step(cost)` once per epoch and it multiplies η by `factor` after `patience`
+# epochs without improvement. A `LambdaCallback` calls it from `fit`. We start
+# the digits network with a deliberately large η = 0.3 (momentum 0.9), once
+# with a constant η and once watching the training cost.
+
+# %%
+plateau_runs = {}
+for watch in (False, True):
+    mg.manual_seed(0)
+    model = nn.MLP([64, 32, 10], activation="relu")
+    optimizer = optim.SGD(model.parameters(), lr=0.3, momentum=0.9)
+    rates, callbacks = [], []
+    if watch:
+        plateau = optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.3, patience=1)
+        callbacks.append(LambdaCallback(on_epoch_end=lambda epoch, logs: plateau.step(logs["loss"])))
+    callbacks.append(LambdaCallback(on_epoch_end=lambda epoch, logs: rates.append(optimizer.param_groups[0]["lr"])))
+    with np.errstate(over="ignore", invalid="ignore"):
+        history = fit(model, "cross_entropy", optimizer, (X_tr[:400], y_tr[:400]), epochs=12, batch_size=32,
+                      progress=False, seed=0, callbacks=callbacks)
+    plateau_runs["ReduceLROnPlateau" if watch else "constant η = 0.3"] = (history["loss"], rates)
+for name, (loss, rates) in plateau_runs.items():
+    print(f"{name:18s} training cost per epoch:", np.round(loss, 3))
+    print(f"{'':18s} η after each epoch:     ", np.round(rates, 4))
+constant_loss, _ = plateau_runs["constant η = 0.3"]
+watched_loss, watched_rates = plateau_runs["ReduceLROnPlateau"]
+assert watched_rates[-1] < 0.3 and watched_loss[-1] < 0.05 < 1.0 < constant_loss[-1]
+
+fig = Figure(figsize=(11, 3.8), layout="constrained")
+ax_loss, ax_lr = fig.subplots(1, 2)
+for name, (loss, rates) in plateau_runs.items():
+    ax_loss.semilogy(np.arange(1, len(loss) + 1), loss, "o-", label=name)
+    ax_lr.plot(np.arange(1, len(rates) + 1), rates, "o-", label=name)
+ax_loss.set_title("training cost")
+ax_lr.set_title("learning rate η (after each epoch)")
+for ax in (ax_loss, ax_lr):
+    ax.set_xlabel("epoch")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+save_figure(fig, "06_reduce_lr_on_plateau.png")
+fig
+
+# %% [markdown]
+# With the constant η the cost starts well and then climbs: the steps are too long
+# for the narrow valleys near a minimum. Watching the cost, the scheduler cuts η
+# by 0.3 as soon as the cost has not improved for two epochs, and training
+# settles. (Keras' `ReduceLROnPlateau` callback is the same idea; monitoring the
+# *validation* loss instead also guards against overfitting, lesson 7.)
 
 # %% [markdown]
 # ## Exercises

@@ -23,10 +23,14 @@
 # lesson goes through the course's toolbox, each time on the same small problem:
 #
 # 1. under- and overfitting, and the learning curves that reveal them;
-# 2. norm penalties — L1, L2 and elastic net — with the course's formulas checked,
-#    and L1's sparse weights;
-# 3. dropout, vanilla and inverted, with the course's worked example;
-# 4. data augmentation with Gaussian noise;
+# 2. norm penalties — L1, L2 and elastic net — with the course's formulas checked
+#    (and converted between the λ/(2m), weight-decay and Keras conventions), the
+#    L1 diamond against the L2 circle, L1's sparse weights, and the penalties on
+#    biases, activities and orthogonality;
+# 3. dropout, vanilla and inverted, with the course's worked example, across
+#    architectures;
+# 4. data augmentation with Gaussian noise and with new samples drawn from the
+#    data's distribution;
 # 5. early stopping.
 
 # %%
@@ -36,7 +40,7 @@ from matplotlib.figure import Figure
 import minigrad as mg
 import viz
 from minigrad import nn, optim
-from minigrad.data import gaussian_noise, make_regression
+from minigrad.data import augment, gaussian_noise, make_regression
 from minigrad.course.lessons import quick, save_figure
 from minigrad.nn import regularizers
 from minigrad.train import EarlyStopping, evaluate, fit, predict
@@ -193,6 +197,43 @@ assert np.allclose(g_l2.numpy(), 2 * lam * w_values)
 assert np.allclose(g_l1.numpy(), lam * np.sign(w_values))
 
 # %% [markdown]
+# ### The λ/(2m) form, and how to convert it
+#
+# Another deck of the course writes the penalized cost per training set of m
+# examples (as Andrew Ng's course and Nielsen 2015, ch. 3, do):
+#
+#     J = (1/m) Σᵢ L(ŷ⁽ⁱ⁾, y⁽ⁱ⁾) + (λ/2m) ‖w‖₂²      and      … + (λ/2m) ‖w‖₁
+#
+# minigrad follows Keras instead: the loss is the mean over the examples and the
+# penalty is added as `l2 · Σw²` (or `l1 · Σ|w|`), with no ½ and no 1/m. The two
+# are the same cost when
+#
+#     l2 = λ / (2m),     l1 = λ / (2m)
+#
+# with m the size of the **whole training set** (with mini-batches, each batch
+# adds the full penalty to its mean loss, and the batch means average to the
+# full mean). We check values and gradients with λ = 0.7 and m = 8.
+
+# %%
+lam_ng, m_examples = 0.7, 8
+rng_ng = np.random.default_rng(7)
+x_ng, t_ng = rng_ng.normal(size=(m_examples, 3)), rng_ng.normal(size=(m_examples, 1))
+for course_penalty, keras_penalty in ((lambda W: lam_ng / (2 * m_examples) * (W**2).sum(),
+                                       regularizers.L2(lam_ng / (2 * m_examples))),
+                                      (lambda W: lam_ng / (2 * m_examples) * W.abs().sum(),
+                                       regularizers.L1(lam_ng / (2 * m_examples)))):
+    mg.manual_seed(0)
+    layer_ng = nn.Linear(3, 1, weight_regularizer=keras_penalty).double()
+    mse_sum = ((layer_ng(x_ng) - t_ng) ** 2).sum()
+    course_cost = mse_sum / m_examples + course_penalty(layer_ng.weight)                  # (1/m)Σ L + (λ/2m)‖w‖
+    library_cost = nn.losses.mse(layer_ng(x_ng), t_ng) + layer_ng.regularization_loss()  # mean + l · ‖w‖
+    (g_course,) = mg.autograd.grad(course_cost, layer_ng.weight)
+    (g_library,) = mg.autograd.grad(library_cost, layer_ng.weight)
+    assert np.isclose(course_cost.item(), library_cost.item()) and np.allclose(g_course.numpy(), g_library.numpy())
+print(f"λ = {lam_ng}, m = {m_examples}: L2(λ/2m) = L2({lam_ng / (2 * m_examples):.5f}) and "
+      f"L1(λ/2m) give the course's costs and gradients")
+
+# %% [markdown]
 # The course writes the resulting gradient-descent updates for a layer with deltas
 # δ and inputs a:
 #
@@ -230,6 +271,54 @@ assert np.allclose(W1, W0 - eta * lam * np.sign(W0) - eta * data_grad, atol=1e-1
 print("one SGD step = the weight-decay (L2) and sign (L1) updates")
 
 # %% [markdown]
+# ### Weight decay as the optimizers write it
+#
+# The course's weight-decay slide writes the update as
+#
+#     w ← (1 − λ) w − α ∇C₀
+#
+# with the whole shrink factor called λ and α the learning rate. The optimizers
+# have their own `weight_decay` argument, in PyTorch's convention: SGD adds
+# `weight_decay · w` to the gradient, so its step is
+# w − α(∇C₀ + wd · w) = (1 − α · wd) w − α ∇C₀. The course's λ is α · wd, so
+#
+#     wd = λ / α          (and, through the L2 penalty's gradient 2 · l2 · w, l2 = λ / (2α))
+#
+# AdamW (Loshchilov & Hutter 2019) *decouples* the decay from the gradient: it
+# first shrinks w ← (1 − α · wd) w and then takes Adam's step with the plain ∇C₀,
+# so the same wd = λ/α gives the course's (1 − λ) factor, followed by Adam's step
+# instead of α∇C₀. (`Adam(weight_decay=…)` instead adds wd · w to the gradient,
+# where Adam's per-weight scaling changes its effect.) We check one step of each
+# with α = 0.1 and λ = 0.02.
+
+# %%
+alpha, lam_decay = 0.1, 0.02
+
+
+def one_update(make_optimizer):
+    """W before, W after one step of make_optimizer on the plain MSE, and ∇C₀ at the start."""
+    mg.manual_seed(0)
+    layer = nn.Linear(3, 2, bias=False).double()
+    W0 = layer.weight.numpy().copy()
+    (grad_C0,) = mg.autograd.grad(nn.losses.mse(layer(x_batch), t_batch), layer.weight)
+    opt = make_optimizer(layer.parameters())
+    opt.zero_grad()
+    nn.losses.mse(layer(x_batch), t_batch).backward()
+    opt.step()
+    return W0, layer.weight.numpy(), grad_C0.numpy()
+
+
+W0, W_sgd, grad_C0 = one_update(lambda p: optim.SGD(p, lr=alpha, weight_decay=lam_decay / alpha))
+assert np.allclose(W_sgd, (1 - lam_decay) * W0 - alpha * grad_C0, atol=1e-12)     # the course's formula
+W0_l2, W_l2, grad_l2 = one_step(regularizers.L2(lam_decay / (2 * eta)))            # the L2 penalty, η = α = 0.1
+assert np.allclose(W_l2, (1 - lam_decay) * W0_l2 - eta * grad_l2, atol=1e-12)
+W0, W_adamw, _ = one_update(lambda p: optim.AdamW(p, lr=alpha, weight_decay=lam_decay / alpha))
+_, W_adam, _ = one_update(lambda p: optim.Adam(p, lr=alpha))                        # Adam without decay
+assert np.allclose(W_adamw, W_adam - lam_decay * W0, atol=1e-12)                    # (1 − λ)w − Adam's step
+print(f"SGD(weight_decay = λ/α = {lam_decay / alpha:g}): w ← (1 − {lam_decay})w − α∇C₀ exactly;"
+      f" AdamW with the same weight_decay: w ← (1 − {lam_decay})w − Adam's step")
+
+# %% [markdown]
 # ### L1 drives weights to zero
 #
 # Why L1 gives zeros (Tibshirani 1996; Goodfellow et al. 2016, §7.1.2): the L1
@@ -238,6 +327,24 @@ print("one SGD step = the weight-decay (L2) and sign (L1) updates")
 # round, and "L2 regularization does not tend to produce zero weights". A linear
 # regression with 20 inputs of which only the first 3 matter shows it: we fit it
 # without penalty, with L2, with L1 and with the elastic net (same λ = 0.2).
+
+# %% [markdown]
+# The picture behind that sentence (Hastie, Tibshirani & Friedman 2009, Fig. 3.11):
+# minimizing J(w) + λ‖w‖ is the same as minimizing J(w) subject to ‖w‖ ≤ r for
+# some r (the course: "equivalent to minimizing Loss(w) subject to the
+# constraint that Complexity(w) ≤ c"). Draw the loss contours around the
+# unpenalized minimum w* and grow them until they touch the ball: the diamond is
+# touched at a corner, on an axis, the circle where the contour is tangent.
+# `viz.plot_penalty_geometry` finds both points for a quadratic loss.
+
+# %%
+w_unpenalized, curvature_2d = (2.0, 0.5), ((1.0, 0.3), (0.3, 1.5))
+optima = viz.plots.regularization.penalty_optima(w_unpenalized, curvature_2d, radius=1.0)
+print("constrained minimum on the L1 diamond:", optima["L1"].round(4), "  on the L2 circle:", optima["L2"].round(4))
+assert optima["L1"][1] == 0.0 and abs(optima["L2"][1]) > 0.3      # L1: w₂ exactly 0; L2: both weights survive
+fig = viz.plot_penalty_geometry(w_unpenalized, curvature_2d, radius=1.0)
+save_figure(fig, "07_l1_l2_geometry.png")
+fig
 
 # %%
 n, d = 60, 20
@@ -291,6 +398,51 @@ train(huge_l2)
 regularized = {"L2 penalty (λ = 1e-3)": huge_l2}
 print(f"test MSE: no penalty {huge[1]:.4f}, L2 {test_mse(huge_l2):.4f}")
 assert test_mse(huge_l2) < huge[1]
+
+# %% [markdown]
+# ### Beyond weights: bias, activity, L1L2 and orthogonal penalties
+#
+# A `Linear` layer takes three penalties, as Keras' `Dense` does: on its weights
+# (`weight_regularizer`), on its biases (`bias_regularizer`, rarely useful: a
+# bias does not multiply an input, so it cannot make the function wiggly) and on
+# its **outputs** (`activity_regularizer`). An L1 penalty on activities pushes
+# units to be exactly 0 for most inputs, a sparse representation (Goodfellow et
+# al. 2016, §7.10); as in Keras it is divided by the batch size, so its strength
+# does not depend on the batch. `L1L2(l1, l2)` is Keras' sum of both weight
+# penalties (the elastic net with separate coefficients). Their sum is what the
+# layer's `regularization_loss()` adds to the cost; we check it by hand.
+
+# %%
+mg.manual_seed(0)
+layer_all = nn.Linear(3, 4, weight_regularizer=regularizers.L1L2(l1=0.01, l2=0.02),
+                      bias_regularizer=regularizers.L2(0.5), activity_regularizer=regularizers.L1(0.1)).double()
+with mg.no_grad():
+    layer_all.bias.data[...] = [0.1, -0.2, 0.3, 0.0]
+out_all = layer_all(x_batch)                                      # the forward pass records the activity penalty
+W_all, b_all = layer_all.weight.numpy(), layer_all.bias.numpy()
+by_hand = (0.01 * np.abs(W_all).sum() + 0.02 * (W_all**2).sum()     # L1L2 on W
+           + 0.5 * (b_all**2).sum()                                 # L2 on b
+           + 0.1 * np.abs(out_all.numpy()).sum() / len(x_batch))    # L1 on the outputs, per example
+print(f"regularization_loss() = {layer_all.regularization_loss().item():.6f}, by hand {by_hand:.6f}")
+assert np.isclose(layer_all.regularization_loss().item(), by_hand)
+
+# %% [markdown]
+# The **orthogonal** penalty (Keras' `OrthogonalRegularizer`) asks the units'
+# weight vectors to point in different directions: it is `factor` times the mean
+# |cosine| between pairs of rows, 0 for orthogonal rows and `factor` for rows
+# that all point the same way. Orthogonal rows are what the orthogonal
+# initialization of Saxe et al. (2014) starts from (`init.orthogonal`); random
+# Gaussian rows are nearly orthogonal only when they are long.
+
+# %%
+ortho = regularizers.Orthogonal(factor=1.0)
+W_orth = mg.tensor(nn.init.orthogonal((4, 6)), dtype="float64")
+W_same = mg.tensor(np.tile([[1.0, 2.0, -1.0, 0.5, 0.0, 3.0]], (4, 1)), dtype="float64")
+W_gauss = mg.tensor(np.random.default_rng(3).normal(size=(4, 6)), dtype="float64")
+print(f"orthogonal penalty: orthogonal rows {ortho(W_orth).item():.2e}, Gaussian rows {ortho(W_gauss).item():.3f},"
+      f" identical rows {ortho(W_same).item():.3f}")
+assert ortho(W_orth).item() < 1e-6 and np.isclose(ortho(W_same).item(), 1.0)
+assert 0.1 < ortho(W_gauss).item() < 0.9
 
 # %% [markdown]
 # ## Dropout
@@ -383,6 +535,41 @@ print(f"test MSE: no dropout {huge[1]:.4f}, dropout {test_mse(huge_dropout):.4f}
 assert test_mse(huge_dropout) < huge[1]
 
 # %% [markdown]
+# ### Does dropout help every architecture?
+#
+# Srivastava et al. (2014, Fig. 4) trained many architectures with and without
+# dropout and found it lowered the test error of every one. We try three ReLU
+# networks of growing depth on our 15 points, each trained for 300 epochs with
+# and without dropout p = 0.2 from the same start.
+
+# %%
+architectures = {"1-48-1": [1, 48, 1], "1-48-48-1": [1, 48, 48, 1], "1-48-48-48-1": [1, 48, 48, 48, 1]}
+dropout_errors = {"without dropout": [], "with dropout 0.2": []}
+for sizes in architectures.values():
+    for label, p in (("without dropout", 0.0), ("with dropout 0.2", 0.2)):
+        mg.manual_seed(0)
+        net = nn.MLP(sizes, activation="relu", dropout=p)
+        train(net, epochs=300)
+        dropout_errors[label].append(test_mse(net))
+for k, name in enumerate(architectures):
+    print(f"{name:14s} test MSE without dropout {dropout_errors['without dropout'][k]:.4f}, "
+          f"with {dropout_errors['with dropout 0.2'][k]:.4f}")
+without, with_dropout = (np.array(v) for v in dropout_errors.values())
+assert np.all(with_dropout[1:] < without[1:])            # the two deeper networks gain
+fig = viz.plot_comparison_bars(list(architectures), dropout_errors, ylabel="test MSE (300 points)",
+                               title="Dropout across architectures (15 training points, 300 epochs)")
+fig.axes[0].axhline(noise_floor, color="k", linestyle=":", linewidth=1)
+save_figure(fig, "07_dropout_architectures.png")
+fig
+
+# %% [markdown]
+# Dropout helps the deeper networks, which have the capacity to memorize the
+# noise; on the single hidden layer, which has less to lose, the noise it
+# injects can cost a little. Dropout is a regularizer: its strength p is worth
+# tuning like λ, and it pays off most on big networks (Srivastava et al. used
+# it on networks with thousands of units).
+
+# %% [markdown]
 # ## Data augmentation
 #
 # More data is the surest cure for overfitting. When there is none, data
@@ -403,6 +590,54 @@ train(huge_augmented, data=(X_aug, y_aug), epochs=max(EPOCHS // 10, 40))   # 11 
 regularized["noise augmentation (10 copies)"] = huge_augmented
 print(f"test MSE: original data {huge[1]:.4f}, augmented {test_mse(huge_augmented):.4f}")
 assert test_mse(huge_augmented) < huge[1]
+
+# %% [markdown]
+# ### New samples from the data's distribution
+#
+# The course's other recipe for small tabular data is "generating samples with
+# the same distribution". `augment.sample_like` fits a density to the data and
+# draws new points from it: a Gaussian per class (`method="gaussian"`), or a
+# Gaussian **kernel density** (`method="kde"`, Silverman 1986) that follows any
+# shape: pick a training point at random and add Gaussian noise whose
+# covariance is h² times the data's (the smoothed bootstrap, Efron & Tibshirani
+# 1993). For a regression target it models the joint rows [x, y], so each
+# new x comes with its own y: where `gaussian_noise` keeps each copy's label,
+# these draws smooth the targets too.
+#
+# The bandwidth h is the knob, like σ for the noise. Scott's rule
+# h = m^(−1/(d+4)) (the default) is tuned for a single Gaussian bump; for 15
+# points on a sine curve it gives h ≈ 0.64 and smears the curve. We draw 150
+# new points with Scott's h and with a narrower h = 0.2.
+
+# %%
+h_scott = 15 ** (-1 / 6)
+sampled = {}
+for label, bandwidth in ((f"Scott's h = {h_scott:.2f}", "scott"), ("h = 0.2", 0.2)):
+    X_drawn, y_drawn = augment.sample_like(X_train, y_train, n=150, method="kde", bandwidth=bandwidth, seed=0)
+    assert len(X_drawn) == 165 and np.array_equal(X_drawn[:15], X_train) and np.array_equal(y_drawn[:15], y_train)
+    mg.manual_seed(0)
+    net = huge_net()
+    train(net, data=(X_drawn, y_drawn), epochs=max(EPOCHS // 10, 40))
+    sampled[label] = (X_drawn, y_drawn, net)
+    print(f"samples from a KDE, {label}: test MSE {test_mse(net):.4f}   (original data {huge[1]:.4f})")
+scott_net, narrow_net = (entry[2] for entry in sampled.values())
+assert test_mse(narrow_net) < huge[1] and test_mse(narrow_net) < test_mse(scott_net)
+regularized["samples from a KDE (h = 0.2)"] = narrow_net
+
+fig = Figure(figsize=(12, 4), layout="constrained")
+for ax, (label, (X_drawn, y_drawn, net)) in zip(fig.subplots(1, 2, sharey=True), sampled.items()):
+    ax.plot(x_grid, np.sin(np.pi * x_grid), "k--", linewidth=1, label="truth sin(πx)")
+    ax.scatter(X_drawn[15:], y_drawn[15:], s=10, color="tab:orange", alpha=0.6, label="150 drawn samples")
+    ax.scatter(X_train, y_train, s=30, color="tab:blue", zorder=3, label="15 training points")
+    ax.plot(x_grid, predict(net, x_grid), "tab:red", linewidth=2, label="huge net on both")
+    ax.set_title(f"{label}: test MSE {test_mse(net):.3f}", fontsize=10)
+    ax.set_xlabel("x")
+    ax.set_ylim(-2, 2)
+fig.axes[0].set_ylabel("y")
+fig.axes[0].legend(fontsize=8, loc="lower right")
+fig.suptitle("Augmentation by sampling a kernel density of (x, y)")
+save_figure(fig, "07_sample_like.png")
+fig
 
 # %% [markdown]
 # ## Early stopping

@@ -380,6 +380,77 @@ save_figure(fig, "09_bias_variance.png")
 plt.close(fig)
 
 # %% [markdown]
+# ### The U-curve: error against capacity
+#
+# Bias falls and variance grows as the capacity grows, so the test error, their
+# sum plus σ², traces a **U** (Hastie, Tibshirani & Friedman 2009, Fig. 2.11;
+# Goodfellow et al. 2016, Fig. 5.3), while the training error only falls. The
+# polynomial version of the course's under/overfitting pictures shows it with a
+# capacity knob that goes in steps of one: fit polynomials of degree 0 … 12 to
+# each 20-point training set by least squares (the exact minimum of the
+# training MSE) and measure the MSE on 500 fresh validation points. The curves
+# are medians over the training sets.
+
+# %%
+X_val_u, y_val_u = make_regression(500, noise=SIGMA, seed=7)
+degrees = np.arange(13)
+train_u, val_u = [], []
+for i in range(N_SETS):
+    X_i, y_i = make_regression(N_TRAIN, noise=SIGMA, seed=100 + i)
+    fits = [np.polynomial.Polynomial.fit(X_i[:, 0], y_i, degree) for degree in degrees]
+    train_u.append([np.mean((p(X_i[:, 0]) - y_i) ** 2) for p in fits])
+    val_u.append([np.mean((p(X_val_u[:, 0]) - y_val_u) ** 2) for p in fits])
+train_u, val_u = np.median(train_u, axis=0), np.median(val_u, axis=0)
+best_degree = int(degrees[np.argmin(val_u)])
+print("degree:         ", degrees)
+print("training MSE:   ", " ".join(f"{v:.3g}" for v in train_u))
+print("validation MSE: ", " ".join(f"{v:.3g}" for v in val_u))
+assert np.all(np.diff(train_u) <= 1e-9)                      # more capacity never fits the training set worse
+assert 3 <= best_degree <= 7                                  # the bottom of the U
+assert val_u[0] > 2 * val_u[best_degree] and val_u[-1] > 10 * val_u[best_degree]   # both arms rise
+
+fig = viz.plot_error_curves(degrees, train_u, val_u, xlabel="polynomial degree (capacity)", ylabel="MSE",
+                            title=f"Underfitting ← the U-curve → overfitting ({N_TRAIN} points per fit)")
+fig.axes[0].set_yscale("log")
+fig.axes[0].axhline(SIGMA**2, color="k", linestyle=":", linewidth=1, label="σ² (irreducible)")
+fig.axes[0].legend(fontsize=8)
+save_figure(fig, "09_capacity_u_curve.png")
+fig
+
+# %% [markdown]
+# ### More data: the learning curve
+#
+# The other knob is the amount of data. For a fixed model — the 1-16-16-1 tanh
+# network, trained as above — more training points make the training error
+# *rise* (it is harder to fit many points than few) and the validation error
+# fall, and the two close in on σ² (Goodfellow et al. 2016, Fig. 5.4). A wide
+# gap that closes as n grows says "variance: get more data"; two curves that
+# meet high above σ² say "bias: a bigger model".
+
+# %%
+sizes = [10, 20, 40, 80, 160, 320]
+train_n, val_n = [], []
+for n in sizes:
+    X_n, y_n = make_regression(n, noise=SIGMA, seed=200 + n)
+    mg.manual_seed(0)
+    model_n = train_regressor(lambda: nn.MLP([1, 16, 16, 1], activation="tanh"), X_n, y_n)
+    train_n.append(np.mean((predict(model_n, X_n)[:, 0] - y_n) ** 2))
+    val_n.append(np.mean((predict(model_n, X_val_u)[:, 0] - y_val_u) ** 2))
+print("training points:", sizes)
+print("training MSE:   ", np.round(train_n, 3))
+print("validation MSE: ", np.round(val_n, 3))
+assert val_n[0] > 3 * val_n[-1]                               # more data, better generalization
+assert train_n[0] < train_n[-1]                               # ... and a harder training set
+assert val_n[-1] - train_n[-1] < 0.05 < val_n[0] - train_n[0]  # the gap closes
+
+fig = viz.plot_error_curves(sizes, train_n, val_n, xlabel="training points n", ylabel="MSE", logx=True,
+                            mark_best=False, title="A learning curve: the 1-16-16-1 network with more data")
+fig.axes[0].axhline(SIGMA**2, color="k", linestyle=":", linewidth=1, label="σ² (irreducible)")
+fig.axes[0].legend(fontsize=8)
+save_figure(fig, "09_learning_curve_data.png")
+fig
+
+# %% [markdown]
 # **Estimating bias and variance without knowing f.** On real data we have one
 # training set and no f. The course uses
 # three error rates instead:

@@ -104,6 +104,20 @@ assert math.isclose(qt.scale, 1.23 / 127) and qt.zero_point == 0
 assert np.allclose(quant.dequantize(qt), x_hat)
 
 # %% [markdown]
+# On the number line: the 8-bit grid has the 256 levels s·q, q = −128 … 127,
+# spaced s ≈ 0.0097 apart (the symmetric scheme never uses −128, so the values
+# stay within [−α, α]). Each value moves to the nearest
+# level; zoomed in, 1.23 sits exactly on level 127 and −0.87 rounds to level −90,
+# 0.0017 away, less than half a step. `viz.plot_quantization_grid` draws it.
+
+# %%
+fig = viz.plot_quantization_grid(x, qt)
+levels_shown = [t.get_text() for t in fig.axes[2].texts if t.get_text()]
+assert levels_shown == [str(c) for c in range(-93, -86)] and "q = -90" in fig.axes[2].get_title()
+save_figure(fig, "10_exercise1_grid.png")
+fig
+
+# %% [markdown]
 # ## 10.2 How many bits?
 #
 # With n bits the symmetric grid has the levels −q_max … q_max spread over
@@ -300,7 +314,7 @@ print(f"\nPTQ 4-bit: {ptq4_acc:.4f}")
 # %% [markdown]
 # ### Weights, activations, biases: which one hurts?
 #
-# The seed lists three things to quantize: "In **Weight Quantization** only
+# The course lists three things to quantize: "In **Weight Quantization** only
 # weights are reduced in precision. In **Activation Quantization** [the
 # activations] are reduced in precision. **Bias Quantization** quantizes biases
 # (less common)." We can try each alone. `prepare_qat` makes a copy of the model

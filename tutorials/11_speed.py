@@ -26,7 +26,8 @@
 #    bigger ops — **fused** ops such as Linear and softmax–cross-entropy.
 #
 # Then the **GPU** (`device="cuda"` with CuPy), and how to read minigrad's
-# **benchmark**. Timings depend on the machine and on what else it is doing, so
+# **benchmark**; and, beyond one machine, **data parallelism** (lesson 13).
+# Timings depend on the machine and on what else it is doing, so
 # this lesson never asserts a time — it asserts that the fast paths compute the
 # *same numbers* as the slow ones.
 
@@ -45,7 +46,7 @@ import numpy as np
 import minigrad as mg
 from minigrad import nn, optim
 from minigrad.backend import kernels
-from minigrad.course.lessons import TUTORIALS, quick, save_figure
+from minigrad.course.lessons import REPOSITORY, quick, save_figure
 from minigrad.nn import losses
 
 QUICK = quick()  # MINIGRAD_QUICK=1 asks for small sizes (the test suite sets it)
@@ -205,7 +206,7 @@ plt.close(fig)
 
 # %%
 check = subprocess.run([sys.executable, "-c", "import sys, minigrad; print('numba' in sys.modules)"],
-                       capture_output=True, text=True, cwd=TUTORIALS.parent, check=False)
+                       capture_output=True, text=True, cwd=REPOSITORY, check=False)
 print("numba imported by `import minigrad`:", check.stdout.strip())
 assert check.returncode == 0 and check.stdout.strip() == "False"
 if NUMBA and not QUICK:
@@ -438,26 +439,31 @@ else:
 # read the table, not a measurement.
 
 # %%
-bench_path = TUTORIALS.parent / "benchmarks" / "run.py"
-spec = importlib.util.spec_from_file_location("minigrad_benchmark", bench_path)
-bench = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(bench)
+# The benchmark script is part of the repository, not of an installed minigrad:
+# from a wheel install this cell says so and skips the table.
+bench_path = REPOSITORY / "benchmarks" / "run.py" if REPOSITORY else None
+if bench_path is None or not bench_path.is_file():
+    print("benchmarks/run.py is in the repository: clone it to run this part of the lesson.")
+else:
+    spec = importlib.util.spec_from_file_location("minigrad_benchmark", bench_path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
 
-args = Namespace(warmup=1, repeat=3 if QUICK else 10)
-w4 = ([128, 128, 128, 10], 64) if QUICK else ([1024, 1024, 1024, 10], 512)
-previous = kernels.set_enabled(None)          # the benchmark switches Numba on and off itself ...
-try:
-    rows = [bench.bench_tensor("W2", [2, 16, 16, 1], 100, "tanh", "mse", "sgd", args),
-            bench.bench_tensor("W4", *w4, "relu", "ce", "sgd", args, floor=True)]
-finally:
-    kernels.set_enabled(previous)             # ... so we restore our setting afterwards
-columns = ["minigrad", "minigrad (Numba off)", "PyTorch", "NumPy", "NumPy matmul floor"]
-print(bench.table(rows, columns))
+    args = Namespace(warmup=1, repeat=3 if QUICK else 10)
+    w4 = ([128, 128, 128, 10], 64) if QUICK else ([1024, 1024, 1024, 10], 512)
+    previous = kernels.set_enabled(None)          # the benchmark switches Numba on and off itself ...
+    try:
+        rows = [bench.bench_tensor("W2", [2, 16, 16, 1], 100, "tanh", "mse", "sgd", args),
+                bench.bench_tensor("W4", *w4, "relu", "ce", "sgd", args, floor=True)]
+    finally:
+        kernels.set_enabled(previous)             # ... so we restore our setting afterwards
+    columns = ["minigrad", "minigrad (Numba off)", "PyTorch", "NumPy", "NumPy matmul floor"]
+    print(bench.table(rows, columns))
 
-w4_row = rows[1]
-print(f"\nW4: the matmuls alone take {w4_row['NumPy matmul floor'] / w4_row['minigrad']:.0%} "
-      "of minigrad's step time; the rest is everything else (activations, loss, update, overhead).")
-assert all(row["minigrad"] > 0 and row["minigrad (Numba off)"] > 0 for row in rows)
+    w4_row = rows[1]
+    print(f"\nW4: the matmuls alone take {w4_row['NumPy matmul floor'] / w4_row['minigrad']:.0%} "
+          "of minigrad's step time; the rest is everything else (activations, loss, update, overhead).")
+    assert all(row["minigrad"] > 0 and row["minigrad (Numba off)"] > 0 for row in rows)
 
 # %% [markdown]
 # How to read it:
@@ -476,11 +482,55 @@ assert all(row["minigrad"] > 0 and row["minigrad (Numba off)"] > 0 for row in ro
 # machine, are in `benchmarks/RESULTS.md`:
 
 # %%
-results_md = TUTORIALS.parent / "benchmarks" / "RESULTS.md"
-if results_md.exists():
+results_md = REPOSITORY / "benchmarks" / "RESULTS.md" if REPOSITORY else None
+if results_md is not None and results_md.exists():
     print(results_md.read_text(encoding="utf-8"))
+elif REPOSITORY is None:
+    print("benchmarks/RESULTS.md is in the repository: clone it to read the project's results.")
 else:
     print("No benchmarks/RESULTS.md yet: run `./run bench` (a few minutes) to write it.")
+
+# %% [markdown]
+# ## 11.6 Beyond one machine: data parallelism
+#
+# Everything so far makes *one* process faster. The course also notes that
+# "because of their modular nature, neural networks … can be parallelized both
+# using multicore hardware architectures and GPUs", in two ways: **model
+# parallelism** puts different layers (or parts of a layer) on different
+# devices, and **data parallelism** gives every worker a full copy of the model
+# and a different slice of each mini-batch (Dean et al. 2012, "Large Scale
+# Distributed Deep Networks"; Keras' distributed-training guide). Each worker
+# computes the gradient of the mean loss on its slice; the gradients are
+# averaged across the workers (an *all-reduce*), and every copy takes the same
+# step, so the copies stay identical. With equal slices the average of the
+# slices' gradients *is* the gradient of the whole batch, which is why this is
+# the same SGD, only with a batch k times larger (Goyal et al. 2017 discuss
+# the learning rate that goes with it). We check that identity on 4 slices.
+
+# %%
+mg.manual_seed(0)
+replica = nn.MLP([8, 16, 3], activation="relu").double()
+X_big = np.random.default_rng(1).normal(size=(64, 8))
+y_big = np.random.default_rng(2).integers(0, 3, size=64)
+
+
+def gradients(X_part, y_part):
+    replica.zero_grad()
+    losses.cross_entropy(replica(mg.tensor(X_part, dtype="float64")), y_part).backward()
+    return [p.grad.numpy().copy() for p in replica.parameters()]
+
+
+whole = gradients(X_big, y_big)
+slices = [gradients(X_big[k::4], y_big[k::4]) for k in range(4)]   # 4 workers, 16 examples each
+averaged = [np.mean(parts, axis=0) for parts in zip(*slices)]     # the all-reduce
+assert all(np.allclose(a, b, atol=1e-12) for a, b in zip(whole, averaged))
+print("mean of 4 workers' gradients = the gradient of the whole batch of 64")
+
+# %% [markdown]
+# What data parallelism costs is communication: every step ships a gradient as
+# large as the model between the workers. Lesson 13, "Training on many
+# machines", runs it for real — several processes, each with its replica and
+# its slice, averaging their gradients every step — and measures when it pays.
 
 # %% [markdown]
 # ## What we learned
@@ -493,6 +543,8 @@ else:
 #   the kernels off.
 # * Small models are bound by per-op overhead: fused ops (Linear,
 #   softmax–cross-entropy) mean fewer nodes and fewer trips through Python.
+# * Data parallelism splits each batch over workers with copies of the model and
+#   averages their gradients: the same step as one big batch (lesson 13).
 # * `device="cuda"` runs the same code on CuPy arrays, with a clear error when no
 #   GPU is there.
 # * A benchmark reports medians and ratios measured side by side; the matmul floor

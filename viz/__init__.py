@@ -6,7 +6,8 @@
 * gradient flow per layer -- :class:`GradientFlow`, :func:`plot_grad_flow`, :func:`plot_grad_heatmap`;
 * diagnostics of vanishing/exploding gradients, dead units and saturation -- :func:`diagnose`,
   :func:`plot_diagnosis`;
-* the course's plots -- activation statistics and initialization sweeps, learning curves,
+* the course's plots -- activation statistics and initialization sweeps, learning curves, the
+  L1/L2 geometry, error against capacity or data size, activation drift, the quantization grid,
   decision boundaries, confusion matrices, optimizer trajectories, quantization
   (:mod:`viz.plots`; the experiments ``activation_statistics``, ``init_sweep`` and
   ``optimizer_trajectories`` run in :mod:`minigrad.course.experiments` and are
@@ -29,6 +30,9 @@ from viz.plots import (
     plot_activation_stats, plot_confusion_matrix, plot_decision_boundary, plot_init_sweep, plot_learning_curves,
     plot_optimizer_trajectories, plot_quantization,
 )
+from viz.plots import (
+    plot_activation_drift, plot_comparison_bars, plot_error_curves, plot_penalty_geometry, plot_quantization_grid,
+)
 from viz.html_report import report
 from viz.plots.search import plot_search
 from viz.animation import (
@@ -42,6 +46,8 @@ __all__ = [
     "activation_statistics", "plot_activation_stats", "init_sweep", "plot_init_sweep",
     "plot_learning_curves", "plot_decision_boundary", "plot_confusion_matrix",
     "optimizer_trajectories", "plot_optimizer_trajectories", "plot_quantization", "report",
+    "plot_quantization_grid", "plot_penalty_geometry", "plot_error_curves", "plot_comparison_bars",
+    "plot_activation_drift",
     "plot_search",
     "animate_training", "animate_perceptron", "animate_optimizers", "animate_grad_flow", "save_animation",
 ]

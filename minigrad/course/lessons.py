@@ -25,13 +25,33 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
-    "Cell", "Lesson", "LessonError", "TUTORIALS", "list_lessons", "find_lesson", "parse_cells",
+    "Cell", "Lesson", "LessonError", "TUTORIALS", "REPOSITORY", "list_lessons", "find_lesson", "parse_cells",
     "run_lesson", "step_lesson", "to_notebook", "quick", "save_figure",
 ]
 
-# minigrad/course/lessons.py -> the checkout root, where tutorials/ sits beside minigrad/
-TUTORIALS = Path(__file__).resolve().parents[2] / "tutorials"
 _FILE = re.compile(r"^(\d\d)_(\w+)\.py$")
+
+
+def _has_lessons(folder):
+    return folder.is_dir() and any(_FILE.match(p.name) for p in folder.iterdir())
+
+
+def _find_tutorials():
+    """Where the lessons are: the repository's ``tutorials/``, or the copy a wheel ships.
+
+    In a clone (or an editable install) ``minigrad/course/lessons.py`` sits two
+    folders below the repository root, which has ``pyproject.toml`` and
+    ``tutorials/``. An installed wheel has no repository: its build (setup.py)
+    copied the lessons into ``minigrad/course/tutorials/``.
+    """
+    root = Path(__file__).resolve().parents[2]
+    if (root / "pyproject.toml").is_file() and _has_lessons(root / "tutorials"):
+        return root / "tutorials", root
+    return Path(__file__).resolve().parent / "tutorials", None
+
+
+#: The folder of the lessons, and the repository root (None in an installed copy).
+TUTORIALS, REPOSITORY = _find_tutorials()
 
 
 class LessonError(ValueError):
@@ -132,10 +152,10 @@ def _title(path):
 
 
 def list_lessons(folder=None) -> list[Lesson]:
-    """Every lesson in ``folder`` (the repository's ``tutorials/`` by default), in order."""
+    """Every lesson in ``folder`` (by default :data:`TUTORIALS`: the repository's or the installed copy), in order."""
     folder = Path(folder) if folder else TUTORIALS
     if not folder.is_dir():
-        raise LessonError(f"no tutorials folder at {folder}: run minigrad from a clone of the repository")
+        raise LessonError(f"no tutorials folder at {folder}: reinstall minigrad from a wheel, or use a clone")
     lessons = []
     for path in sorted(folder.iterdir()):
         match = _FILE.match(path.name)
@@ -240,9 +260,19 @@ def step_lesson(number, read=input, write=print, quick=False, figures=None, fold
 
 
 def to_notebook(number, path=None, folder=None):
-    """Write a lesson as a Jupyter notebook (``NN_title.ipynb`` beside it by default); returns the path."""
+    """Write a lesson as a Jupyter notebook; returns the path.
+
+    By default the notebook is ``NN_title.ipynb`` beside the lesson, except for the
+    lessons of an installed copy, which sit inside the installed package (no place
+    to write): their notebook goes to the current folder.
+    """
     lesson = find_lesson(number, folder)
-    target = Path(path) if path else lesson.path.with_suffix(".ipynb")
+    if path:
+        target = Path(path)
+    elif REPOSITORY is None and lesson.path.parent.resolve() == TUTORIALS.resolve():
+        target = Path.cwd() / (lesson.path.stem + ".ipynb")
+    else:
+        target = lesson.path.with_suffix(".ipynb")
     cells = []
     for cell in parse_cells(lesson.path):
         source = cell.source.splitlines(keepends=True)

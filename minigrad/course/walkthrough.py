@@ -24,10 +24,10 @@ from minigrad.gradcheck import gradcheck
 from minigrad.scalar import Value
 from minigrad.tensor import tensor
 
-__all__ = ["neuron", "neuron_walkthrough", "network_walkthrough", "SEED_W1", "SEED_W2"]
+__all__ = ["neuron", "neuron_walkthrough", "network_walkthrough", "EXAMPLE_W1", "EXAMPLE_W2"]
 
-SEED_W1 = [[1.0, -2.0], [0.0, 1.0], [3.0, 4.0]]
-SEED_W2 = [[6.0, -2.0, 1.0], [5.0, -3.0, 2.0]]
+EXAMPLE_W1 = [[1.0, -2.0], [0.0, 1.0], [3.0, 4.0]]
+EXAMPLE_W2 = [[6.0, -2.0, 1.0], [5.0, -3.0, 2.0]]
 
 
 def neuron():
@@ -63,9 +63,9 @@ def neuron_walkthrough() -> str:
 
 def network_walkthrough(x=(1.0, 2.0), target=(1.0, 0.0)) -> str:
     """Backpropagation through the course's 2-3-2 network, checked three ways."""
-    W1 = tensor(SEED_W1, dtype="float64", requires_grad=True)
+    W1 = tensor(EXAMPLE_W1, dtype="float64", requires_grad=True)
     b1 = tensor([0.0, 0.0, 0.0], dtype="float64", requires_grad=True)
-    W2 = tensor(SEED_W2, dtype="float64", requires_grad=True)
+    W2 = tensor(EXAMPLE_W2, dtype="float64", requires_grad=True)
     b2 = tensor([0.0, 0.0], dtype="float64", requires_grad=True)
     a0 = tensor(x, dtype="float64")
     t = tensor(target, dtype="float64")
@@ -79,11 +79,11 @@ def network_walkthrough(x=(1.0, 2.0), target=(1.0, 0.0)) -> str:
     C.backward()
 
     # The delta rule (Rumelhart, Hinton & Williams 1986), by hand with NumPy.
-    z1 = np.array(SEED_W1) @ np.array(x)
+    z1 = np.array(EXAMPLE_W1) @ np.array(x)
     a1 = 1 / (1 + np.exp(-z1))
-    y = np.array(SEED_W2) @ a1
+    y = np.array(EXAMPLE_W2) @ a1
     d2 = y - np.array(target)
-    d1 = (np.array(SEED_W2).T @ d2) * a1 * (1 - a1)
+    d1 = (np.array(EXAMPLE_W2).T @ d2) * a1 * (1 - a1)
     by_hand = {"W1": np.outer(d1, x), "b1": d1, "W2": np.outer(d2, a1), "b2": d2}
     autograd = {"W1": W1.grad.numpy(), "b1": b1.grad.numpy(), "W2": W2.grad.numpy(), "b2": b2.grad.numpy()}
     checked = gradcheck(cost, W1, b1, W2, b2)

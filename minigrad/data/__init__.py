@@ -10,8 +10,8 @@ get data               make_moons, make_circles, make_spirals,      Alpaydin & K
 divide it              train_val_test_split, kfold,                 Goodfellow et al.
                        stratified_kfold                             2016, §5.3
 scale it               StandardScaler, MinMaxScaler                 LeCun et al. 1998
-augment the training   augment.gaussian_noise                       Goodfellow et al.
-set                                                                 2016, §7.4–7.5
+augment the training   augment.gaussian_noise,                      Goodfellow et al.
+set                    augment.sample_like                          2016, §7.4–7.5
 feed mini-batches      DataLoader, TensorDataset                    Goodfellow et al.
                                                                     2016, §8.1.3
 choose hyperparameters grid_search, random_search, log_uniform,     Bergstra & Bengio
@@ -36,7 +36,7 @@ NumPy arrays; only the DataLoader makes Tensors.
 """
 
 from minigrad.data import augment
-from minigrad.data.augment import gaussian_noise
+from minigrad.data.augment import gaussian_noise, sample_like
 from minigrad.data.cross_validation import CVResults, cross_validate
 from minigrad.data.datasets import make_circles, make_moons, make_regression, make_spirals, make_xor
 from minigrad.data.digits import load_digits
@@ -50,7 +50,7 @@ __all__ = [
     "make_moons", "make_circles", "make_spirals", "make_xor", "make_regression", "load_digits",
     "train_val_test_split", "kfold", "stratified_kfold",
     "StandardScaler", "MinMaxScaler",
-    "augment", "gaussian_noise",
+    "augment", "gaussian_noise", "sample_like",
     "DataLoader",
     "grid_search", "random_search", "SearchResults", "log_uniform",
     "TensorDataset",

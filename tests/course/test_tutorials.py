@@ -1,4 +1,4 @@
-"""Every lesson runs top to bottom (quick sizes), including its own asserts on the seeds' examples."""
+"""Every lesson runs top to bottom (quick sizes), including its own asserts on the course's worked examples."""
 
 import pytest
 

@@ -199,9 +199,10 @@ def test_known_values():
 
 
 @given(x=arrays(low=-4, high=4))
-def test_identities_from_the_slides(x):
+def test_activation_identities(x):
     t = mg.tensor(x, dtype="float64")
-    # seed 003: tanh(z) = 2σ(2z) − 1; threshold(z, 0, 0) is ReLU; SELU is a scaled ELU
+    # activation identities (Goodfellow et al. 2016, §6.3; Klambauer et al. 2017):
+    # tanh(z) = 2σ(2z) − 1; threshold(z, 0, 0) is ReLU; SELU is a scaled ELU
     np.testing.assert_allclose(F.tanh(t).numpy(), (2 * F.sigmoid(t * 2.0) - 1).numpy(), atol=1e-12)
     np.testing.assert_array_equal(F.threshold(t, 0.0, 0.0).numpy(), F.relu(t).numpy())
     np.testing.assert_allclose(F.log_sigmoid(t).numpy(), -F.softplus(-t).numpy(), rtol=1e-12, atol=1e-15)
@@ -211,7 +212,7 @@ def test_identities_from_the_slides(x):
 @pytest.mark.parametrize(
     "fn, expected",
     [
-        (F.relu, 0.0),  # seed 003: the derivative at 0 is taken from the left
+        (F.relu, 0.0),  # the derivative at 0 is taken from the left (a subgradient)
         (F.leaky_relu, 0.01),
         (lambda t: F.elu(t, alpha=0.5), 0.5),  # PyTorch: α·e^0 at 0
         (F.softplus, 0.5),  # σ(0)
@@ -387,8 +388,8 @@ def test_maxout(case):
     check_gradients(lambda t: F.maxout(t, 3, axis=axis), [x])
 
 
-def test_maxout_groups_consecutive_units_like_the_seed_formula():
-    # seed 003: max(W₁x + b₁, W₂x + b₂) with units laid out as [u₁, v₁, u₂, v₂]
+def test_maxout_groups_consecutive_units_like_the_paper_formula():
+    # maxout (Goodfellow et al. 2013): max(W₁x + b₁, W₂x + b₂) with units laid out as [u₁, v₁, u₂, v₂]
     x = mg.tensor([[1.0, -2.0, 0.5, 4.0]], requires_grad=True)
     out = F.maxout(x, 2)
     np.testing.assert_array_equal(out.numpy(), [[1.0, 4.0]])

@@ -79,8 +79,8 @@ def test_inverted_dropout_scales_in_training_and_is_identity_in_eval():
     assert layer(x) is x
 
 
-def test_vanilla_dropout_matches_the_seed_expectation():
-    # seed 002, "Dropout: Test Time": E_train[a] = keep · E_test-unscaled[a]; vanilla dropout
+def test_vanilla_dropout_matches_the_test_time_expectation():
+    # dropout at test time (Srivastava et al. 2014; CS231n notes): E_train[a] = keep · E_test-unscaled[a]; vanilla dropout
     # multiplies by the keep probability at test time so both agree.
     mg.manual_seed(2)
     layer = Dropout(0.5, inverted=False)

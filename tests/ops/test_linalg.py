@@ -48,7 +48,7 @@ def test_matmul_shape_error_names_both_shapes():
 
 
 def test_linear_layer_gradients_follow_the_delta_rule():
-    # seed 003: dC/dW = delta a^T and dC/db = delta, summed over the mini-batch
+    # backpropagation in matrix form (Nielsen 2015, ch. 2): dC/dW = delta a^T and dC/db = delta, summed over the mini-batch
     rng = np.random.default_rng(0)
     X, W, b = rng.normal(size=(5, 3)), rng.normal(size=(2, 3)), rng.normal(size=2)
     Wt, bt = mg.tensor(W, dtype="float64", requires_grad=True), mg.tensor(b, dtype="float64", requires_grad=True)

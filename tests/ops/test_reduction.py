@@ -86,7 +86,7 @@ def test_reduction_axis_errors_are_clear():
 
 
 def test_mean_of_batch_gives_averaged_gradient():
-    # seed 003: mini-batch gradient descent averages the per-example gradients
+    # mini-batch gradient descent (Goodfellow et al. 2016, §8.1.3) averages the per-example gradients
     w = mg.tensor([2.0], requires_grad=True)
     xs = mg.tensor([[1.0], [2.0], [3.0], [4.0]])
     ((xs * w) ** 2).mean().backward()

@@ -528,7 +528,7 @@ def test_newton_solves_a_quadratic_in_one_step():
 
 
 def test_newton_logistic_regression_converges_in_a_few_steps():
-    # Seed 003's sigmoid unit with cross-entropy: the Hessian is Xᵀ diag(p(1−p)) X / n.
+    # A sigmoid unit with cross-entropy (Bishop 2006, §4.3.3): the Hessian is Xᵀ diag(p(1−p)) X / n.
     # Labels are drawn from the model itself, so the classes overlap and the minimum is finite.
     rng = np.random.default_rng(2)
     Xl = rng.normal(size=(40, 2))

@@ -131,7 +131,7 @@ def test_ptq_report(digits_mlp):
     assert report["float_accuracy"] == pytest.approx(accuracy(model, X_te, y_te))
     assert report["float_bytes"] == 19240 and report["quant_bytes"] == 5344
     assert report["size_ratio"] == pytest.approx(19240 / 5344)
-    assert report["weight_ratio"] == 4.0                                # seed 000: 8 bits vs FP32
+    assert report["weight_ratio"] == 4.0                                # 8 bits vs FP32 (Jacob et al. 2018)
     assert report["ternary_weight_ratio"] == pytest.approx(32 / 1.585, rel=1e-3)  # ≈ 20×
     assert report["ternary_bytes"] == 1243
     text = str(report)

@@ -28,7 +28,7 @@ def test_quantlinear_forward_is_fake_quantized_input_weight_and_bias():
     x = _rng().normal(size=(8, 4)).astype(np.float32)
     out = layer(x).numpy()
     W, b = layer.weight.numpy(), layer.bias.numpy()
-    s_w = np.abs(W).max(axis=1) / 7  # per output channel, symmetric, seed formula
+    s_w = np.abs(W).max(axis=1) / 7  # per output channel, symmetric (Jacob et al. 2018)
     Wq = fake_quantize(W, s_w, 0, -8, 7, axis=0).numpy()
     lo, hi = min(x.min(), 0), max(x.max(), 0)  # affine, range widened to 0
     s_x = (hi - lo) / 63

@@ -9,9 +9,9 @@ import minigrad as mg
 from minigrad.quant import QTensor, dequantize, qparams, qrange, quantize
 from tests.helpers import NONEMPTY_SHAPES, values
 
-# ----------------------------------------------------------------------------- seed 000, Exercise 1
+# ----------------------------------------------------------------------------- the course's Exercise 1 (Jacob et al. 2018)
 
-def test_seed_exercise_1_symmetric_uniform_quantization():
+def test_exercise_1_symmetric_uniform_quantization():
     qt = quantize([1.23, -0.87], bits=8)
     assert qt.scale == pytest.approx(1.23 / 127, rel=1e-12)
     np.testing.assert_array_equal(qt.q, [127, -90])  # -0.87 / s = -89.83 → -90

@@ -197,7 +197,7 @@ def test_optimizer_trajectories_newton_and_divergence():
 # ---------------------------------------------------------------------------- quantization
 
 def symmetric(x, bits):
-    """The seeds' symmetric quantization, as a stand-in QTensor with only the contract's fields."""
+    """The course's symmetric quantization (Jacob et al. 2018), as a stand-in QTensor with only the contract's fields."""
     qmax = 2 ** (bits - 1) - 1
     s = np.abs(x).max() / qmax
     q = np.clip(np.round(x / s), -qmax - 1, qmax).astype(np.int8)

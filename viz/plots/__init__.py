@@ -6,7 +6,10 @@
   point (Goodfellow et al. 2016, "Deep Learning", §7.8);
 * :mod:`viz.plots.classifiers` -- :func:`plot_decision_boundary`, :func:`plot_confusion_matrix`;
 * :mod:`viz.plots.optimizers` -- :func:`plot_optimizer_trajectories` (§8.3 and §8.5);
-* :mod:`viz.plots.quantization` -- :func:`plot_quantization` (Jacob et al. 2018);
+* :mod:`viz.plots.quantization` -- :func:`plot_quantization`, :func:`plot_quantization_grid` (Jacob et al. 2018);
+* :mod:`viz.plots.regularization` -- :func:`plot_penalty_geometry` (the L1 diamond and the L2 circle),
+  :func:`plot_error_curves` (error against capacity or data size), :func:`plot_comparison_bars`;
+* :mod:`viz.plots.normalization` -- :func:`plot_activation_drift` (Ioffe & Szegedy 2015);
 * :mod:`viz.plots.search` -- :func:`plot_search`, a hyperparameter search's scores over the grid.
 
 The experiments behind some of them (``init_sweep``, ``optimizer_trajectories``)
@@ -18,11 +21,15 @@ from viz.plots.activations import plot_activation_stats, plot_init_sweep
 from viz.plots.classifiers import plot_confusion_matrix, plot_decision_boundary
 from viz.plots.curves import plot_learning_curves
 from viz.plots.optimizers import plot_optimizer_trajectories
-from viz.plots.quantization import plot_quantization
+from viz.plots.quantization import plot_quantization, plot_quantization_grid
+from viz.plots.regularization import plot_comparison_bars, plot_error_curves, plot_penalty_geometry
+from viz.plots.normalization import plot_activation_drift
 from viz.plots.search import plot_search
 
 __all__ = [
     "plot_activation_stats", "plot_init_sweep", "plot_learning_curves", "plot_decision_boundary",
     "plot_confusion_matrix", "plot_optimizer_trajectories", "plot_quantization",
+    "plot_quantization_grid", "plot_penalty_geometry", "plot_error_curves", "plot_comparison_bars",
+    "plot_activation_drift",
     "plot_search",
 ]

@@ -9,7 +9,7 @@ import numpy as np
 from viz._mpl import new_figure
 from viz.plots._arrays import _array
 
-__all__ = ["plot_quantization"]
+__all__ = ["plot_quantization", "plot_quantization_grid"]
 
 
 def _levels(qt, q):
@@ -84,4 +84,61 @@ def plot_quantization(x, qt, bins=100, max_points=5000, title=None):
     ax_err.set_title(f"Error: MSE {mse:.3g}, SQNR {sqnr:.1f} dB", fontsize=10)
     ax_err.legend(fontsize=8)
     fig.suptitle(title or f"{qt.bits:g}-bit quantization of {x.size} values (integers {qmin} … {qmax})")
+    return fig
+
+
+def plot_quantization_grid(x, qt, neighbours=3, title=None):
+    """The values ``x`` on the number line with the quantization grid, and where each one rounds to.
+
+    ``qt`` is the QTensor of ``x`` (its ``scale``, ``zero_point`` and ``bits``; a
+    single scale). Top: the whole range, every level s·(q − z) a tick, the values
+    and their dequantized x̂ on it. Below: one zoomed panel per value (up to 4)
+    with ``neighbours`` levels on each side labelled with their integer code, the
+    value x, the level x̂ = s·(q − z) it rounds to, and the error x − x̂, at most s/2
+    in magnitude (Jacob et al. 2018, §2.1; the course's Exercise 1).
+    """
+    values = _array(x).astype(np.float64).ravel()
+    scale = float(np.asarray(_array(qt.scale), dtype=np.float64).ravel()[0])
+    zero_point = float(np.asarray(_array(qt.zero_point), dtype=np.float64).ravel()[0])
+    if np.asarray(_array(qt.scale)).size != 1:
+        raise ValueError("plot_quantization_grid: needs one scale for the whole tensor (per tensor, not per channel)")
+    q = np.asarray(_array(qt.q)).ravel().astype(np.int64)
+    if q.size != values.size:
+        raise ValueError(f"plot_quantization_grid: x has {values.size} values but the QTensor holds {q.size}")
+    qmin, qmax = _levels(qt, q)
+    x_hat = (q - zero_point) * scale
+    shown = min(len(values), 4)
+
+    fig = new_figure(figsize=(3.4 * max(shown, 2), 4.6))
+    grid = fig.add_gridspec(2, max(shown, 1), height_ratios=[1, 1.4])
+    top = fig.add_subplot(grid[0, :])
+    levels = (np.arange(qmin, qmax + 1) - zero_point) * scale
+    top.vlines(levels, -0.3, 0.3, color="0.6", linewidth=0.4)
+    top.axhline(0, color="k", linewidth=0.8)
+    top.plot(values, np.zeros_like(values), "v", color="tab:red", markersize=9, label="x")
+    top.plot(x_hat, np.zeros_like(x_hat), "|", color="tab:blue", markersize=22, markeredgewidth=2, label="x̂ = s·q")
+    top.set_yticks([])
+    top.set_xlabel("real value")
+    top.set_title(f"{len(levels)} levels of {qt.bits}-bit codes {qmin} … {qmax}, one step s = {scale:.6g}",
+                  fontsize=10)
+    top.legend(fontsize=8, loc="upper left")
+    for k in range(shown):
+        ax = fig.add_subplot(grid[1, k])
+        codes = np.arange(max(q[k] - neighbours, qmin), min(q[k] + neighbours, qmax) + 1)
+        near = (codes - zero_point) * scale
+        ax.vlines(near, -1, 1, color="0.5", linewidth=1)
+        for c, level in zip(codes, near):
+            ax.text(level, 1.08, str(int(c)), ha="center", fontsize=8, color="tab:blue" if c == q[k] else "0.3")
+        ax.axhline(0, color="k", linewidth=0.8)
+        ax.plot(values[k], 0, "v", color="tab:red", markersize=10)
+        ax.plot(x_hat[k], 0, "o", color="tab:blue", markersize=7, fillstyle="none", markeredgewidth=2)
+        ax.annotate("", xy=(x_hat[k], -0.35), xytext=(values[k], -0.35),
+                    arrowprops=dict(arrowstyle="->", color="tab:red"))
+        ax.set_ylim(-1.2, 1.4)
+        ax.set_yticks([])
+        ax.set_xlim(near[0] - scale / 2, near[-1] + scale / 2)
+        ax.tick_params(axis="x", labelsize=7)
+        ax.set_title(f"x = {values[k]:.6g} → q = {q[k]}, x̂ = {x_hat[k]:.5f}\nerror {values[k] - x_hat[k]:+.5f}"
+                     f" (|e| ≤ s/2 = {scale / 2:.5f})", fontsize=8)
+    fig.suptitle(title or "Quantization: each value rounds to the nearest level of the grid")
     return fig
