@@ -779,9 +779,12 @@ def demo(out, quick, gallery):
 
     out = _output_path(out, folder=True)
     gallery = _output_path(gallery, folder=True) if gallery is not None else None
-    build_demo(_make_output(out, folder=True), log=click.echo, quick=quick)
+    out = _make_output(out, folder=True)
+    if gallery is not None:  # made before the long run, so a folder that cannot be made fails at once
+        gallery = _make_output(gallery, folder=True)
+    build_demo(out, log=click.echo, quick=quick)
     if gallery is not None:
-        copied = copy_gallery(out, _make_output(gallery, folder=True))
+        copied = copy_gallery(out, gallery)
         click.echo(f"copied {', '.join(copied)} to {gallery}")
 
 
