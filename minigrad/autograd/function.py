@@ -35,6 +35,23 @@ _data_of = operator.attrgetter("data")
 _new = object.__new__
 
 
+def _retold(exc, message):
+    """``exc`` told again as ``message`` (the op's name and the input shapes added).
+
+    Its own class when that takes a single message; NumPy's ufunc errors
+    (``_UFuncNoLoopError`` ...) need other constructor arguments, so they become
+    their built-in base (TypeError, ValueError), which ``except`` clauses still catch.
+    """
+    try:
+        new = type(exc)(message)
+        if str(new) == message:
+            return new
+    except Exception:  # noqa: BLE001 - any constructor that refuses a lone message
+        pass
+    base = next(c for c in type(exc).__mro__ if c.__module__ == "builtins")
+    return base(message)
+
+
 def _wrap(data, ctx):  # replaced by Tensor._from_op once minigrad.tensor is imported
     raise RuntimeError("minigrad.tensor is not imported")
 
@@ -122,7 +139,7 @@ class Function:
             out = fn.forward(*arrays, **params)
         except (ValueError, IndexError, TypeError) as exc:
             shapes = ", ".join(str(t.shape) for t in inputs)
-            raise type(exc)(f"{cls.name}: {exc} (input shapes: {shapes})") from None
+            raise _retold(exc, f"{cls.name}: {exc} (input shapes: {shapes})") from None
         if out.__class__ is not _ndarray and isinstance(out, np.generic):
             out = np.asarray(out)  # NumPy reductions return scalars; keep arrays
         if _state.grad_enabled:
