@@ -47,6 +47,8 @@ class Abs(Function):
     name = "abs"
 
     def forward(self, a):
+        if a.dtype.kind == "b":
+            return a.copy()  # |True| = True, as NumPy (np.sign has no boolean loop; no gradient here)
         self.sign = np.sign(a)
         return np.abs(a)
 

@@ -184,3 +184,11 @@ def test_softplus_op_derivatives_at_zero_and_far_away(dtype):
     np.testing.assert_allclose(out.numpy(), [math.log(2.0), 0.0, 1000.0], rtol=1e-6)
     assert g.tolist() == [0.5, 0.0, 1.0]
     assert h.tolist() == [0.25, 0.0, 0.0]
+
+
+def test_abs_of_a_boolean_tensor_is_itself_as_numpy():
+    mask = mg.tensor([True, False, True])
+    out = mask.abs()
+    assert out.dtype == np.bool_
+    np.testing.assert_array_equal(out.numpy(), np.abs(mask.numpy()))
+    np.testing.assert_array_equal(mg.abs(mg.tensor([-3, 0, 2])).numpy(), [3, 0, 2])
