@@ -159,3 +159,17 @@ def test_numpy_ufuncs_on_tensors_give_tensor_ops():
     assert isinstance(y, mg.Tensor) and y.requires_grad
     y.sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), np.exp([0.0, 1.0]))
+
+
+def test_in_place_methods_take_keyword_arguments():
+    # PyTorch code clamps with keywords: p.clamp_(min=0.0)
+    p = mg.tensor([-1.0, 2.0], requires_grad=True)
+    with mg.no_grad():
+        assert p.clamp_(min=0.0) is p
+    np.testing.assert_array_equal(p.numpy(), [0.0, 2.0])
+    q = mg.tensor([-1.0, 2.0], requires_grad=True)
+    y = q * 1.0
+    y.clamp_(max=1.0)
+    y.sum().backward()
+    np.testing.assert_array_equal(y.numpy(), [-1.0, 1.0])
+    np.testing.assert_array_equal(q.grad.numpy(), [1.0, 0.0])

@@ -39,7 +39,9 @@ def _reflected(op):
 
 def _in_place(name, op):
     """The in-place form of ``op`` (``t += x``, ``t.add_(x)``): see ``Tensor._inplace``."""
-    def method(self, *args):
+    def method(self, *args, **kwargs):
+        if kwargs:  # t.clamp_(min=0.0): keyword arguments go to op
+            return self._inplace(name, lambda t, *a: op(t, *a, **kwargs), *args)
         return self._inplace(name, op, *args)
 
     method.__name__ = name
