@@ -186,7 +186,7 @@ METHODS = {
     # PyTorch's spellings
     "numel": pytorch_names.numel, "clone": pytorch_names.clone, "t": pytorch_names.t, "view": pytorch_names.view,
     "expand": pytorch_names.expand, "long": pytorch_names.to_long, "int": pytorch_names.to_int,
-    "bool": pytorch_names.to_bool,
+    "bool": pytorch_names.to_bool, "clamp": pytorch_names.clamp,
 }
 
 
