@@ -48,6 +48,16 @@ __all__ = ["Tensor", "tensor", "as_tensor", "DEFAULT_DTYPE", "float32", "float64
 _resolve_dtype = resolve_dtype
 
 
+def _holds_tensor(seq):
+    """Whether a (nested) list or tuple has a Tensor in it."""
+    return any(isinstance(v, Tensor) or (isinstance(v, (list, tuple)) and _holds_tensor(v)) for v in seq)
+
+
+def _values_of(seq):
+    """``seq`` with every Tensor in it replaced by its values as a NumPy array."""
+    return [v.numpy() if isinstance(v, Tensor) else _values_of(v) if isinstance(v, (list, tuple)) else v for v in seq]
+
+
 def _to_array(data, dtype=None, device="cpu"):
     """Copy ``data`` into an array of a supported dtype on ``device``.
 
@@ -67,6 +77,9 @@ def _to_array(data, dtype=None, device="cpu"):
         return arr.astype(DEFAULT_DTYPE)  # astype always copies
     if kind in "iub":
         return arr.copy() if arr is data else arr
+    if kind == "O" and isinstance(data, (list, tuple)) and _holds_tensor(data):
+        # mg.tensor([loss1, loss2]): the values of the tensors inside (copied, out of the graph), as PyTorch
+        return _to_array(_values_of(data), dtype, device)
     raise TypeError(
         f"cannot make a tensor from {type(data).__name__} with dtype {arr.dtype}: "
         "use real numbers (float32/float64), integers or booleans"
