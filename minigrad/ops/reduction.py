@@ -90,6 +90,10 @@ class Extreme(Function):
             _check_not_empty(a.shape, axes, "maximum" if largest else "minimum")
         kept = a.max(axis=axes, keepdims=True) if largest else a.min(axis=axes, keepdims=True)
         hits = a == kept
+        if a.dtype.kind == "f":
+            nan_kept = kept != kept
+            if nan_kept.any():  # a NaN is the extreme: it takes the gradient (NaN == NaN is False), as PyTorch
+                hits |= (a != a) & nan_kept
         self.weights = hits / hits.sum(axis=axes, keepdims=True)
         self.axes = axes
         return kept if keepdims else kept.reshape([n for i, n in enumerate(kept.shape) if i not in axes])
