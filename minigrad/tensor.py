@@ -62,11 +62,14 @@ def _to_array(data, dtype=None, device="cpu"):
     """Copy ``data`` into an array of a supported dtype on ``device``.
 
     Floating data becomes float32 unless ``dtype`` says otherwise (the engine's
-    default); integer and boolean data keep their type (class labels, masks).
+    default); integer and boolean data keep their type (class labels, masks). A
+    Tensor keeps its dtype (``nn.Parameter(t)`` of a float64 ``t`` is float64, as in PyTorch).
     """
     xp = backend.array_module(device)
     if isinstance(data, Tensor):
         data = data.data
+        if dtype is None:
+            dtype = data.dtype
     if hasattr(data, "shape") and backend.device_of(data) != device:
         data = backend.to_device(data, device)
     if dtype is not None:

@@ -159,3 +159,15 @@ def test_a_tensor_from_a_list_of_tensors_takes_their_values():
     assert mg.tensor([mg.tensor(1), 2]).dtype == np.int64
     with pytest.raises(TypeError, match="cannot make a tensor"):
         mg.tensor(["a"])
+
+
+def test_a_tensor_made_from_a_tensor_keeps_its_dtype():
+    from minigrad import nn
+
+    t64 = mg.tensor([1.0, 2.0], dtype="float64")
+    p = nn.Parameter(t64)
+    assert p.dtype == np.float64 and mg.tensor(t64).dtype == np.float64
+    p.data[0] = 5.0  # a copy, as before
+    assert t64.tolist() == [1.0, 2.0]
+    assert mg.tensor(t64, dtype="float32").dtype == np.float32
+    assert mg.tensor(np.array([1.0])).dtype == np.float32  # NumPy's float64 data still become the default
