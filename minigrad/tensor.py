@@ -39,7 +39,7 @@ import numpy as np
 from minigrad import backend
 from minigrad.autograd import _state, clock, no_grad
 from minigrad.autograd import backward as _backward
-from minigrad.autograd.function import register_tensor_type
+from minigrad.autograd.function import note_buffer_change, register_tensor_type
 from minigrad.dtypes import DEFAULT_DTYPE, FLOAT_DTYPES, bool_, float32, float64, int64, resolve_dtype
 
 __all__ = ["Tensor", "tensor", "as_tensor", "DEFAULT_DTYPE", "float32", "float64", "int64", "bool_"]
@@ -397,6 +397,7 @@ class Tensor:
         that saved the old values refuses to backpropagate through them."""
         self._changed_at = clock.tick()
         self._version += 1
+        note_buffer_change(self.data)  # views of this memory (slices, transposes) changed too
 
     # Comparisons are not differentiable: they return boolean tensors.
     # ------------------------------------------------------------------ elementwise methods
