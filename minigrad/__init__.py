@@ -39,6 +39,7 @@ from minigrad.ops import (
     cosh, cummax, cummin, cumprod, cumsum, exp2, expand, floor, floor_divide, isfinite, isinf, isnan, lerp, log2,
     log10, logaddexp, logcumsumexp, numel, prod, remainder, round, rsqrt, sign, sinh, t, tan, trunc, view,
 )
+from minigrad.ops import clamp
 from minigrad.rng import manual_seed
 from minigrad.scalar import Value
 from minigrad.tensor import Tensor, as_tensor, bool_, float32, float64, int64, tensor
@@ -67,5 +68,5 @@ __all__ = [
     "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh",
     "remainder", "floor_divide", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
     "prod", "cumsum", "cumprod", "cummax", "cummin", "logcumsumexp",
-    "numel", "clone", "t", "view", "expand", "cat",
+    "numel", "clone", "t", "view", "expand", "cat", "clamp",
 ]

@@ -25,6 +25,14 @@ def _make(array, requires_grad, device):
     return t.requires_grad_(True) if requires_grad else t
 
 
+def _number(value):
+    """A Tensor given where a number is expected (``arange(x.max())``, ``linspace(lo, hi, n)``)
+    as its value: NumPy would otherwise see an opaque object and build an object array."""
+    if isinstance(value, Tensor):
+        return value.item() if value.data.size == 1 else value.numpy()
+    return value
+
+
 def _dtype(dtype):
     return DEFAULT_DTYPE if dtype is None else _resolve_dtype(dtype)
 
@@ -66,6 +74,7 @@ def rand(*shape, requires_grad=False, dtype=None, device="cpu"):
 
 def arange(start, stop=None, step=1, requires_grad=False, dtype=None, device="cpu"):
     """Evenly spaced values in [start, stop); integers stay integers unless ``dtype`` is given."""
+    start, stop, step = _number(start), _number(stop), _number(step)
     if stop is None:
         start, stop = 0, start
     if step == 0:
@@ -80,7 +89,7 @@ def arange(start, stop=None, step=1, requires_grad=False, dtype=None, device="cp
 
 def eye(n, m=None, requires_grad=False, dtype=None, device="cpu"):
     """The n×m identity matrix (m defaults to n)."""
-    return _make(np.eye(n, m, dtype=_dtype(dtype)), requires_grad, device)
+    return _make(np.eye(_number(n), _number(m), dtype=_dtype(dtype)), requires_grad, device)
 
 
 def zeros_like(x, requires_grad=False, dtype=None):
@@ -105,7 +114,7 @@ def linspace(start, stop, num=50, endpoint=True, requires_grad=False, dtype=None
         num = steps
     if isinstance(num, bool) or not isinstance(num, (int, np.integer)) or num < 0:
         raise ValueError(f"linspace: num must be a non-negative int, got {num!r}")
-    values = np.linspace(start, stop, int(num), endpoint=endpoint)
+    values = np.linspace(_number(start), _number(stop), int(num), endpoint=endpoint)
     return _make(values.astype(_dtype(dtype)), requires_grad, device)
 
 
@@ -115,6 +124,7 @@ def randint(low, high=None, size=(), dtype=None, device="cpu"):
     NumPy's argument order; PyTorch's ``randint(high, (2, 3))`` works too (a shape
     in ``high``'s place is the size). Integers carry no gradient.
     """
+    low, high = _number(low), _number(high)
     if isinstance(high, (tuple, list)):
         high, size = None, high
     if high is None:

@@ -39,7 +39,7 @@ import numpy as np
 from minigrad import backend
 from minigrad.autograd import _state, clock, no_grad
 from minigrad.autograd import backward as _backward
-from minigrad.autograd.function import register_tensor_type
+from minigrad.autograd.function import note_buffer_change, register_tensor_type
 from minigrad.dtypes import DEFAULT_DTYPE, FLOAT_DTYPES, bool_, float32, float64, int64, resolve_dtype
 
 __all__ = ["Tensor", "tensor", "as_tensor", "DEFAULT_DTYPE", "float32", "float64", "int64", "bool_"]
@@ -48,15 +48,28 @@ __all__ = ["Tensor", "tensor", "as_tensor", "DEFAULT_DTYPE", "float32", "float64
 _resolve_dtype = resolve_dtype
 
 
+def _holds_tensor(seq):
+    """Whether a (nested) list or tuple has a Tensor in it."""
+    return any(isinstance(v, Tensor) or (isinstance(v, (list, tuple)) and _holds_tensor(v)) for v in seq)
+
+
+def _values_of(seq):
+    """``seq`` with every Tensor in it replaced by its values as a NumPy array."""
+    return [v.numpy() if isinstance(v, Tensor) else _values_of(v) if isinstance(v, (list, tuple)) else v for v in seq]
+
+
 def _to_array(data, dtype=None, device="cpu"):
     """Copy ``data`` into an array of a supported dtype on ``device``.
 
     Floating data becomes float32 unless ``dtype`` says otherwise (the engine's
-    default); integer and boolean data keep their type (class labels, masks).
+    default); integer and boolean data keep their type (class labels, masks). A
+    Tensor keeps its dtype (``nn.Parameter(t)`` of a float64 ``t`` is float64, as in PyTorch).
     """
     xp = backend.array_module(device)
     if isinstance(data, Tensor):
         data = data.data
+        if dtype is None:
+            dtype = data.dtype
     if hasattr(data, "shape") and backend.device_of(data) != device:
         data = backend.to_device(data, device)
     if dtype is not None:
@@ -67,6 +80,9 @@ def _to_array(data, dtype=None, device="cpu"):
         return arr.astype(DEFAULT_DTYPE)  # astype always copies
     if kind in "iub":
         return arr.copy() if arr is data else arr
+    if kind == "O" and isinstance(data, (list, tuple)) and _holds_tensor(data):
+        # mg.tensor([loss1, loss2]): the values of the tensors inside (copied, out of the graph), as PyTorch
+        return _to_array(_values_of(data), dtype, device)
     raise TypeError(
         f"cannot make a tensor from {type(data).__name__} with dtype {arr.dtype}: "
         "use real numbers (float32/float64), integers or booleans"
@@ -381,6 +397,7 @@ class Tensor:
         that saved the old values refuses to backpropagate through them."""
         self._changed_at = clock.tick()
         self._version += 1
+        note_buffer_change(self.data)  # views of this memory (slices, transposes) changed too
 
     # Comparisons are not differentiable: they return boolean tensors.
     # ------------------------------------------------------------------ elementwise methods

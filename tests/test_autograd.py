@@ -363,3 +363,22 @@ def test_set_grad_enabled_as_a_decorator_acts_only_inside_the_function():
     finally:
         mg.set_grad_enabled(True)
     assert mg.is_grad_enabled()
+
+
+def test_forward_errors_numpy_cannot_retell_still_name_the_op():
+    # NumPy's ufunc errors (_UFuncNoLoopError ...) take more than a message; the op's
+    # name and shapes must still be added instead of a TypeError about __init__.
+    class SignOf(autograd.Function):
+        name = "sign_of"
+
+        def forward(self, a):
+            return np.sign(a)
+
+        def backward(self, g):
+            return (g * 0,)
+
+    with pytest.raises(TypeError, match=r"^sign_of: .*ufunc 'sign'.*\(input shapes: \(2,\)\)$"):
+        SignOf.apply(mg.tensor([True, False]))
+    # a plain error keeps its class and gains the same prefix
+    with pytest.raises(ValueError, match=r"^add: .*\(input shapes: \(2,\), \(3,\)\)$"):
+        mg.ones(2) + mg.ones(3)

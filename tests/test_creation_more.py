@@ -61,3 +61,20 @@ def test_rand_like_and_randn_like():
         mg.randn_like(mg.tensor([1, 2]))
     with pytest.raises(TypeError, match="rand_like: random floats need a floating dtype"):
         mg.rand_like(mg.tensor([True]))
+
+
+def test_creation_takes_0d_tensors_where_it_takes_numbers():
+    # linspace(x.min(), x.max(), n) is how a plot's grid is made; NumPy alone would build an object array
+    x = mg.tensor([1.0, 3.0])
+    grid = mg.linspace(x.min(), x.max(), 3)
+    assert grid.dtype == mg.float32
+    np.testing.assert_array_equal(grid.numpy(), [1.0, 2.0, 3.0])
+    r = mg.arange(x.max())
+    assert r.dtype == mg.float32
+    np.testing.assert_array_equal(r.numpy(), [0.0, 1.0, 2.0])
+    n = mg.tensor(4)
+    assert mg.arange(n).dtype == np.int64 and mg.arange(n).tolist() == [0, 1, 2, 3]
+    np.testing.assert_array_equal(mg.arange(0, x.max(), 1.5).numpy(), [0.0, 1.5])
+    assert mg.eye(mg.tensor(2)).shape == (2, 2)
+    draw = mg.randint(0, mg.tensor(3), (50,)).numpy()
+    assert draw.dtype == np.int64 and draw.min() >= 0 and draw.max() < 3

@@ -159,3 +159,51 @@ def test_numpy_ufuncs_on_tensors_give_tensor_ops():
     assert isinstance(y, mg.Tensor) and y.requires_grad
     y.sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), np.exp([0.0, 1.0]))
+
+
+def test_in_place_methods_take_keyword_arguments():
+    # PyTorch code clamps with keywords: p.clamp_(min=0.0)
+    p = mg.tensor([-1.0, 2.0], requires_grad=True)
+    with mg.no_grad():
+        assert p.clamp_(min=0.0) is p
+    np.testing.assert_array_equal(p.numpy(), [0.0, 2.0])
+    q = mg.tensor([-1.0, 2.0], requires_grad=True)
+    y = q * 1.0
+    y.clamp_(max=1.0)
+    y.sum().backward()
+    np.testing.assert_array_equal(y.numpy(), [-1.0, 1.0])
+    np.testing.assert_array_equal(q.grad.numpy(), [1.0, 0.0])
+
+
+@pytest.mark.parametrize("view", [lambda y: y[:, :1], lambda y: y.T, lambda y: y.reshape(-1)],
+                         ids=["slice", "transpose", "reshape"])
+def test_changing_the_base_of_a_saved_view_in_place_is_caught(view):
+    # a slice/transpose/reshape shares its base's memory: PyTorch's shared version counter
+    x = mg.tensor([[1.0, 2.0], [3.0, 4.0]], dtype="float64", requires_grad=True)
+    y = x * 1.0
+    s = view(y)
+    loss = (s * s).sum()
+    with mg.no_grad():
+        y.mul_(2.0)
+    with pytest.raises(RuntimeError, match="backward through 'mul'.*shares its memory"):
+        loss.backward()
+
+
+def test_changing_a_view_in_place_is_caught_where_its_base_was_saved():
+    x = mg.tensor([[1.0, 2.0], [3.0, 4.0]], dtype="float64", requires_grad=True)
+    y = x * 1.0
+    loss = (y * y).sum()
+    with mg.no_grad():
+        y.reshape(-1).mul_(2.0)
+    with pytest.raises(RuntimeError, match="backward through 'mul'"):
+        loss.backward()
+
+
+def test_a_view_whose_base_changed_is_fine_where_backward_needs_no_values():
+    x = mg.tensor([[1.0, 2.0], [3.0, 4.0]], dtype="float64", requires_grad=True)
+    y = x * 1.0
+    loss = (y[:, :1] * 2.0).sum()  # linear: backward reads no values
+    with mg.no_grad():
+        y.mul_(2.0)
+    loss.backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [[2.0, 0.0], [2.0, 0.0]])

@@ -147,3 +147,27 @@ def test_constant_wraps_an_array_outside_any_graph():
     assert c.data is a and not c.requires_grad and c.is_leaf
     assert mg.Tensor.constant(np.float64(2.0)).shape == ()
     assert mg.Tensor.constant(a > 0, dtype="float32").dtype == np.float32
+
+
+def test_a_tensor_from_a_list_of_tensors_takes_their_values():
+    # collecting per-batch losses and making one tensor of them, as in PyTorch
+    x = mg.tensor([1.0, 3.0], requires_grad=True)
+    t = mg.tensor([x.max(), x.min()])
+    assert t.dtype == mg.float32 and not t.requires_grad
+    np.testing.assert_array_equal(t.numpy(), [3.0, 1.0])
+    np.testing.assert_array_equal(mg.tensor([[x, x]]).numpy(), [[[1.0, 3.0], [1.0, 3.0]]])
+    assert mg.tensor([mg.tensor(1), 2]).dtype == np.int64
+    with pytest.raises(TypeError, match="cannot make a tensor"):
+        mg.tensor(["a"])
+
+
+def test_a_tensor_made_from_a_tensor_keeps_its_dtype():
+    from minigrad import nn
+
+    t64 = mg.tensor([1.0, 2.0], dtype="float64")
+    p = nn.Parameter(t64)
+    assert p.dtype == np.float64 and mg.tensor(t64).dtype == np.float64
+    p.data[0] = 5.0  # a copy, as before
+    assert t64.tolist() == [1.0, 2.0]
+    assert mg.tensor(t64, dtype="float32").dtype == np.float32
+    assert mg.tensor(np.array([1.0])).dtype == np.float32  # NumPy's float64 data still become the default

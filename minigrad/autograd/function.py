@@ -30,9 +30,64 @@ class _Clock:
 
 
 clock = _Clock()
+
+# The clock of the last in-place change of each memory buffer changed in place, keyed by
+# the id of the array that owns the memory (the end of the ``.base`` chain). A view
+# (a slice, a transpose, a reshape) shares its base's buffer, so changing one changes
+# the other: PyTorch's shared version counter of a view and its base. An entry holds
+# [weak reference to the owner, clock] and goes when the owner does.
+_buffer_changed = {}
+
+
+def _owner(array):
+    """The array that owns ``array``'s memory (``array`` itself unless it is a view)."""
+    base = array.base
+    while base is not None and hasattr(base, "base") and hasattr(base, "shape"):
+        array, base = base, base.base
+    return array
+
+
+def note_buffer_change(array):
+    """Record that the memory under ``array`` was changed in place now (see Tensor._mark_changed)."""
+    owner = _owner(array)
+    key = id(owner)
+    entry = _buffer_changed.get(key)
+    if entry is not None and entry[0]() is owner:
+        entry[1] = clock.now
+        return
+    try:
+        ref = weakref.ref(owner, lambda r, key=key: _buffer_changed.pop(key, None)
+                          if _buffer_changed.get(key, (None,))[0] is r else None)
+    except TypeError:  # an array type without weak references: only the tensor's own version counts
+        return
+    _buffer_changed[key] = [ref, clock.now]
+
+
+def _buffer_changed_since(array, born):
+    """Whether the memory under ``array`` was changed in place after the clock ``born``."""
+    owner = _owner(array)
+    entry = _buffer_changed.get(id(owner))
+    return entry is not None and entry[1] > born and entry[0]() is owner
 _ndarray = np.ndarray
 _data_of = operator.attrgetter("data")
 _new = object.__new__
+
+
+def _retold(exc, message):
+    """``exc`` told again as ``message`` (the op's name and the input shapes added).
+
+    Its own class when that takes a single message; NumPy's ufunc errors
+    (``_UFuncNoLoopError`` ...) need other constructor arguments, so they become
+    their built-in base (TypeError, ValueError), which ``except`` clauses still catch.
+    """
+    try:
+        new = type(exc)(message)
+        if str(new) == message:
+            return new
+    except Exception:  # noqa: BLE001 - any constructor that refuses a lone message
+        pass
+    base = next(c for c in type(exc).__mro__ if c.__module__ == "builtins")
+    return base(message)
 
 
 def _wrap(data, ctx):  # replaced by Tensor._from_op once minigrad.tensor is imported
@@ -122,7 +177,7 @@ class Function:
             out = fn.forward(*arrays, **params)
         except (ValueError, IndexError, TypeError) as exc:
             shapes = ", ".join(str(t.shape) for t in inputs)
-            raise type(exc)(f"{cls.name}: {exc} (input shapes: {shapes})") from None
+            raise _retold(exc, f"{cls.name}: {exc} (input shapes: {shapes})") from None
         if out.__class__ is not _ndarray and isinstance(out, np.generic):
             out = np.asarray(out)  # NumPy reductions return scalars; keep arrays
         if _state.grad_enabled:
@@ -167,9 +222,12 @@ def _check_unchanged(ctx):
     for position, t in enumerate(ctx.inputs):
         if t._rebased_at > born or (ctx.needs_inputs and t._changed_at > born):
             _modified_error(ctx, f"input {position} (shape {t.shape})", t)
+        if ctx.needs_inputs and _buffer_changed and _buffer_changed_since(t.data, born):
+            _modified_error(ctx, f"input {position} (shape {t.shape}, which shares its memory with a tensor "
+                                 "changed in place: a slice, transpose or reshape of it, or its base)", t)
     if ctx.saves_output:
         out = ctx._out()
-        if out is not None and out._changed_at > born:
+        if out is not None and (out._changed_at > born or _buffer_changed and _buffer_changed_since(out.data, born)):
             _modified_error(ctx, f"its output (shape {out.shape})", out)
 
 

@@ -42,9 +42,24 @@ __all__ = ["DataLoader"]
 
 def _is_dataset(obj):
     """A dataset object (``len`` and ``[i]``) rather than an array of samples."""
-    if isinstance(obj, (np.ndarray, Tensor, list, tuple)) or np.isscalar(obj) or hasattr(obj, "__array__"):
+    if isinstance(obj, list):
+        return _is_sample_list(obj)
+    if isinstance(obj, (np.ndarray, Tensor, tuple)) or np.isscalar(obj) or hasattr(obj, "__array__"):
         return False
     return hasattr(obj, "__len__") and hasattr(obj, "__getitem__")
+
+
+def _is_sample_list(items):
+    """A list of samples such as ``[(x0, y0), (x1, y1), ...]`` or dicts that NumPy cannot
+    make one array of: a dataset, as in PyTorch (a list that is one array stays X)."""
+    if not items or not isinstance(items[0], (tuple, list, dict)):
+        return False
+    if isinstance(items[0], dict):
+        return True
+    try:
+        return np.asarray(items).dtype == object
+    except ValueError:  # ragged: the fields have different shapes
+        return True
 
 
 class DataLoader:
@@ -57,9 +72,11 @@ class DataLoader:
     taken, detached from any graph); samples run along axis 0.
 
     ``DataLoader(dataset, ...)``: ``dataset`` has ``len(dataset)`` and
-    ``dataset[i]`` (a sample: an array, a number, or a tuple of them); a batch is the
-    samples stacked with ``np.stack`` into a Tensor, field by field for tuples (so a
-    ``TensorDataset(X, y)`` gives ``(xb, yb)``, and ``TensorDataset(X)`` gives ``(xb,)``).
+    ``dataset[i]`` (a sample: an array, a number, or a tuple or dict of them); a batch is the
+    samples stacked with ``np.stack`` into a Tensor, field by field for tuples and key by
+    key for dicts (so a ``TensorDataset(X, y)`` gives ``(xb, yb)``, and ``TensorDataset(X)``
+    gives ``(xb,)``). A list of samples that is not one array, ``[(x0, y0), (x1, y1), ...]``,
+    is a dataset too.
 
     * ``len(loader)`` is the number of batches per epoch: ⌈n / batch_size⌉, or
       ⌊n / batch_size⌋ with ``drop_last=True``, which skips the last, smaller batch
@@ -166,12 +183,7 @@ class DataLoader:
         if isinstance(self.dataset, TensorDataset):
             batch = tuple(tensor(a) for a in samples)
             return batch[0] if self._single else batch
-        first = samples[0]
-        if isinstance(first, (tuple, list)):
-            if any(not isinstance(s, (tuple, list)) or len(s) != len(first) for s in samples):
-                raise ValueError("DataLoader: every sample of the dataset must have the same number of fields")
-            return tuple(tensor(_stack([s[k] for s in samples])) for k in range(len(first)))
-        return tensor(_stack(samples))
+        return _collate_samples(samples)
 
     def __repr__(self):
         return (
@@ -181,9 +193,29 @@ class DataLoader:
         )
 
 
-def _stack(values):
+def _collate_samples(samples, field=""):
+    """A batch of ``samples`` as Tensors, as PyTorch's default collate: arrays and numbers
+    stacked along a new axis 0, tuples field by field, dicts key by key."""
+    first = samples[0]
+    if isinstance(first, dict):
+        if any(not isinstance(s, dict) or s.keys() != first.keys() for s in samples):
+            raise ValueError("DataLoader: every sample of the dataset must be a dict with the same keys")
+        return {k: _collate_samples([s[k] for s in samples], f"{field}[{k!r}]") for k in first}
+    if isinstance(first, (tuple, list)):
+        if any(not isinstance(s, (tuple, list)) or len(s) != len(first) for s in samples):
+            raise ValueError("DataLoader: every sample of the dataset must have the same number of fields")
+        return tuple(_collate_samples([s[k] for s in samples], f"{field}[{k}]") for k in range(len(first)))
+    return tensor(_stack(samples, field))
+
+
+def _stack(values, field=""):
     """``np.stack`` of samples (Tensors taken as their arrays)."""
-    return np.stack([v.numpy() if isinstance(v, Tensor) else np.asarray(v) for v in values])
+    arrays = [v.numpy() if isinstance(v, Tensor) else np.asarray(v) for v in values]
+    shapes = {a.shape for a in arrays}
+    if len(shapes) > 1:
+        raise ValueError(f"DataLoader: cannot stack the samples{' ' + field if field else ''} of a batch: "
+                         f"they have different shapes {sorted(shapes)}")
+    return np.stack(arrays)
 
 
 def _check_shard(shard, shuffle, seed, n, where):

@@ -8,8 +8,8 @@ each module stores its settings and calls its function of
 ===================  ==========================================  ===============================
 module               loss                                        settings
 ===================  ==========================================  ===============================
-CrossEntropyLoss     −Σ_c y_c ln softmax(z)_c   (logits)         weight, reduction, label_smoothing
-NLLLoss              −w_t ln p_t   (log-probabilities)           weight, reduction
+CrossEntropyLoss     −Σ_c y_c ln softmax(z)_c   (logits)         weight, ignore_index, reduction, label_smoothing
+NLLLoss              −w_t ln p_t   (log-probabilities)           weight, ignore_index, reduction
 MSELoss              (ŷ − y)²                                    reduction
 L1Loss               |ŷ − y|                                     reduction
 HuberLoss            ½d² if |d| < δ else δ(|d| − ½δ)             reduction, delta
@@ -63,16 +63,17 @@ class CrossEntropyLoss(_Loss):
     """Cross-entropy of logits (N, C) and class indices (N,) or probabilities (N, C)
     (see :func:`minigrad.nn.losses.cross_entropy`)."""
 
-    def __init__(self, weight=None, reduction="mean", label_smoothing=0.0):
+    def __init__(self, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
         super().__init__(reduction)
         if not 0.0 <= label_smoothing <= 1.0:
             raise ValueError(f"CrossEntropyLoss: label_smoothing must be in [0, 1], got {label_smoothing}")
         self._constant("weight", weight)
+        self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 
     def forward(self, input, target):
-        return F.cross_entropy(input, target, weight=self.weight, reduction=self.reduction,
-                               label_smoothing=self.label_smoothing)
+        return F.cross_entropy(input, target, weight=self.weight, ignore_index=self.ignore_index,
+                               reduction=self.reduction, label_smoothing=self.label_smoothing)
 
     def extra_repr(self):
         return super().extra_repr() + (f", label_smoothing={self.label_smoothing}" if self.label_smoothing else "")
@@ -82,12 +83,14 @@ class NLLLoss(_Loss):
     """Negative log-likelihood of log-probabilities (N, C) and class indices (N,)
     (see :func:`minigrad.nn.losses.nll`)."""
 
-    def __init__(self, weight=None, reduction="mean"):
+    def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
         super().__init__(reduction)
         self._constant("weight", weight)
+        self.ignore_index = ignore_index
 
     def forward(self, input, target):
-        return F.nll_loss(input, target, weight=self.weight, reduction=self.reduction)
+        return F.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index,
+                          reduction=self.reduction)
 
 
 class MSELoss(_Loss):

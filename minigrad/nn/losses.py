@@ -84,6 +84,19 @@ def _weighted_mean_or_reduce(loss, sample_weights, reduction, name):
     return _reduce(loss, reduction, name)
 
 
+def _masked_mean_or_reduce(loss, sample_weights, kept, reduction, name):
+    """``_weighted_mean_or_reduce`` of the samples ``kept`` (a 0/1 mask; None: all): the others'
+    losses become 0 and their weights leave the mean's denominator."""
+    if kept is None:
+        return _weighted_mean_or_reduce(loss, sample_weights, reduction, name)
+    loss = loss * as_tensor(kept, like=loss)
+    sample_weights = kept if sample_weights is None else sample_weights * kept
+    if reduction == "mean":
+        with np.errstate(invalid="ignore", divide="ignore"):  # all ignored: 0/0 = NaN, as PyTorch
+            return loss.sum() / np.float64(sample_weights.sum())
+    return _reduce(loss, reduction, name)
+
+
 def _class_weights(weight, x, axis, name):
     """``weight`` (one number per class) as a constant Tensor lined up with the class axis of ``x``,
     and as a NumPy array; (None, None) when no weight is given."""
@@ -132,10 +145,13 @@ def _class_axis(x):
     return 1 if x.ndim >= 2 else 0
 
 
-def _indices(labels, n_classes, name):
-    """Check that ``labels`` are class indices in [0, n_classes) and return them as int64."""
+def _indices(labels, n_classes, name, ignore_index=None):
+    """Check that ``labels`` are class indices in [0, n_classes) and return them as int64
+    (entries equal to ``ignore_index`` pass, replaced by class 0: the caller masks them)."""
     if labels.dtype.kind == "f" and np.all(np.isfinite(labels)) and np.all(labels == np.round(labels)):
         labels = labels.astype(np.int64)  # whole-number floats (e.g. read from a CSV) are fine
+    if ignore_index is not None and labels.dtype.kind in "iu":
+        labels = np.where(labels == ignore_index, 0, labels)
     if labels.dtype.kind not in "iu":
         sample = labels.ravel()[:3].tolist()
         raise ValueError(
@@ -151,7 +167,7 @@ def _indices(labels, n_classes, name):
     return labels.astype(np.int64, copy=False)
 
 
-def _split_target(x, target, name):
+def _split_target(x, target, name, ignore_index=None):
     """Interpret a classification target for input ``x`` (classes along ``_class_axis``).
 
     Returns ``(indices, None)`` for integer class indices shaped like ``x`` without
@@ -166,11 +182,19 @@ def _split_target(x, target, name):
     if shape == x.shape:
         return None, _target(target, x, name)
     if shape == batch_shape:
-        return _indices(_labels(target), x.shape[axis], name), None
+        return _indices(_labels(target), x.shape[axis], name, ignore_index), None
     raise ValueError(
         f"{name}: input shape {x.shape} and target shape {shape} do not match; expected class indices "
         f"of shape {batch_shape} or one-hot/probabilities of shape {x.shape}"
     )
+
+
+def _kept(target, ignore_index):
+    """The samples whose class index is not ``ignore_index``, as a float mask (None: all are kept)."""
+    if ignore_index is None:
+        return None
+    kept = _labels(target) != ignore_index
+    return None if kept.all() else kept.astype(np.float64)
 
 
 def _pick(x, indices, axis):
@@ -304,7 +328,8 @@ def binary_cross_entropy(input, target, from_logits=False, reduction="mean", wei
     return _reduce(loss, reduction, "binary_cross_entropy")
 
 
-def cross_entropy(input, target, from_logits=True, label_smoothing=0.0, reduction="mean", weight=None):
+def cross_entropy(input, target, from_logits=True, label_smoothing=0.0, reduction="mean", weight=None,
+                  ignore_index=None):
     """Categorical cross-entropy ("average cross entropy", ACE).
 
         ℓᵢ = −Σ_c y_{ic} ln p_{ic},    p_i = softmax(z_i)
@@ -325,14 +350,19 @@ def cross_entropy(input, target, from_logits=True, label_smoothing=0.0, reductio
     (ℓᵢ = −w_{tᵢ} ln p_{i,tᵢ} for class indices), and then "mean" with class indices
     is the weighted average Σᵢ ℓᵢ / Σᵢ w_{tᵢ} (the plain mean over samples for
     probability targets).
+
+    ``ignore_index``: with class indices, samples whose target is this value (PyTorch's
+    −100 for padding, say) have loss 0 and leave the "mean" (Σ over the others / their
+    count or weight; NaN when every sample is ignored, as in PyTorch).
     """
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     x = _input(input)
     axis = _class_axis(x)
-    indices, probs = _split_target(x, target, "cross_entropy")
+    indices, probs = _split_target(x, target, "cross_entropy", ignore_index)
+    kept = None if indices is None else _kept(target, ignore_index)
     w, w_array = _class_weights(weight, x, axis, "cross_entropy")
-    if indices is not None and from_logits and x.ndim == 2 and reduction in _REDUCTIONS and w is None:
+    if indices is not None and from_logits and x.ndim == 2 and reduction in _REDUCTIONS and w is None and kept is None:
         return softmax_cross_entropy(x, indices, label_smoothing, reduction)  # one fused op
     logp = x.log_softmax(axis=axis) if from_logits else x.clip(min=EPSILON).log()
     if w is not None:
@@ -342,14 +372,14 @@ def cross_entropy(input, target, from_logits=True, label_smoothing=0.0, reductio
         loss = -_pick(logp, indices, axis)
         if label_smoothing:
             loss = (1.0 - label_smoothing) * loss - label_smoothing * logp.mean(axis=axis)
-        return _weighted_mean_or_reduce(loss, None if w is None else w_array[indices], reduction, "cross_entropy")
+        return _masked_mean_or_reduce(loss, None if w is None else w_array[indices], kept, reduction, "cross_entropy")
     if label_smoothing:
         probs = (1.0 - label_smoothing) * probs + label_smoothing / x.shape[axis]
     loss = -(probs * logp).sum(axis=axis)
     return _reduce(loss, reduction, "cross_entropy")
 
 
-def nll(log_probs, target, reduction="mean", weight=None):
+def nll(log_probs, target, reduction="mean", weight=None, ignore_index=None):
     """Negative log-likelihood of class indices: ℓᵢ = −ln p_{i,tᵢ}, given ln p.
 
     Maximum likelihood (Goodfellow et al. 2016, "Deep Learning", §5.5):
@@ -357,11 +387,12 @@ def nll(log_probs, target, reduction="mean", weight=None):
     ``log_probs`` is (N, C) (or (C,), or (N, C, d₁, …)), e.g. from ``log_softmax``;
     ``target`` holds integer class indices shaped like it without the class axis.
     ``nll(log_softmax(z), t)`` equals ``cross_entropy(z, t)``. ``weight``: one factor per
-    class, as in :func:`cross_entropy` (ℓᵢ = −w_{tᵢ} ln p_{i,tᵢ}; "mean" = Σᵢ ℓᵢ / Σᵢ w_{tᵢ}).
+    class, as in :func:`cross_entropy` (ℓᵢ = −w_{tᵢ} ln p_{i,tᵢ}; "mean" = Σᵢ ℓᵢ / Σᵢ w_{tᵢ});
+    ``ignore_index`` as there.
     """
     x = _input(log_probs)
     axis = _class_axis(x)
-    indices, probs = _split_target(x, target, "nll")
+    indices, probs = _split_target(x, target, "nll", ignore_index)
     if indices is None:
         raise ValueError(
             f"nll: target must hold class indices of shape {x.shape[:axis] + x.shape[axis + 1:]}, "
@@ -369,7 +400,8 @@ def nll(log_probs, target, reduction="mean", weight=None):
         )
     w, w_array = _class_weights(weight, x, axis, "nll")
     loss = -_pick(x if w is None else x * w, indices, axis)
-    return _weighted_mean_or_reduce(loss, None if w is None else w_array[indices], reduction, "nll")
+    kept = _kept(target, ignore_index)
+    return _masked_mean_or_reduce(loss, None if w is None else w_array[indices], kept, reduction, "nll")
 
 
 def hinge(input, target, reduction="mean"):

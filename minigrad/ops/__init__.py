@@ -36,7 +36,7 @@ from minigrad.ops.division import floor_divide, remainder
 from minigrad.ops.exponential import exp2, log2, log10, logaddexp, rsqrt
 from minigrad.ops.interpolation import lerp
 from minigrad.ops.nonfinite import isfinite, isinf, isnan
-from minigrad.ops.pytorch_names import cat, clone, expand, numel, t, view
+from minigrad.ops.pytorch_names import cat, clamp, clone, expand, numel, t, view
 from minigrad.ops.reduction import prod
 from minigrad.ops.rounding import ceil, floor, round, sign, trunc
 from minigrad.ops.trigonometric import acos, acosh, asin, asinh, atan, atanh, cosh, sinh, tan
@@ -62,7 +62,7 @@ __all__ = [
     "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh",
     "remainder", "floor_divide", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
     "prod", "cumsum", "cumprod", "cummax", "cummin", "logcumsumexp",
-    "numel", "clone", "t", "view", "expand", "cat",
+    "numel", "clone", "t", "view", "expand", "cat", "clamp",
 ]
 
 

@@ -301,6 +301,17 @@ def _floating_for(t, number):
     return Tensor.constant(t.data.astype(DEFAULT_DTYPE))
 
 
+def _number_operands(a, b):
+    """:func:`_operands`, except that an integer tensor meeting a fractional number is
+    first taken in the default float dtype (``where(c, int_tensor, 0.5)`` is float32, as
+    ``int_tensor * 0.5`` is -- not NumPy's float64, and never truncated)."""
+    if isinstance(a, Tensor) and _is_number(b):
+        a = _floating_for(a, b)
+    elif isinstance(b, Tensor) and _is_number(a):
+        b = _floating_for(b, a)
+    return _operands(a, b)
+
+
 def _operands(a, b):
     """Both operands as Tensors; a number or array takes the dtype of the Tensor beside it."""
     if a.__class__ is Tensor and b.__class__ is Tensor:

@@ -26,11 +26,10 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad.autograd import Function
-from minigrad.ops.arithmetic import _floating_for, _is_number, _operands
+from minigrad.ops.arithmetic import _number_operands
 from minigrad.ops.broadcast import unbroadcast
 from minigrad.ops.mask import mask_grad
 from minigrad.ops.rounding import floor
-from minigrad.tensor import Tensor
 
 __all__ = ["remainder", "floor_divide"]
 
@@ -74,11 +73,7 @@ class FloorDivide(Function):
 
 def _binary(cls, a, b):
     # an integer tensor meeting a fractional number computes in the default float dtype (as + - * /)
-    if isinstance(a, Tensor) and _is_number(b):
-        a = _floating_for(a, b)
-    elif isinstance(b, Tensor) and _is_number(a):
-        b = _floating_for(b, a)
-    return cls.apply(*_operands(a, b))
+    return cls.apply(*_number_operands(a, b))
 
 
 def remainder(a, b):

@@ -11,7 +11,7 @@ The result is a float even for integer inputs (the default float dtype).
 from __future__ import annotations
 
 from minigrad.autograd import Function
-from minigrad.ops.arithmetic import _operands
+from minigrad.ops.arithmetic import _number_operands
 from minigrad.ops.broadcast import unbroadcast
 from minigrad.tensor import DEFAULT_DTYPE, as_tensor
 
@@ -35,7 +35,7 @@ class Lerp(Function):
 
 def lerp(start, end, weight):
     """start + weight · (end − start), elementwise with broadcasting (PyTorch's ``lerp``)."""
-    start, end = _operands(start, end)
+    start, end = _number_operands(start, end)
     if start.dtype.kind != "f" and end.dtype.kind != "f":  # integers interpolate as default floats
         start, end = start.astype(DEFAULT_DTYPE), end.astype(DEFAULT_DTYPE)
     weight = as_tensor(weight, like=start if start.dtype.kind == "f" else end)

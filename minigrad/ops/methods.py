@@ -20,7 +20,7 @@ from minigrad.ops.axes import accepts_dim_aliases
 from minigrad.ops.softmax import log_softmax, logsumexp, softmax
 from minigrad.ops import gather_scatter, padding, rearrange, sorting, splitting, triangular
 from minigrad.ops.one_hot import one_hot
-from minigrad.tensor import Tensor
+from minigrad.tensor import Tensor, _resolve_dtype
 from minigrad.ops import (
     bitwise, cumulative, division, exponential, interpolation, nonfinite, pytorch_names, rounding, trigonometric,
 )
@@ -39,7 +39,9 @@ def _reflected(op):
 
 def _in_place(name, op):
     """The in-place form of ``op`` (``t += x``, ``t.add_(x)``): see ``Tensor._inplace``."""
-    def method(self, *args):
+    def method(self, *args, **kwargs):
+        if kwargs:  # t.clamp_(min=0.0): keyword arguments go to op
+            return self._inplace(name, lambda t, *a: op(t, *a, **kwargs), *args)
         return self._inplace(name, op, *args)
 
     method.__name__ = name
@@ -57,10 +59,26 @@ def where(self, condition, other):
     return selection.where(condition, self, other)
 
 
-def to(self, device):
-    """This tensor on ``device`` ("cpu" or "cuda"); differentiable across devices."""
-    device = backend.check_device(device)
-    return self if device == self.device else conversion.to_device(self, device)
+def to(self, target=None, dtype=None):
+    """This tensor on a device ("cpu" or "cuda") or as a dtype, as PyTorch's ``Tensor.to``:
+    ``x.to("cuda")``, ``x.to(mg.float64)``, ``x.to("cuda", dtype="float64")``.
+    Differentiable across devices and between float dtypes (see ``astype``)."""
+    out = self
+    if target is not None:
+        name = str(target).lower()
+        if not isinstance(target, str) or not name.startswith(backend.DEVICES):
+            try:
+                np.dtype(target)
+            except TypeError:
+                raise ValueError(f"to: unknown device {target!r}: minigrad supports 'cpu' and 'cuda' "
+                                 "(or give a dtype: float32, float64, int64, bool)") from None
+            as_dtype = _resolve_dtype(target)  # a dtype minigrad does not compute in says so
+            if dtype is not None:
+                raise TypeError(f"to: got the dtype {target!r} and dtype={dtype!r}; pass one")
+            return conversion.astype(out, as_dtype)
+        device = backend.check_device(target)
+        out = out if device == out.device else conversion.to_device(out, device)
+    return out if dtype is None else conversion.astype(out, dtype)
 
 
 @accepts_dim_aliases
@@ -184,7 +202,7 @@ METHODS = {
     # PyTorch's spellings
     "numel": pytorch_names.numel, "clone": pytorch_names.clone, "t": pytorch_names.t, "view": pytorch_names.view,
     "expand": pytorch_names.expand, "long": pytorch_names.to_long, "int": pytorch_names.to_int,
-    "bool": pytorch_names.to_bool,
+    "bool": pytorch_names.to_bool, "clamp": pytorch_names.clamp,
 }
 
 

@@ -1,4 +1,4 @@
-"""PyTorch's spellings of things minigrad already does: view, expand, t, clone, numel, cat, long/int/bool.
+"""PyTorch's spellings of things minigrad already does: view, expand, t, clone, numel, cat, long/int/bool, clamp.
 
 Code written for PyTorch then runs unchanged. Each one is the minigrad op it
 names, with PyTorch's argument conventions:
@@ -13,6 +13,7 @@ x.clone()       a copy that stays in the graph (gradient: the identity)
 x.numel()       ``x.size``, the number of elements
 mg.cat          ``mg.concat``
 x.long() ...    ``astype(int64)``, ``int()`` → int32, ``bool()`` → bool
+x.clamp(lo,hi)  ``clip`` (the out-of-place twin of ``clamp_``)
 ==============  ===============================================================
 """
 
@@ -24,12 +25,14 @@ from minigrad.autograd import Function
 from minigrad.ops.conversion import astype
 from minigrad.ops.indexing import concat
 from minigrad.ops.shape import broadcast_to, reshape, transpose
+from minigrad.ops.unary import clip
 from minigrad.tensor import as_tensor
 
 # to_long, to_int and to_bool are the Tensor methods long(), int() and bool().
-__all__ = ["numel", "clone", "t", "view", "expand", "cat", "to_long", "to_int", "to_bool"]
+__all__ = ["numel", "clone", "t", "view", "expand", "cat", "clamp", "to_long", "to_int", "to_bool"]
 
 cat = concat
+clamp = clip
 
 
 class Clone(Function):

@@ -90,6 +90,10 @@ class Extreme(Function):
             _check_not_empty(a.shape, axes, "maximum" if largest else "minimum")
         kept = a.max(axis=axes, keepdims=True) if largest else a.min(axis=axes, keepdims=True)
         hits = a == kept
+        if a.dtype.kind == "f":
+            nan_kept = kept != kept
+            if nan_kept.any():  # a NaN is the extreme: it takes the gradient (NaN == NaN is False), as PyTorch
+                hits |= (a != a) & nan_kept
         self.weights = hits / hits.sum(axis=axes, keepdims=True)
         self.axes = axes
         return kept if keepdims else kept.reshape([n for i, n in enumerate(kept.shape) if i not in axes])
@@ -153,13 +157,20 @@ def std(x, axis=None, ddof=0, keepdims=False):
 
 @accepts_dim_aliases
 def max(x, axis=None, keepdims=False):
-    """Largest value over ``axis`` (values only; ties share the gradient equally)."""
+    """Largest value over ``axis`` (values only; ties share the gradient equally).
+
+    NumPy's convention: PyTorch's ``values, indices = x.max(dim=1)`` is
+    ``x.max(dim=1), x.argmax(dim=1)`` here (``x.topk(1, dim=1)`` gives both, with the axis kept).
+    """
     return _reduce(Extreme, x, axis, keepdims, largest=True)
 
 
 @accepts_dim_aliases
 def min(x, axis=None, keepdims=False):
-    """Smallest value over ``axis`` (values only; ties share the gradient equally)."""
+    """Smallest value over ``axis`` (values only; ties share the gradient equally).
+
+    PyTorch's ``values, indices = x.min(dim=1)`` is ``x.min(dim=1), x.argmin(dim=1)`` here.
+    """
     return _reduce(Min, x, axis, keepdims, largest=False)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad.autograd import Function
-from minigrad.ops.arithmetic import _operands
+from minigrad.ops.arithmetic import _number_operands, _operands
 from minigrad.ops.broadcast import unbroadcast
 from minigrad.ops.mask import mask_grad
 from minigrad.tensor import Tensor
@@ -71,18 +71,18 @@ def where(cond, a, b):
     cond = cond.data if isinstance(cond, Tensor) else np.asarray(cond)
     if cond.dtype != bool:
         raise TypeError(f"where: the condition must be boolean, got {cond.dtype} (compare first, e.g. x > 0)")
-    a, b = _operands(a, b)
+    a, b = _number_operands(a, b)
     return Where.apply(a, b, cond=cond)
 
 
 def maximum(a, b):
     """Elementwise larger of a and b (ties share the gradient)."""
-    return Maximum.apply(*_operands(a, b))
+    return Maximum.apply(*_number_operands(a, b))
 
 
 def minimum(a, b):
     """Elementwise smaller of a and b (ties share the gradient)."""
-    return Minimum.apply(*_operands(a, b))
+    return Minimum.apply(*_number_operands(a, b))
 
 
 def _compare(name, ufunc):

@@ -8,6 +8,8 @@ Shapes are given as ints or one tuple: ``x.reshape(2, 3)`` or ``x.reshape((2, 3)
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from minigrad.autograd import Function
@@ -22,7 +24,15 @@ class Reshape(Function):
     name = "reshape"
 
     def forward(self, a, shape):
-        return a.reshape(shape)
+        try:
+            return a.reshape(shape)
+        except ValueError:  # NumPy's message writes -1 as "newaxis"
+            known = math.prod(n for n in shape if n != -1)
+            n_unknown = sum(n == -1 for n in shape)
+            why = ("only one length may be -1" if n_unknown > 1
+                   else f"{a.size} is not a multiple of {known}" if n_unknown
+                   else f"that shape holds {known}")
+            raise ValueError(f"cannot reshape {a.size} element(s) into shape {shape}: {why}") from None
 
     def backward(self, g):
         return (g.reshape(self.inputs[0].shape),)

@@ -34,6 +34,7 @@ import numpy as np
 from minigrad import backend
 from minigrad.autograd import Function
 from minigrad.backend import kernels
+from minigrad.ops.arithmetic import _floating_for
 from minigrad.ops.mask import mask_grad, zero_gradient
 from minigrad.tensor import as_tensor
 
@@ -47,6 +48,8 @@ class Abs(Function):
     name = "abs"
 
     def forward(self, a):
+        if a.dtype.kind == "b":
+            return a.copy()  # |True| = True, as NumPy (np.sign has no boolean loop; no gradient here)
         self.sign = np.sign(a)
         return np.abs(a)
 
@@ -334,4 +337,8 @@ def clip(x, min=None, max=None):
         raise ValueError("clip: give min, max or both")
     if min is not None and max is not None and min > max:
         raise ValueError(f"clip: min ({min}) is greater than max ({max})")
-    return Clip.apply(as_tensor(x), lo=min, hi=max)
+    x = as_tensor(x)
+    for bound in (min, max):  # an integer tensor clipped to a fractional bound computes as the default float
+        if bound is not None:
+            x = _floating_for(x, bound)
+    return Clip.apply(x, lo=min, hi=max)

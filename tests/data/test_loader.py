@@ -118,3 +118,31 @@ def test_data_errors():
         DataLoader(np.zeros((0, 2)))
     with pytest.raises(ValueError, match="scalar"):
         DataLoader(np.float64(3.0))
+
+
+def test_a_dataset_of_dict_samples_is_collated_key_by_key():
+    class Records:
+        def __len__(self):
+            return 5
+
+        def __getitem__(self, i):
+            return {"x": np.full(2, float(i)), "y": i}
+
+    batches = list(DataLoader(Records(), batch_size=2))
+    assert [sorted(b) for b in batches] == [["x", "y"]] * 3
+    np.testing.assert_array_equal(batches[0]["x"].numpy(), [[0.0, 0.0], [1.0, 1.0]])
+    assert batches[2]["y"].tolist() == [4] and batches[2]["y"].dtype == np.int64
+
+
+def test_a_list_of_sample_pairs_is_a_dataset_as_in_pytorch():
+    pairs = [(np.full(3, float(i)), i % 2) for i in range(5)]
+    batches = [(xb.shape, yb.tolist()) for xb, yb in DataLoader(pairs, batch_size=2)]
+    assert batches == [((2, 3), [0, 1]), ((2, 3), [0, 1]), ((1, 3), [0])]
+    # a list that is one array stays the array X
+    assert [xb.shape for xb in DataLoader([[1.0, 2.0], [3.0, 4.0]], batch_size=1)] == [(1, 2), (1, 2)]
+
+
+def test_samples_of_different_shapes_are_a_clear_dataloader_error():
+    ragged = [(np.ones(2), 0), (np.ones(3), 1)]
+    with pytest.raises(ValueError, match=r"DataLoader: cannot stack the samples \[0\].*\(2,\), \(3,\)"):
+        list(DataLoader(ragged, batch_size=2))

@@ -548,3 +548,10 @@ def test_integer_inputs_are_not_truncated():
     np.testing.assert_allclose(F.elu(mg.tensor([-1, 2])).numpy(), [math.expm1(-1), 2.0], rtol=1e-6)
     np.testing.assert_allclose(F.gelu(mg.tensor([1])).numpy(), [0.8413447460685429], rtol=1e-6)
     np.testing.assert_allclose(F.mish(mg.tensor([1])).numpy(), [math.tanh(math.log1p(math.e))], rtol=1e-6)
+
+
+def test_one_hot_is_in_functional_where_pytorch_keeps_it():
+    out = F.one_hot(mg.tensor([0, 2, 1]), num_classes=3)
+    assert out.dtype == np.int64
+    np.testing.assert_array_equal(out.numpy(), np.eye(3, dtype=np.int64)[[0, 2, 1]])
+    assert F.one_hot is mg.one_hot

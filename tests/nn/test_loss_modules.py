@@ -204,3 +204,28 @@ def test_loss_modules_check_their_settings_and_have_no_parameters():
     with pytest.raises(ValueError, match="p must be 1 or 2"):
         nn.MultiMarginLoss(p=3)
     assert "label_smoothing=0.1" in repr(nn.CrossEntropyLoss(label_smoothing=0.1))
+
+
+def test_ignore_index_leaves_those_samples_out_as_pytorch():
+    # targets equal to ignore_index (PyTorch's default -100, e.g. padding) have loss 0 and leave the mean
+    T_pad = np.array([0, -100, 1, 3, -100])
+    kept = T_pad != -100
+    logp = np_log_softmax(Z)
+    nll = -logp[np.arange(5), np.where(kept, T_pad, 0)] * kept
+    assert nn.CrossEntropyLoss()(f64(Z), T_pad).item() == pytest.approx(nll.sum() / kept.sum(), rel=1e-12)
+    np.testing.assert_allclose(nn.CrossEntropyLoss(reduction="none")(f64(Z), T_pad).numpy(), nll, rtol=1e-12)
+    assert nn.NLLLoss(reduction="sum")(f64(logp), T_pad).item() == pytest.approx(nll.sum(), rel=1e-12)
+    # with class weights the mean divides by the kept samples' weights
+    w_kept = W[np.where(kept, T_pad, 0)] * kept
+    expected = (nll * W[np.where(kept, T_pad, 0)]).sum() / w_kept.sum()
+    assert F.cross_entropy(f64(Z), T_pad, weight=W).item() == pytest.approx(expected, rel=1e-12)
+    assert nn.NLLLoss(weight=W, ignore_index=-100)(f64(logp), T_pad).item() == pytest.approx(expected, rel=1e-12)
+    # any value can be the ignored one; label smoothing ignores the sample as a whole
+    T_skip = np.where(kept, T_pad, 2)
+    smooth = nn.CrossEntropyLoss(ignore_index=2, label_smoothing=0.1, reduction="none")(f64(Z), T_skip).numpy()
+    assert smooth[1] == 0.0 and smooth[4] == 0.0 and smooth[0] > 0.0
+    check_gradients(lambda z: F.cross_entropy(z, T_pad, label_smoothing=0.2), [Z])
+    # every sample ignored: the mean is NaN, as in PyTorch; an index that is neither a class nor ignored is an error
+    assert np.isnan(nn.CrossEntropyLoss()(f64(Z[:2]), np.array([-100, -100])).item())
+    with pytest.raises(ValueError, match="class index -1 is out of range"):
+        nn.CrossEntropyLoss()(f64(Z), np.array([0, -1, 1, 3, 2]))

@@ -33,3 +33,17 @@ def test_to_cpu_is_identity_and_cuda_without_gpu_is_a_clear_error():
             mg.zeros(3, device="cuda")
     with pytest.raises(ValueError, match="unknown device 'tpu'.*'cpu' and 'cuda'"):
         x.to("tpu")
+
+
+def test_to_takes_a_dtype_as_pytorch():
+    x = mg.tensor([1.5, 2.0], requires_grad=True)
+    y = x.to(mg.float64)
+    assert y.dtype == np.float64 and x.to("float64").dtype == np.float64
+    assert x.to(dtype="float64").dtype == np.float64 and x.to("cpu", dtype=mg.float64).dtype == np.float64
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [1.0, 1.0])
+    assert x.to(np.int64).tolist() == [1, 2]
+    with pytest.raises(TypeError, match="float16.*float32.*float64"):
+        x.to("float16")
+    with pytest.raises(TypeError, match="pass one"):
+        x.to(mg.float64, dtype="float32")

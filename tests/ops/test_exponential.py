@@ -83,3 +83,9 @@ def test_lerp_values_broadcasting_and_gradients():
 def test_lerp_of_integers_is_a_default_float():
     out = mg.lerp(mg.tensor([0, 10]), mg.tensor([10, 20]), 0.5)
     assert out.dtype == mg.float32 and out.tolist() == [5.0, 15.0]
+
+
+def test_lerp_from_an_integer_tensor_to_a_number_is_the_default_float():
+    out = mg.lerp(mg.tensor([1, 2, 3]), 2.5, 0.5)
+    assert out.dtype == mg.float32
+    np.testing.assert_allclose(out.numpy(), [1.75, 2.25, 2.75])

@@ -85,3 +85,15 @@ def test_size_is_a_number_and_calling_it_says_what_to_write():
     assert t.size == 6 and isinstance(t.size, int) and t.size + 1 == 7
     with pytest.raises(TypeError, match=r"for PyTorch's x.size\(\) write x.shape, for x.size\(d\) write x.shape\[d\]"):
         t.size(1)
+
+
+def test_clamp_is_clip_the_out_of_place_twin_of_clamp_():
+    x = mg.tensor([-2.0, 0.5, 3.0], dtype="float64", requires_grad=True)
+    np.testing.assert_array_equal(x.clamp(min=-1.0, max=1.0).numpy(), [-1.0, 0.5, 1.0])
+    np.testing.assert_array_equal(x.clamp(min=0.0).numpy(), [0.0, 0.5, 3.0])
+    np.testing.assert_array_equal(mg.clamp(x, max=0.0).numpy(), [-2.0, 0.0, 0.0])
+    assert x.data.tolist() == [-2.0, 0.5, 3.0]  # out of place
+    check_gradients(lambda a: a.clamp(-1.0, 1.0), [np.array([-2.0, 0.5, 3.0])])
+    with mg.no_grad():
+        y = mg.tensor([-2.0, 0.5]).clamp_(min=0.0)
+    np.testing.assert_array_equal(y.numpy(), [0.0, 0.5])

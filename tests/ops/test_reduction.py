@@ -210,3 +210,16 @@ def test_max_over_an_empty_axis_is_a_one_line_value_error(call, message):
     with pytest.raises(ValueError, match=message) as info:
         call(mg.zeros(0, 3))
     assert "\n" not in str(info.value)
+
+
+def test_max_and_min_with_a_nan_send_the_gradient_to_the_nan_without_a_warning():
+    x = mg.tensor([[3.0, np.nan, 1.0], [2.0, 5.0, 4.0]], dtype="float64", requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = x.max(axis=1)
+        out.sum().backward()
+        assert np.isnan(out.numpy()[0]) and out.numpy()[1] == 5.0
+        np.testing.assert_array_equal(x.grad.numpy(), [[0.0, 1.0, 0.0], [0.0, 1.0, 0.0]])
+        x.grad = None
+        x.min().backward()
+        np.testing.assert_array_equal(x.grad.numpy(), [[0.0, 1.0, 0.0], [0.0, 0.0, 0.0]])

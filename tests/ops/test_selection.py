@@ -101,3 +101,21 @@ def test_where_second_derivative_with_one_constant_branch():
     (h,) = hessian_vector(lambda x: x.where(x > 0, -0.5) * x, np.array([-1.0, 2.0, 0.5]))
     # d²(x²)/dx² = 2 where x > 0, else 0; times the weights w = (0.5, 1, 1.5), v = (1, 1.5, 2)
     np.testing.assert_array_equal(h.numpy(), [0.0, 2.0 * 1.0 * 1.5, 2.0 * 1.5 * 2.0])
+
+
+def test_integer_tensor_with_a_fractional_number_computes_in_the_default_float():
+    # int64 meeting 0.5 is float32 (as int_tensor * 0.5), not NumPy's float64, and never truncated
+    xi = mg.tensor([1, 2, 3])
+    cond = mg.tensor([True, False, True])
+    for out, expected in (
+        (mg.where(cond, xi, 0.5), [1.0, 0.5, 3.0]),
+        (mg.where(cond, 0.5, xi), [0.5, 2.0, 0.5]),
+        (mg.maximum(xi, 2.5), [2.5, 2.5, 3.0]),
+        (mg.minimum(1.5, xi), [1.0, 1.5, 1.5]),
+    ):
+        assert out.dtype == mg.float32
+        np.testing.assert_array_equal(out.numpy(), expected)
+    # whole numbers keep integers integer; a float64 tensor stays float64
+    assert mg.where(cond, xi, 2).dtype == np.int64
+    assert mg.maximum(xi, 2).dtype == np.int64
+    assert mg.maximum(mg.ones(3, dtype="float64"), 0.5).dtype == np.float64

@@ -137,3 +137,14 @@ def test_matmul_with_an_empty_inner_axis_is_zero_and_passes_no_gradient():
     (out * 3.0).sum().backward()
     assert a.grad.shape == (2, 0) and b.grad.shape == (0, 4)
     assert mg.gradcheck(lambda x, y: x @ y, a, b)
+
+
+@pytest.mark.parametrize("shape, why", [
+    ((5, -1), "12 is not a multiple of 5"),
+    ((5, 2), "that shape holds 10"),
+    ((-1, -1), "only one length may be -1"),
+])
+def test_reshape_errors_name_the_op_the_shapes_and_why(shape, why):
+    with pytest.raises(ValueError, match=rf"^reshape: cannot reshape 12 element\(s\) into shape .*: {why} "
+                                         r"\(input shapes: \(3, 4\)\)$"):
+        mg.ones(3, 4).view(*shape)

@@ -184,3 +184,20 @@ def test_softplus_op_derivatives_at_zero_and_far_away(dtype):
     np.testing.assert_allclose(out.numpy(), [math.log(2.0), 0.0, 1000.0], rtol=1e-6)
     assert g.tolist() == [0.5, 0.0, 1.0]
     assert h.tolist() == [0.25, 0.0, 0.0]
+
+
+def test_abs_of_a_boolean_tensor_is_itself_as_numpy():
+    mask = mg.tensor([True, False, True])
+    out = mask.abs()
+    assert out.dtype == np.bool_
+    np.testing.assert_array_equal(out.numpy(), np.abs(mask.numpy()))
+    np.testing.assert_array_equal(mg.abs(mg.tensor([-3, 0, 2])).numpy(), [3, 0, 2])
+
+
+def test_clip_of_an_integer_tensor_to_fractional_bounds_is_the_default_float():
+    xi = mg.tensor([1, 2, 3])
+    out = xi.clip(0.5, 2.5)
+    assert out.dtype == mg.float32
+    np.testing.assert_array_equal(out.numpy(), [1.0, 2.0, 2.5])
+    assert xi.clip(max=1.5).dtype == mg.float32
+    assert xi.clip(1, 2).dtype == np.int64

@@ -32,6 +32,7 @@ from minigrad.nn.functional.normalization import batch_norm, group_norm, instanc
 from minigrad.nn.functional.rectifiers import prelu, rrelu
 from minigrad.nn.functional.table import ACTIVATIONS, ALIASES, TRAITS, Activation, canonical_name, get
 from minigrad.ops.linalg import affine
+from minigrad.ops.one_hot import one_hot  # PyTorch keeps it in torch.nn.functional
 
 __all__ = [
     *ACTIVATIONS, "Sparsemax", "SELU_ALPHA", "SELU_SCALE",
@@ -41,4 +42,5 @@ __all__ = [
     "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "huber_loss", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "multi_margin_loss",
     "prelu", "rrelu",
+    "one_hot",
 ]

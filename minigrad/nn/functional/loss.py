@@ -22,16 +22,18 @@ __all__ = [
 ]
 
 
-def cross_entropy(input, target, weight=None, reduction="mean", label_smoothing=0.0):
+def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     """Cross-entropy of logits ``input`` (N, C) and class indices or probabilities
-    ``target``: ℓᵢ = −Σ_c y_c ln softmax(zᵢ)_c (see :func:`minigrad.nn.losses.cross_entropy`)."""
-    return losses.cross_entropy(input, target, label_smoothing=label_smoothing, reduction=reduction, weight=weight)
+    ``target``: ℓᵢ = −Σ_c y_c ln softmax(zᵢ)_c (see :func:`minigrad.nn.losses.cross_entropy`);
+    class indices equal to ``ignore_index`` are left out, as in PyTorch."""
+    return losses.cross_entropy(input, target, label_smoothing=label_smoothing, reduction=reduction, weight=weight,
+                                ignore_index=ignore_index)
 
 
-def nll_loss(input, target, weight=None, reduction="mean"):
+def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """Negative log-likelihood ℓᵢ = −w_{tᵢ} ln p_{i,tᵢ} of log-probabilities ``input`` (see
-    :func:`minigrad.nn.losses.nll`)."""
-    return losses.nll(input, target, reduction=reduction, weight=weight)
+    :func:`minigrad.nn.losses.nll`); targets equal to ``ignore_index`` are left out."""
+    return losses.nll(input, target, reduction=reduction, weight=weight, ignore_index=ignore_index)
 
 
 def mse_loss(input, target, reduction="mean"):
