@@ -49,7 +49,7 @@ def _owner(array):
 
 def note_buffer_change(array):
     """Record that the memory under ``array`` was changed in place now (see Tensor._mark_changed)."""
-    owner = _owner(array)
+    owner = array if array.base is None else _owner(array)  # a parameter owns its memory: no chain to walk
     key = id(owner)
     entry = _buffer_changed.get(key)
     if entry is not None and entry[0]() is owner:
