@@ -83,6 +83,7 @@ MIN_SIZE = {
     "batch_norm": 1_024,     # N·C·L inputs, forward and backward
     "optimizer": 1_024,      # elements of one parameter: Adam(W), RMSprop, Adagrad, Adadelta, Adamax, NAdam
     "sgd": 16_384,           # SGD does one or two operations per element: less to fuse
+    "conv": 4_096,           # im2col/col2im and max pooling: elements of the image batch (see backend/conv.py)
 }
 
 # Kernels on at least this many elements run threaded (None: never); all others on
@@ -112,7 +113,7 @@ def _load():
     global _numba_kernels
     if _numba_kernels is None:
         try:  # defining a kernel registers it in jit.threaded (and jit.serial); none compiles yet
-            from minigrad.backend import jit, numba_kernels, update_kernels  # noqa: F401
+            from minigrad.backend import conv_kernels, jit, numba_kernels, update_kernels  # noqa: F401
         except Exception as exc:  # not installed, or broken (e.g. an incompatible NumPy)
             warnings.warn(f"minigrad: Numba is unavailable ({exc}); using NumPy for every kernel",
                           RuntimeWarning, stacklevel=3)

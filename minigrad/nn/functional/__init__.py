@@ -14,7 +14,12 @@ handy for gradient checks and for writing a network by hand (as
   class, default initializer, gain, saturation, dying units; ``ACTIVATIONS`` and
   ``get(name)`` come from it;
 * :func:`affine` (z = x Wᵀ + b, the Linear layer), :mod:`~minigrad.nn.functional.dropout`,
-  :mod:`~minigrad.nn.functional.normalization` (``batch_norm``, ``layer_norm``).
+  :mod:`~minigrad.nn.functional.normalization` (``batch_norm``, ``layer_norm``);
+* convolution and pooling of NCHW batches: :mod:`~minigrad.nn.functional.conv` (``conv1d``,
+  ``conv2d``, ``conv_transpose2d``), :mod:`~minigrad.nn.functional.pooling` (``max_pool1d/2d``,
+  ``avg_pool1d/2d``), :mod:`~minigrad.nn.functional.upsample` (``interpolate``),
+  :mod:`~minigrad.nn.functional.embedding`, :mod:`~minigrad.nn.functional.attention`
+  (``scaled_dot_product_attention``).
 """
 
 from minigrad.nn.functional.activations import *  # noqa: F403 -- relu, leaky_relu, ..., Sparsemax, SELU_*
@@ -22,9 +27,16 @@ from minigrad.nn.functional.dropout import dropout
 from minigrad.nn.functional.normalization import batch_norm, layer_norm
 from minigrad.nn.functional.table import ACTIVATIONS, ALIASES, TRAITS, Activation, canonical_name, get
 from minigrad.ops.linalg import affine
+from minigrad.nn.functional.attention import scaled_dot_product_attention
+from minigrad.nn.functional.conv import conv1d, conv2d, conv_transpose2d
+from minigrad.nn.functional.embedding import embedding
+from minigrad.nn.functional.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
+from minigrad.nn.functional.upsample import interpolate
 
 __all__ = [
     *ACTIVATIONS, "Sparsemax", "SELU_ALPHA", "SELU_SCALE",
     "ACTIVATIONS", "ALIASES", "TRAITS", "Activation", "canonical_name", "get",
     "affine", "dropout", "batch_norm", "layer_norm",
+    "conv1d", "conv2d", "conv_transpose2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
+    "interpolate", "embedding", "scaled_dot_product_attention",
 ]
