@@ -3,6 +3,9 @@
 * :mod:`~minigrad.nn.module` -- ``Module``, ``Parameter``, ``Sequential``, ``ModuleList``;
 * :mod:`~minigrad.nn.layers` -- ``Linear``, ``Dropout``, ``BatchNorm1d``, ``LayerNorm``,
   ``Flatten``, ``Identity``;
+* :mod:`~minigrad.nn.conv`, :mod:`~minigrad.nn.pooling`, :mod:`~minigrad.nn.embedding`,
+  :mod:`~minigrad.nn.upsample` -- ``Conv1d``, ``Conv2d``, ``ConvTranspose2d``, ``MaxPool1d/2d``,
+  ``AvgPool1d/2d``, ``Embedding``, ``Upsample`` (NCHW, PyTorch's parameter names);
 * :mod:`~minigrad.nn.functional` -- the base: every activation as a function (``F.relu``, ...),
   ``affine``, ``dropout``, ``batch_norm``, ``layer_norm``, and the activation table;
 * :mod:`~minigrad.nn.activations` -- the activations as modules (``nn.ReLU()``, ...);
@@ -20,6 +23,10 @@ from minigrad.nn.activations import ActivationModule, get_module
 from minigrad.nn.layers import BatchNorm1d, Dropout, Flatten, Identity, LayerNorm, Linear
 from minigrad.nn.mlp import MLP
 from minigrad.nn.module import Module, ModuleList, Parameter, Sequential
+from minigrad.nn.conv import Conv1d, Conv2d, ConvTranspose2d
+from minigrad.nn.embedding import Embedding
+from minigrad.nn.pooling import AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
+from minigrad.nn.upsample import Upsample
 
 # nn.ReLU, nn.LeakyReLU, ...: one layer class per row of the activation table.
 globals().update({cls.__name__: cls for cls in activations.MODULES.values()})
@@ -29,4 +36,6 @@ __all__ = [
     "Linear", "Dropout", "BatchNorm1d", "LayerNorm", "Flatten", "Identity",
     "functional", "losses", "init", "regularizers", "activations", "get_module", "ActivationModule",
     *(cls.__name__ for cls in activations.MODULES.values()),
+    "Conv1d", "Conv2d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d",
+    "Embedding", "Upsample",
 ]
