@@ -89,6 +89,20 @@ CASES["layer_norm"] = _case(lambda x, w, b: F.layer_norm(x, 3, weight=w, bias=b)
 CASES["cross_entropy_sum"] = _case(
     lambda a: losses.cross_entropy(a, np.array([0, 2, 1]), label_smoothing=0.1, reduction="sum"), (3, 3))
 CASES["mse_sum"] = _case(lambda a, b: losses.mse(a, b * 0.5, reduction="sum"), (3, 2), (3, 2))
+# Convolution and pooling (NCHW), each with stride, padding, dilation or groups at work.
+CASES["conv2d"] = _case(lambda x, w, b: F.conv2d(x, w, b, stride=(2, 1), padding=1, dilation=(1, 2), groups=2),
+                        (2, 4, 5, 5), (4, 2, 2, 3), (4,))
+CASES["conv1d"] = _case(lambda x, w: F.conv1d(x, w, stride=2, padding=1), (2, 2, 6), (3, 2, 3))
+CASES["conv_transpose2d"] = _case(
+    lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1), (1, 2, 3, 3),
+    (2, 3, 3, 3), (3,))
+CASES["max_pool2d"] = _case(lambda x: F.max_pool2d(x, 3, stride=2, padding=1), (2, 2, 5, 5))
+CASES["avg_pool2d"] = _case(lambda x: F.avg_pool2d(x, 2, stride=1, padding=1, count_include_pad=False),
+                            (1, 2, 3, 4))
+CASES["interpolate"] = _case(lambda x: F.interpolate(x, size=(5, 3), mode="bilinear"), (1, 2, 3, 4))
+CASES["embedding"] = _case(lambda w: F.embedding(np.array([[0, 2], [2, 3]]), w), (4, 3))
+CASES["scaled_dot_product_attention"] = _case(
+    lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True), (2, 3, 4), (2, 3, 4), (2, 3, 2))
 
 
 @dataclass
