@@ -12,30 +12,55 @@ from __future__ import annotations
 import numpy as np
 from numba import prange
 
-from minigrad.backend.jit import kernel
+from minigrad.backend.jit import helper, kernel
+
+
+@helper
+def _inside(n_out, stride, offset, size):
+    """The window positions [lo, hi) along one axis whose pixel o·stride + offset lies in [0, size)."""
+    lo = 0
+    if offset < 0:
+        lo = (-offset + stride - 1) // stride
+    hi = 0
+    if size - offset > 0:
+        hi = (size - offset + stride - 1) // stride
+    hi = min(hi, n_out)
+    return min(lo, hi), hi
 
 
 @kernel
 def im2col(x, kh, kw, sh, sw, dh, dw, top, left, ho, wo, cols):
-    """cols[(c, i, j), (n, oh, ow)] = x[n, c, oh·sh + i·dh − top, ow·sw + j·dw − left] (0 outside x)."""
+    """cols[(c, i, j), (n, oh, ow)] = x[n, c, oh·sh + i·dh − top, ow·sw + j·dw − left] (0 outside x).
+
+    Image by image: the reads stay within one image (in cache), and each row of cols
+    receives one contiguous run of Ho·Wo values per image."""
     n, c, h, w = x.shape
     zero = x.dtype.type(0)
     plane = ho * wo
-    for row in prange(c * kh * kw):
-        ch = row // (kh * kw)
-        i = (row // kw) % kh
-        j = row % kw
-        for b in range(n):
-            base = b * plane
-            for oh in range(ho):
-                r = oh * sh + i * dh - top
-                if r < 0 or r >= h:
-                    for ow in range(wo):
-                        cols[row, base + oh * wo + ow] = zero
-                    continue
-                for ow in range(wo):
-                    q = ow * sw + j * dw - left
-                    cols[row, base + oh * wo + ow] = x[b, ch, r, q] if 0 <= q < w else zero
+    for b in prange(n):
+        base = b * plane
+        for ch in range(c):
+            for i in range(kh):
+                # the output rows and columns whose pixel is inside x: no test per element
+                oh_lo, oh_hi = _inside(ho, sh, i * dh - top, h)
+                for j in range(kw):
+                    ow_lo, ow_hi = _inside(wo, sw, j * dw - left, w)
+                    row = (ch * kh + i) * kw + j
+                    for oh in range(ho):
+                        start = base + oh * wo
+                        if oh < oh_lo or oh >= oh_hi:
+                            for ow in range(wo):
+                                cols[row, start + ow] = zero
+                            continue
+                        r = oh * sh + i * dh - top
+                        for ow in range(ow_lo):
+                            cols[row, start + ow] = zero
+                        q = ow_lo * sw + j * dw - left
+                        for ow in range(ow_lo, ow_hi):
+                            cols[row, start + ow] = x[b, ch, r, q]
+                            q += sw
+                        for ow in range(ow_hi, wo):
+                            cols[row, start + ow] = zero
 
 
 @kernel
@@ -46,18 +71,19 @@ def col2im(cols, kh, kw, sh, sw, dh, dw, top, left, ho, wo, x):
     plane = ho * wo
     for ch in prange(c):  # each channel is written by its own rows of cols only
         for i in range(kh):
+            oh_lo, oh_hi = _inside(ho, sh, i * dh - top, h)
             for j in range(kw):
+                ow_lo, ow_hi = _inside(wo, sw, j * dw - left, w)
                 row = (ch * kh + i) * kw + j
                 for b in range(n):
                     base = b * plane
-                    for oh in range(ho):
+                    for oh in range(oh_lo, oh_hi):
                         r = oh * sh + i * dh - top
-                        if r < 0 or r >= h:
-                            continue
-                        for ow in range(wo):
-                            q = ow * sw + j * dw - left
-                            if 0 <= q < w:
-                                x[b, ch, r, q] += cols[row, base + oh * wo + ow]
+                        start = base + oh * wo
+                        q = ow_lo * sw + j * dw - left
+                        for ow in range(ow_lo, ow_hi):
+                            x[b, ch, r, q] += cols[row, start + ow]
+                            q += sw
 
 
 @kernel
@@ -70,23 +96,32 @@ def max_pool(x, kh, kw, sh, sw, dh, dw, top, left, values, index):
         b = p // c
         ch = p % c
         for oh in range(ho):
+            r0 = oh * sh - top
+            i_lo, i_hi = _inside(kh, dh, r0, h)  # the kernel rows inside x
             for ow in range(wo):
-                best = -np.inf
-                at = -1
-                for i in range(kh):
-                    r = oh * sh + i * dh - top
-                    if r < 0 or r >= h:
-                        continue
-                    for j in range(kw):
-                        q = ow * sw + j * dw - left
-                        if q < 0 or q >= w:
-                            continue
-                        v = x[b, ch, r, q]
-                        if at < 0 or v > best or (np.isnan(v) and not np.isnan(best)):
-                            best = v
-                            at = (p * h + r) * w + q
+                q0 = ow * sw - left
+                j_lo, j_hi = _inside(kw, dw, q0, w)
+                r = r0 + i_lo * dh
+                q = q0 + j_lo * dw
+                best = x[b, ch, r, q]  # every window holds a pixel of x
+                at = r * w + q
+                if best == best:  # not NaN: look further
+                    for i in range(i_lo, i_hi):
+                        r = r0 + i * dh
+                        for j in range(j_lo, j_hi):
+                            q = q0 + j * dw
+                            v = x[b, ch, r, q]
+                            if v > best:
+                                best = v
+                                at = r * w + q
+                            elif v != v:  # the first NaN wins
+                                best = v
+                                at = r * w + q
+                                break
+                        if best != best:
+                            break
                 values[b, ch, oh, ow] = best
-                index[b, ch, oh, ow] = at
+                index[b, ch, oh, ow] = p * h * w + at
 
 
 @kernel

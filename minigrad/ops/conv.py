@@ -82,6 +82,7 @@ class Conv2d(Function):
         o, kernel = w.shape[0], w.shape[2:]
         out = conv_output_size(x.shape[2:], kernel, stride, padding, dilation)
         cols = backend.im2col(x, kernel, stride, padding, dilation, out)  # (C·kh·kw, N·Ho·Wo)
+        self.cols = cols  # the weight gradient multiplies by them again
         if groups == 1:
             y = w.reshape(o, -1) @ cols  # the whole convolution: one BLAS call
         else:
@@ -94,7 +95,8 @@ class Conv2d(Function):
     def backward(self, g):
         x, w = self.inputs[0], self.inputs[1]
         gx = ConvTranspose2d.apply(g, w, size=x.shape[2:], **_geometry(self)) if x.requires_grad else None
-        gw = ConvWeightGrad.apply(x, g, kernel=w.shape[2:], **_geometry(self)) if w.requires_grad else None
+        gw = (ConvWeightGrad.apply(x, g, kernel=w.shape[2:], cols=self.cols, **_geometry(self))
+              if w.requires_grad else None)
         if len(self.inputs) == 2:
             return gx, gw
         return gx, gw, (_bias_grad(g) if self.inputs[2].requires_grad else None)
@@ -137,10 +139,11 @@ class ConvWeightGrad(Function):
     name = "conv2d_weight_grad"
     dtype_rule = PROMOTE
 
-    def forward(self, x, g, *, stride, padding, dilation, groups, kernel):
+    def forward(self, x, g, *, stride, padding, dilation, groups, kernel, cols=None):
         _keep(self, stride, padding, dilation, groups)
         c, o = x.shape[1], g.shape[1]
-        cols = backend.im2col(x, kernel, stride, padding, dilation, g.shape[2:])
+        if cols is None or cols.dtype != x.dtype:  # (``cols``: im2col(x), when the forward pass kept it)
+            cols = backend.im2col(x, kernel, stride, padding, dilation, g.shape[2:])
         g2 = _channels_first(g)  # (O, N·Ho·Wo)
         if groups == 1:
             v = g2 @ cols.T
