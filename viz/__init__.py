@@ -26,6 +26,7 @@ from viz.plots import (
     plot_optimizer_trajectories, plot_quantization,
 )
 from viz.html_report import report
+from viz.plots import plot_feature_maps, plot_filters
 
 __all__ = [
     "draw_graph", "save", "backprop_frames", "save_frames",
@@ -34,4 +35,5 @@ __all__ = [
     "activation_statistics", "plot_activation_stats", "init_sweep", "plot_init_sweep",
     "plot_learning_curves", "plot_decision_boundary", "plot_confusion_matrix",
     "optimizer_trajectories", "plot_optimizer_trajectories", "plot_quantization", "report",
+    "plot_filters", "plot_feature_maps",
 ]

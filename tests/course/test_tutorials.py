@@ -7,8 +7,8 @@ from minigrad.course.lessons import list_lessons, run_lesson
 LESSONS = list_lessons()
 
 
-def test_the_course_has_eleven_lessons():
-    assert [lesson.number for lesson in LESSONS] == list(range(1, 12))
+def test_the_course_has_twelve_lessons():
+    assert [lesson.number for lesson in LESSONS] == list(range(1, 13))
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[f"{l.number:02d}" for l in LESSONS])

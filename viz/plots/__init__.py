@@ -6,7 +6,8 @@
   point (Goodfellow et al. 2016, "Deep Learning", §7.8);
 * :mod:`viz.plots.classifiers` -- :func:`plot_decision_boundary`, :func:`plot_confusion_matrix`;
 * :mod:`viz.plots.optimizers` -- :func:`plot_optimizer_trajectories` (§8.3 and §8.5);
-* :mod:`viz.plots.quantization` -- :func:`plot_quantization` (Jacob et al. 2018).
+* :mod:`viz.plots.quantization` -- :func:`plot_quantization` (Jacob et al. 2018);
+* :mod:`viz.plots.conv` -- :func:`plot_filters`, :func:`plot_feature_maps` (Zeiler & Fergus 2014).
 
 The experiments behind some of them (``init_sweep``, ``optimizer_trajectories``)
 run in :mod:`minigrad.course.experiments`. Each function returns a matplotlib
@@ -18,8 +19,10 @@ from viz.plots.classifiers import plot_confusion_matrix, plot_decision_boundary
 from viz.plots.curves import plot_learning_curves
 from viz.plots.optimizers import plot_optimizer_trajectories
 from viz.plots.quantization import plot_quantization
+from viz.plots.conv import plot_feature_maps, plot_filters
 
 __all__ = [
     "plot_activation_stats", "plot_init_sweep", "plot_learning_curves", "plot_decision_boundary",
     "plot_confusion_matrix", "plot_optimizer_trajectories", "plot_quantization",
+    "plot_filters", "plot_feature_maps",
 ]
