@@ -99,6 +99,8 @@ CASES["conv_transpose2d"] = _case(
 CASES["max_pool2d"] = _case(lambda x: F.max_pool2d(x, 3, stride=2, padding=1), (2, 2, 5, 5))
 CASES["avg_pool2d"] = _case(lambda x: F.avg_pool2d(x, 2, stride=1, padding=1, count_include_pad=False),
                             (1, 2, 3, 4))
+CASES["unfold"] = _case(lambda x: F.unfold(x, (2, 3), dilation=(2, 1), padding=1, stride=2), (2, 2, 4, 5))
+CASES["fold"] = _case(lambda c: F.fold(c, (4, 5), 2, padding=1, stride=(1, 2)), (1, 8, 15))
 CASES["interpolate"] = _case(lambda x: F.interpolate(x, size=(5, 3), mode="bilinear"), (1, 2, 3, 4))
 CASES["embedding"] = _case(lambda w: F.embedding(np.array([[0, 2], [2, 3]]), w), (4, 3))
 CASES["scaled_dot_product_attention"] = _case(

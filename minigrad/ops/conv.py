@@ -38,7 +38,7 @@ from minigrad.autograd import Function
 from minigrad.backend import conv as backend
 from minigrad.dtypes import PROMOTE
 
-__all__ = ["Conv2d", "ConvTranspose2d", "ConvWeightGrad", "conv_output_size"]
+__all__ = ["Conv2d", "ConvTranspose2d", "ConvWeightGrad", "Unfold", "Fold", "conv_output_size"]
 
 
 def conv_output_size(size, kernel, stride, padding, dilation):
@@ -156,3 +156,42 @@ class ConvWeightGrad(Function):
         gx = ConvTranspose2d.apply(g, h, size=x.shape[2:], **_geometry(self)) if x.requires_grad else None
         gg = Conv2d.apply(x, h, **_geometry(self)) if g.requires_grad else None
         return gx, gg
+
+
+class Unfold(Function):
+    """cols = im2col(x) as PyTorch's ``unfold`` lays it out: x (N, C, H, W) → (N, C·kh·kw, Ho·Wo),
+    column l of example n holding the receptive field of output position l. Linear in x,
+    with :class:`Fold` (col2im) as its adjoint, and vice versa."""
+
+    name = "unfold"
+    needs_inputs = False
+
+    def forward(self, x, *, kernel, stride, padding, dilation):
+        self.geometry = dict(kernel=kernel, stride=stride, padding=padding, dilation=dilation)
+        n, c = x.shape[:2]
+        out = conv_output_size(x.shape[2:], kernel, stride, padding, dilation)
+        cols = backend.im2col(x, kernel, stride, padding, dilation, out)  # (C·kh·kw, N·L)
+        return cols.reshape(cols.shape[0], n, -1).transpose(1, 0, 2).copy()
+
+    def backward(self, g):
+        (x,) = self.inputs
+        return (Fold.apply(g, size=x.shape[2:], **self.geometry),)
+
+
+class Fold(Function):
+    """x = col2im(cols): (N, C·kh·kw, L) → (N, C, *size), each column entry added to the pixel
+    it belongs to (PyTorch's ``fold``); the adjoint of :class:`Unfold`."""
+
+    name = "fold"
+    needs_inputs = False
+
+    def forward(self, cols, *, size, kernel, stride, padding, dilation):
+        self.geometry = dict(kernel=kernel, stride=stride, padding=padding, dilation=dilation)
+        n, rows = cols.shape[:2]
+        c = rows // (kernel[0] * kernel[1])
+        out = conv_output_size(size, kernel, stride, padding, dilation)
+        flat = cols.transpose(1, 0, 2).reshape(rows, -1)
+        return backend.col2im(flat, (n, c) + tuple(size), kernel, stride, padding, dilation, out)
+
+    def backward(self, g):
+        return (Unfold.apply(g, **self.geometry),)

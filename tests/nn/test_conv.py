@@ -225,3 +225,30 @@ def test_a_small_cnn_trains():
         opt.step()
         losses.append(loss.item())
     assert losses[-1] < 0.5 * losses[0]
+
+
+# ---------------------------------------------------------------------- unfold and fold
+
+def test_unfold_then_a_matrix_product_is_a_convolution():
+    rng = np.random.default_rng(7)
+    x, w = rng.standard_normal((2, 3, 6, 5)), rng.standard_normal((4, 3, 2, 3))
+    cols = F.unfold(tensor(x, False), (2, 3), dilation=(2, 1), padding=1, stride=(1, 2))
+    assert cols.shape == (2, 3 * 2 * 3, 6 * 3)
+    y = (w.reshape(4, -1) @ cols.numpy()).reshape(2, 4, 6, 3)
+    np.testing.assert_allclose(y, ref.conv2d(x, w, stride=(1, 2), padding=(1, 1), dilation=(2, 1)), atol=1e-12)
+
+
+def test_fold_is_the_adjoint_of_unfold_and_each_is_the_others_gradient():
+    rng = np.random.default_rng(8)
+    x = tensor(rng.standard_normal((1, 2, 5, 4)))
+    cols = F.unfold(x, 3, padding=1, stride=2)
+    c = rng.standard_normal(cols.shape)
+    folded = F.fold(tensor(c, False), (5, 4), 3, padding=1, stride=2)
+    assert np.vdot(cols.numpy(), c) == pytest.approx(np.vdot(x.numpy(), folded.numpy()), rel=1e-12)
+    # fold of unfold counts how many blocks cover each pixel
+    ones = F.fold(F.unfold(mg.ones((1, 1, 3, 3), dtype="float64"), 2), (3, 3), 2)
+    assert ones.numpy()[0, 0].tolist() == [[1, 2, 1], [2, 4, 2], [1, 2, 1]]
+    gx, = mg.autograd.grad((cols * tensor(c, False)).sum(), [x], create_graph=True)
+    np.testing.assert_allclose(gx.numpy(), folded.numpy(), atol=1e-12)
+    with pytest.raises(ValueError, match=r"fold: input has 5 blocks but output_size \(5, 4\) with kernel \(3, 3\) holds"):
+        F.fold(mg.ones((1, 9, 5)), (5, 4), 3, padding=1, stride=2)

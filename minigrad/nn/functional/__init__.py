@@ -16,7 +16,7 @@ handy for gradient checks and for writing a network by hand (as
 * :func:`affine` (z = x Wᵀ + b, the Linear layer), :mod:`~minigrad.nn.functional.dropout`,
   :mod:`~minigrad.nn.functional.normalization` (``batch_norm``, ``layer_norm``);
 * convolution and pooling of NCHW batches: :mod:`~minigrad.nn.functional.conv` (``conv1d``,
-  ``conv2d``, ``conv_transpose2d``), :mod:`~minigrad.nn.functional.pooling` (``max_pool1d/2d``,
+  ``conv2d``, ``conv_transpose2d``, ``unfold``, ``fold``), :mod:`~minigrad.nn.functional.pooling` (``max_pool1d/2d``,
   ``avg_pool1d/2d``), :mod:`~minigrad.nn.functional.upsample` (``interpolate``),
   :mod:`~minigrad.nn.functional.embedding`, :mod:`~minigrad.nn.functional.attention`
   (``scaled_dot_product_attention``).
@@ -28,7 +28,7 @@ from minigrad.nn.functional.normalization import batch_norm, layer_norm
 from minigrad.nn.functional.table import ACTIVATIONS, ALIASES, TRAITS, Activation, canonical_name, get
 from minigrad.ops.linalg import affine
 from minigrad.nn.functional.attention import scaled_dot_product_attention
-from minigrad.nn.functional.conv import conv1d, conv2d, conv_transpose2d
+from minigrad.nn.functional.conv import conv1d, conv2d, conv_transpose2d, fold, unfold
 from minigrad.nn.functional.embedding import embedding
 from minigrad.nn.functional.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from minigrad.nn.functional.upsample import interpolate
@@ -38,5 +38,5 @@ __all__ = [
     "ACTIVATIONS", "ALIASES", "TRAITS", "Activation", "canonical_name", "get",
     "affine", "dropout", "batch_norm", "layer_norm",
     "conv1d", "conv2d", "conv_transpose2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
-    "interpolate", "embedding", "scaled_dot_product_attention",
+    "interpolate", "embedding", "scaled_dot_product_attention", "unfold", "fold",
 ]

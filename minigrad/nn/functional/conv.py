@@ -16,17 +16,18 @@ upsamples); its weight is (C_in, C_out/groups, kH, kW) and its output size
 
 The computation is im2col and one matrix product (:mod:`minigrad.ops.conv`, which
 also explains why each op's gradient is another of these ops). 1-D convolutions
-are 2-D ones on an image of height 1.
+are 2-D ones on an image of height 1. :func:`unfold` and :func:`fold` expose im2col
+and its adjoint col2im themselves (each the other's gradient).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from minigrad.ops.conv import Conv2d, ConvTranspose2d, conv_output_size
+from minigrad.ops.conv import Conv2d, ConvTranspose2d, Fold, Unfold, conv_output_size
 from minigrad.tensor import Tensor, as_tensor
 
-__all__ = ["conv1d", "conv2d", "conv_transpose2d"]
+__all__ = ["conv1d", "conv2d", "conv_transpose2d", "unfold", "fold"]
 
 
 # ---------------------------------------------------------------------- arguments
@@ -184,3 +185,42 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     args = (x, weight) if bias is None else (x, weight, bias)
     return ConvTranspose2d.apply(*args, stride=stride, padding=padding4, dilation=dilation, groups=groups,
                                  size=size)
+
+
+def _window_args(op, kernel_size, dilation, padding, stride):
+    kernel = _ints(kernel_size, 2, "kernel_size", op, 1)
+    dilation = _ints(dilation, 2, "dilation", op, 1)
+    pad = _ints(padding, 2, "padding", op, 0)
+    stride = _ints(stride, 2, "stride", op, 1)
+    return kernel, dilation, ((pad[0], pad[0]), (pad[1], pad[1])), stride
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    """The sliding kH × kW blocks of ``input`` (N, C, H, W) as columns: (N, C·kH·kW, L), L the
+    number of block positions (im2col; PyTorch's ``unfold``). ``F.unfold(x, k)`` followed by a
+    matrix product with a (C_out, C·kH·kW) weight is a convolution."""
+    op = "unfold"
+    x = input if isinstance(input, Tensor) else as_tensor(input)
+    if x.ndim != 4:
+        raise ValueError(f"{op}: input must be 4-D (N, C, H, W), got shape {x.shape}")
+    kernel, dilation, pads, stride = _window_args(op, kernel_size, dilation, padding, stride)
+    check_window(op, x.shape[2:], kernel, pads, dilation)
+    return Unfold.apply(x, kernel=kernel, stride=stride, padding=_flat(pads), dilation=dilation)
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """Columns (N, C·kH·kW, L) summed back into an (N, C, *output_size) image (col2im; PyTorch's
+    ``fold``): where blocks overlap, their entries add up. The adjoint of :func:`unfold`."""
+    op = "fold"
+    cols = input if isinstance(input, Tensor) else as_tensor(input)
+    kernel, dilation, pads, stride = _window_args(op, kernel_size, dilation, padding, stride)
+    size = _ints(output_size, 2, "output_size", op, 1)
+    if cols.ndim != 3 or cols.shape[1] % (kernel[0] * kernel[1]):
+        raise ValueError(f"{op}: input must be 3-D (N, C·kH·kW, L) with C·kH·kW divisible by {kernel[0] * kernel[1]}, "
+                         f"got shape {cols.shape}")
+    check_window(op, size, kernel, pads, dilation)
+    blocks = conv_output_size(size, kernel, stride, _flat(pads), dilation)
+    if cols.shape[2] != blocks[0] * blocks[1]:
+        raise ValueError(f"{op}: input has {cols.shape[2]} blocks but output_size {size} with kernel {kernel} holds "
+                         f"{blocks[0]}×{blocks[1]} = {blocks[0] * blocks[1]} (input shape {cols.shape})")
+    return Fold.apply(cols, size=size, kernel=kernel, stride=stride, padding=_flat(pads), dilation=dilation)
