@@ -30,6 +30,10 @@ parameters: ``stride`` (sh, sw), ``padding`` (pt, pb, pl, pr), ``dilation`` (dh,
 ``groups`` G; the transposed op also the output ``size`` (H, W) (one input size maps
 to several output sizes: PyTorch's ``output_padding`` picks one), and the weight
 gradient the ``kernel`` (kh, kw).
+
+im2col and col2im are also ops of their own, :class:`Unfold` and :class:`Fold`
+(PyTorch's ``unfold``/``fold``): both linear, each the other's adjoint, so each is
+the other's gradient.
 """
 
 from __future__ import annotations
