@@ -18,10 +18,11 @@ whole input) of the first one that reaches it (NaN wins, as in ``np.max``);
 its backward adds each gradient to the input at that index.
 
 The ``*_numpy`` functions are the reference; from ``kernels.MIN_SIZE["conv"]``
-elements on, col2im and max pooling (forward and scatter) run as Numba kernels
-(:mod:`minigrad.backend.conv_kernels`) by the rule of :mod:`minigrad.backend.kernels`.
-Max pooling moves numbers without arithmetic and col2im adds in the same order as
-its twin, so both paths agree bit for bit; the scatter of the max-pool gradient
+elements on, im2col, col2im and max pooling (forward and scatter) run as Numba
+kernels (:mod:`minigrad.backend.conv_kernels`) by the rule of
+:mod:`minigrad.backend.kernels`. im2col and max pooling move numbers without
+arithmetic and col2im adds in the same order as its twin, so both paths agree bit
+for bit; the scatter of the max-pool gradient
 agrees to rounding when windows overlap (NumPy sums in float64 there).
 """
 
@@ -59,10 +60,16 @@ def im2col(x, kernel, stride, padding, dilation, out):
     """The (C·kh·kw, N·Ho·Wo) matrix of receptive fields of x (N, C, H, W).
 
     ``kernel`` (kh, kw), ``stride`` (sh, sw), ``dilation`` (dh, dw), ``padding``
-    (top, bottom, left, right) zeros, ``out`` (Ho, Wo) window positions. NumPy only:
-    its kh·kw strided copies are as fast as a compiled loop (both move the same bytes).
+    (top, bottom, left, right) zeros, ``out`` (Ho, Wo) window positions.
     """
-    return im2col_numpy(x, kernel, stride, padding, dilation, out)
+    nb, (x,) = _kernels(x)
+    if nb is None:
+        return im2col_numpy(x, kernel, stride, padding, dilation, out)
+    n, c = x.shape[:2]
+    cols = np.empty((c * kernel[0] * kernel[1], n * out[0] * out[1]), dtype=x.dtype)
+    nb.im2col(x, kernel[0], kernel[1], stride[0], stride[1], dilation[0], dilation[1], padding[0], padding[2],
+              out[0], out[1], cols)
+    return cols
 
 
 def im2col_numpy(x, kernel, stride, padding, dilation, out):

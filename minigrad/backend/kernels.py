@@ -75,7 +75,7 @@ __all__ = [
 #                 Adadelta, Adamax, NAdam alike (≥ 1.2× from 256, ≥ 1.46× from 1K)
 #   sgd           plain 16K: 3.4 → 3.7, 32K: 4.9 → 4.5, 64K: 8.0 → 5.2;
 #                 with momentum 1K: 3.5 → 3.3, 16K: 6.9 → 4.4
-#   conv          (best of 200) col2im 3×3, 1K: 35 → 9.8, 16K: 287 → 123; max pool 2×2,
+#   conv          (best of 200) col2im 3×3, 1K: 35 → 9.8, 16K: 287 → 123 (im2col 5-15 %); max pool 2×2,
 #                 1K: 31 → 4.9, 16K: 187 → 70; its scatter 1K: 1.8 → 3.1, 16K: 12 → 6.7
 #
 # Tests set these to 0 to run the kernels on tiny arrays.
@@ -85,7 +85,7 @@ MIN_SIZE = {
     "batch_norm": 1_024,     # N·C·L inputs, forward and backward
     "optimizer": 1_024,      # elements of one parameter: Adam(W), RMSprop, Adagrad, Adadelta, Adamax, NAdam
     "sgd": 16_384,           # SGD does one or two operations per element: less to fuse
-    "conv": 1_024,           # col2im and max pooling: elements of the image batch (see backend/conv.py)
+    "conv": 1_024,           # im2col, col2im and max pooling: elements of the image batch (backend/conv.py)
 }
 
 # Kernels on at least this many elements run threaded (None: never); all others on

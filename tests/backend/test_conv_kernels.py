@@ -1,6 +1,6 @@
 """The convolution and pooling kernels against their NumPy twins, and whole ops with Numba on and off.
 
-col2im and max pooling only move numbers (col2im adds in the twin's
+im2col, col2im and max pooling only move numbers (col2im adds in the twin's
 order), so they equal the twins bit for bit; the scatter of the max-pool gradient
 agrees to rounding (NumPy sums repeated indices in float64).
 """
@@ -37,15 +37,18 @@ def _geometry(shape, kernel, stride, padding, dilation):
     return kernel, stride, padding, dilation, conv_output_size(shape[2:], kernel, stride, padding, dilation)
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("dtype, threaded", [(np.float32, False), (np.float64, False), (np.float32, True)],
+                         ids=["float32", "float64", "float32-threaded"])
 @pytest.mark.parametrize("case", GEOMETRIES)
-def test_kernels_equal_their_twins(forced, dtype, case):
+def test_kernels_equal_their_twins(forced, monkeypatch, dtype, threaded, case):
+    monkeypatch.setattr(kernels, "PARALLEL_MIN_SIZE", 0 if threaded else None)
     shape = case[0]
     geometry = _geometry(*case)
     rng = np.random.default_rng(0)
     x = rng.standard_normal(shape).astype(dtype)
     x.flat[::7] = x.flat[3]  # ties inside windows
     cols = backend.im2col(x, *geometry)
+    np.testing.assert_array_equal(cols, backend.im2col_numpy(x, *geometry))
     back = rng.standard_normal(cols.shape).astype(dtype)
     np.testing.assert_array_equal(backend.col2im(back, shape, *geometry), backend.col2im_numpy(back, shape, *geometry))
 
