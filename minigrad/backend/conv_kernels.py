@@ -96,7 +96,9 @@ def _kernel_ranges(n_out, stride, pad, kernel, dilation, size):
 @kernel
 def max_pool(x, kh, kw, sh, sw, dh, dw, top, left, values, index):
     """Per window of x (N, C, H, W): its maximum and the flat index into x of the first pixel
-    that holds it, scanning rows then columns (a NaN wins at once, as in np.max/argmax)."""
+    that holds it, scanning rows then columns; a window holding a NaN gives its first NaN
+    (as np.max/np.argmax). The NaN test is a flag, and the rare window that raises it is
+    scanned again: a branch in the scan itself would make every window 2× slower."""
     n, c, h, w = x.shape
     ho, wo = values.shape[2], values.shape[3]
     r_start, i_lo, i_hi = _kernel_ranges(ho, sh, top, kh, dh, h)
@@ -113,21 +115,27 @@ def max_pool(x, kh, kw, sh, sw, dh, dw, top, left, values, index):
                 q = q0 + j0 * dw
                 best = x[b, ch, r, q]  # every window holds a pixel of x
                 at = r * w + q
-                if best == best:  # not NaN: look further
+                nan = False
+                for i in range(i0, i1):
+                    r = r0 + i * dh
+                    for j in range(j0, j1):
+                        q = q0 + j * dw
+                        v = x[b, ch, r, q]
+                        nan |= v != v
+                        if v > best:
+                            best = v
+                            at = r * w + q
+                if nan:
+                    found = False
                     for i in range(i0, i1):
                         r = r0 + i * dh
                         for j in range(j0, j1):
                             q = q0 + j * dw
                             v = x[b, ch, r, q]
-                            if v > best:
+                            if not found and v != v:
                                 best = v
                                 at = r * w + q
-                            elif v != v:  # the first NaN wins
-                                best = v
-                                at = r * w + q
-                                break
-                        if best != best:
-                            break
+                                found = True
                 values[b, ch, oh, ow] = best
                 index[b, ch, oh, ow] = offset + at
 
