@@ -40,6 +40,7 @@ from __future__ import annotations
 
 from minigrad.autograd import Function
 from minigrad.backend import conv as backend
+from minigrad.backend.blas import matmul
 from minigrad.dtypes import PROMOTE
 
 __all__ = ["Conv2d", "ConvTranspose2d", "ConvWeightGrad", "Unfold", "Fold", "conv_output_size"]
@@ -90,9 +91,9 @@ class Conv2d(Function):
         cols = backend.im2col(x, kernel, stride, padding, dilation, out)  # (C·kh·kw, N·Ho·Wo)
         self.cols = cols  # the weight gradient multiplies by them again
         if groups == 1:
-            y = w.reshape(o, -1) @ cols  # the whole convolution: one BLAS call
+            y = matmul(w.reshape(o, -1), cols)  # the whole convolution: one BLAS call
         else:
-            y = (_by_group(w.reshape(o, -1), groups) @ _by_group(cols, groups)).reshape(o, -1)
+            y = matmul(_by_group(w.reshape(o, -1), groups), _by_group(cols, groups)).reshape(o, -1)
         if b is not None:
             y += b.reshape(o, 1).astype(y.dtype, copy=False)
         # (O, N, Ho, Wo) → (N, O, Ho, Wo), contiguous as the next op's kernels want it
@@ -120,9 +121,9 @@ class ConvTranspose2d(Function):
         c, kernel = w.shape[1] * groups, w.shape[2:]
         w2 = w.reshape(o, -1)  # (O, C/G·kh·kw)
         if groups == 1:
-            cols = w2.T @ _channels_first(u)
+            cols = matmul(w2.T, _channels_first(u))
         else:
-            cols = (_by_group(w2, groups).transpose(0, 2, 1) @ _by_group(_channels_first(u), groups))
+            cols = matmul(_by_group(w2, groups).transpose(0, 2, 1), _by_group(_channels_first(u), groups))
             cols = cols.reshape(c * kernel[0] * kernel[1], -1)
         z = backend.col2im(cols, (n, c) + tuple(size), kernel, stride, padding, dilation, u.shape[2:])
         if b is not None:
@@ -152,9 +153,9 @@ class ConvWeightGrad(Function):
             cols = backend.im2col(x, kernel, stride, padding, dilation, g.shape[2:])
         g2 = _channels_first(g)  # (O, N·Ho·Wo)
         if groups == 1:
-            v = g2 @ cols.T
+            v = matmul(g2, cols.T)
         else:
-            v = _by_group(g2, groups) @ _by_group(cols, groups).transpose(0, 2, 1)
+            v = matmul(_by_group(g2, groups), _by_group(cols, groups).transpose(0, 2, 1))
         return v.reshape((o, c // groups) + tuple(kernel))
 
     def backward(self, h):
