@@ -8,6 +8,8 @@ W2  MLP 2-16-16-1 (tanh), batch 100, MSE, SGD           -- vs PyTorch CPU and Nu
 W3  MLP 784-256-256-10 (ReLU), batch 128, cross-entropy, Adam -- vs PyTorch and NumPy
 W4  MLP 1024-1024-1024-10 (ReLU), batch 512, cross-entropy, SGD
     -- vs PyTorch and the step's matmuls alone in NumPy (the floor)
+W5  CNN conv(1→16, 3×3) ReLU maxpool conv(16→32, 3×3) ReLU maxpool Linear(128, 10) on
+    256 8×8 digits, cross-entropy, Adam                  -- vs PyTorch CPU
 
 plus each tensor workload with Numba off (MINIGRAD_NUMBA=0), the time of
 ``import minigrad``, the cold-cache compile time of the Numba kernels, and the
@@ -16,7 +18,8 @@ memory of 1,000 W3 steps (the graph must be freed after every step).
 Peers are optional: without PyTorch or micrograd their columns say "n/a"
 (``./run bench`` installs them into benchmarks/.venv). The table is printed and
 written as Markdown (``--out``). ``--quick`` uses tiny sizes and few repeats (a
-smoke test, not a measurement).
+smoke test, not a measurement). ``--only W5`` (or any of W1–W5) runs only those
+workloads and prints their rows (written to a file only with ``--out``).
 """
 
 from __future__ import annotations
@@ -271,6 +274,70 @@ def bench_tensor(name, sizes, batch, act, task, opt_name, args, floor=False):
     return row
 
 
+# --------------------------------------------------------------------------- W5: a small CNN
+
+def cnn_data(batch):
+    from minigrad.data import load_digits
+
+    images, labels = load_digits(images=True)
+    return (images[:batch, None] / 16.0).astype(np.float32), labels[:batch]
+
+
+def cnn_minigrad_step(X, y):
+    mg.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Flatten(), nn.Linear(32 * 2 * 2, 10))
+    opt = optim.Adam(model.parameters(), lr=1e-3)
+    Xt = mg.tensor(X)
+
+    def step():
+        loss = losses.cross_entropy(model(Xt), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss
+
+    return step, model
+
+
+def cnn_torch_step(X, y, reference):
+    """PyTorch's twin of :func:`cnn_minigrad_step`, starting from the same weights (``reference``)."""
+    model = torch.nn.Sequential(torch.nn.Conv2d(1, 16, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                                torch.nn.Conv2d(16, 32, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                                torch.nn.Flatten(), torch.nn.Linear(32 * 2 * 2, 10))
+    # the parameter names map one to one ("0.weight", "0.bias", ...)
+    model.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in reference.state_dict().items()})
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+
+    def step():
+        loss = torch.nn.functional.cross_entropy(model(Xt), yt)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss
+
+    return step
+
+
+def bench_w5(args):
+    X, y = cnn_data(args.w5)
+    row = {"workload": f"W5 CNN conv16-pool-conv32-pool-linear, batch {args.w5} digits 8×8, ce, adam"}
+    for mode, key in ((True, "minigrad"), (False, "minigrad (Numba off)")):
+        with numba_mode(mode):
+            step, _ = cnn_minigrad_step(X, y)
+            row[key] = median_time(step, args.warmup, args.repeat)
+    if torch is not None:
+        ours, model = cnn_minigrad_step(X, y)
+        theirs = cnn_torch_step(X, y, model)
+        first = ours().item(), theirs().item()  # the same network from the same weights: the same loss
+        if abs(first[0] - first[1]) > 1e-4 * max(1.0, abs(first[1])):
+            raise RuntimeError(f"W5: minigrad's loss {first[0]} differs from PyTorch's {first[1]}")
+        row["PyTorch"] = median_time(theirs, args.warmup, args.repeat)
+    return row
+
+
 # --------------------------------------------------------------------------- start-up and memory
 
 def python_seconds(code, env=None, repeat=5):
@@ -346,22 +413,38 @@ def table(rows, columns):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="tiny sizes, few repeats (a smoke test)")
-    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "RESULTS.md"), help="Markdown output file")
+    parser.add_argument("--out", default=None, help="Markdown output file (default benchmarks/RESULTS.md)")
+    parser.add_argument("--only", nargs="+", choices=["W1", "W2", "W3", "W4", "W5"],
+                        help="run only these workloads and print their rows")
     args = parser.parse_args(argv)
     if args.quick:
         args.warmup, args.repeat, args.w1_repeat, args.w1_points, args.import_repeat = 1, 3, 1, 10, 1
         args.w2, args.w3, args.w4 = ([2, 4, 1], 8), ([16, 8, 4], 8), ([16, 16, 4], 8)
         args.memory_steps = 20
+        args.w5 = 32
     else:
         args.warmup, args.repeat, args.w1_repeat, args.w1_points, args.import_repeat = 5, 30, 5, 100, 7
         args.w2, args.w3, args.w4 = ([2, 16, 16, 1], 100), ([784, 256, 256, 10], 128), ([1024, 1024, 1024, 10], 512)
         args.memory_steps = 1000
+        args.w5 = 256
+    columns = ["minigrad", "minigrad (Numba off)", "micrograd", "PyTorch", "NumPy", "NumPy matmul floor"]
+    if args.only:
+        workloads = {"W1": lambda: bench_w1(args),
+                     "W2": lambda: bench_tensor("W2", *args.w2, "tanh", "mse", "sgd", args),
+                     "W3": lambda: bench_tensor("W3", *args.w3, "relu", "ce", "adam", args),
+                     "W4": lambda: bench_tensor("W4", *args.w4, "relu", "ce", "sgd", args, floor=True),
+                     "W5": lambda: bench_w5(args)}
+        text = table([workloads[name]() for name in args.only], columns) + "\n"
+        print(text)
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+        return 0
 
     rows = [bench_w1(args)]
     rows.append(bench_tensor("W2", *args.w2, "tanh", "mse", "sgd", args))
     rows.append(bench_tensor("W3", *args.w3, "relu", "ce", "adam", args))
     rows.append(bench_tensor("W4", *args.w4, "relu", "ce", "sgd", args, floor=True))
-    columns = ["minigrad", "minigrad (Numba off)", "micrograd", "PyTorch", "NumPy", "NumPy matmul floor"]
+    rows.append(bench_w5(args))
     imported = import_time(args)
     compiled = None if args.quick else cold_compile_time()
     after_10, after_all, peak = memory_growth(args)
@@ -384,11 +467,11 @@ def main(argv=None):
         "",
     ])
     print(text)
-    out = Path(args.out)
+    out = Path(args.out or ROOT / "benchmarks" / "RESULTS.md")
     kept = re.search(r"<!-- distributed -->.*<!-- distributed -->", out.read_text(encoding="utf-8"), flags=re.S) \
         if out.exists() else None  # the section benchmarks/scaling_out.py writes stays
     out.write_text(text + ("\n" + kept.group(0) + "\n" if kept else ""), encoding="utf-8")
-    print(f"written to {args.out}")
+    print(f"written to {out}")
     return 0
 
 

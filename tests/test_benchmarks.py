@@ -15,7 +15,7 @@ def test_benchmark_quick_run_writes_a_table(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     text = out.read_text()
-    for workload in ("W1 scalar", "W2 MLP", "W3 MLP", "W4 MLP"):
+    for workload in ("W1 scalar", "W2 MLP", "W3 MLP", "W4 MLP", "W5 CNN"):
         assert workload in text
     assert "| workload | minigrad | minigrad (Numba off) |" in text
     assert "`import minigrad`" in text and "memory of W3 training" in text

@@ -38,6 +38,7 @@ from viz.plots.search import plot_search
 from viz.animation import (
     animate_grad_flow, animate_optimizers, animate_perceptron, animate_training, save_animation,
 )
+from viz.plots import plot_feature_maps, plot_filters
 
 __all__ = [
     "draw_graph", "save", "backprop_frames", "save_frames", "step_through", "StepThrough",
@@ -50,4 +51,5 @@ __all__ = [
     "plot_activation_drift",
     "plot_search",
     "animate_training", "animate_perceptron", "animate_optimizers", "animate_grad_flow", "save_animation",
+    "plot_filters", "plot_feature_maps",
 ]

@@ -167,6 +167,22 @@ CASES["rrelu"] = _case(lambda x: F.rrelu(x), (3, 4), domain=_AWAY_FROM_ZERO)  # 
 CASES["multiclass_hinge"] = _case(lambda a: losses.multiclass_hinge(a, np.array([0, 2, 1, 2]), p=2), (4, 3))
 CASES["cross_entropy_weighted"] = _case(
     lambda a: F.cross_entropy(a, np.array([0, 2, 1]), weight=np.array([1.0, 2.0, 0.5]), label_smoothing=0.1), (3, 3))
+# Convolution and pooling (NCHW), each with stride, padding, dilation or groups at work.
+CASES["conv2d"] = _case(lambda x, w, b: F.conv2d(x, w, b, stride=(2, 1), padding=1, dilation=(1, 2), groups=2),
+                        (2, 4, 5, 5), (4, 2, 2, 3), (4,))
+CASES["conv1d"] = _case(lambda x, w: F.conv1d(x, w, stride=2, padding=1), (2, 2, 6), (3, 2, 3))
+CASES["conv_transpose2d"] = _case(
+    lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1), (1, 2, 3, 3),
+    (2, 3, 3, 3), (3,))
+CASES["max_pool2d"] = _case(lambda x: F.max_pool2d(x, 3, stride=2, padding=1), (2, 2, 5, 5))
+CASES["avg_pool2d"] = _case(lambda x: F.avg_pool2d(x, 2, stride=1, padding=1, count_include_pad=False),
+                            (1, 2, 3, 4))
+CASES["unfold"] = _case(lambda x: F.unfold(x, (2, 3), dilation=(2, 1), padding=1, stride=2), (2, 2, 4, 5))
+CASES["fold"] = _case(lambda c: F.fold(c, (4, 5), 2, padding=1, stride=(1, 2)), (1, 8, 15))
+CASES["interpolate"] = _case(lambda x: F.interpolate(x, size=(5, 3), mode="bilinear"), (1, 2, 3, 4))
+CASES["embedding"] = _case(lambda w: F.embedding(np.array([[0, 2], [2, 3]]), w), (4, 3))
+CASES["scaled_dot_product_attention"] = _case(
+    lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True), (2, 3, 4), (2, 3, 4), (2, 3, 2))
 
 
 @dataclass

@@ -5,6 +5,9 @@
   ``Flatten``, ``Identity``;
 * :mod:`~minigrad.nn.normalization` -- ``BatchNorm2d``, ``GroupNorm``, ``InstanceNorm1d``,
   ``InstanceNorm2d``;
+* :mod:`~minigrad.nn.conv`, :mod:`~minigrad.nn.pooling`, :mod:`~minigrad.nn.embedding`,
+  :mod:`~minigrad.nn.upsample` -- ``Conv1d``, ``Conv2d``, ``ConvTranspose2d``, ``MaxPool1d/2d``,
+  ``AvgPool1d/2d``, ``Embedding``, ``Upsample`` (NCHW, PyTorch's parameter names);
 * :mod:`~minigrad.nn.functional` -- the base: every activation as a function (``F.relu``, ...),
   ``affine``, ``dropout``, ``batch_norm``, ``layer_norm``, ``group_norm``, ``instance_norm``,
   ``prelu``, ``rrelu``, the losses under PyTorch's names (``F.mse_loss``, ...), and the
@@ -32,6 +35,10 @@ from minigrad.nn.rectifiers import PReLU, RReLU
 from minigrad.nn.loss_modules import (
     BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, MultiMarginLoss, NLLLoss,
 )
+from minigrad.nn.conv import Conv1d, Conv2d, ConvTranspose2d
+from minigrad.nn.embedding import Embedding
+from minigrad.nn.pooling import AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
+from minigrad.nn.upsample import Upsample
 
 # nn.ReLU, nn.LeakyReLU, ...: one layer class per row of the activation table.
 globals().update({cls.__name__: cls for cls in activations.MODULES.values()})
@@ -45,4 +52,6 @@ __all__ = [
     "CrossEntropyLoss", "NLLLoss", "MSELoss", "L1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss",
     "MultiMarginLoss",
     "PReLU", "RReLU",
+    "Conv1d", "Conv2d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d",
+    "Embedding", "Upsample",
 ]

@@ -218,6 +218,8 @@ def test_ops_and_optimizers_reach_every_kernel(forced, monkeypatch):
     from minigrad.quant import fake_quantize
 
     fake_quantize(mg.randn(4, 3), 0.1)
+    image = mg.randn(2, 1, 4, 4, requires_grad=True)  # im2col, col2im, max pooling and its scatter
+    F.max_pool2d(nn.Conv2d(1, 2, 3, padding=1)(image), 2).sum().backward()
     assert set(calls) == set(nb.KERNELS), set(nb.KERNELS) - set(calls)
 
 
