@@ -192,7 +192,7 @@ def group(debug):
 @click.option("--model", default=None, help="Draw a model instead, e.g. mlp:2,16,16,1")
 @click.option("--activation", default="relu", show_default=True, help="Hidden activation for --model.")
 @click.option("--rankdir", type=click.Choice(["LR", "TB", "RL", "BT"]), default="LR", show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True,
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Seed for the random values of variables not given in --values (reruns draw the same picture).")
 @click.option("--max-nodes", type=click.IntRange(min=0), default=300, show_default=True,
               help="Fold repeated structure into 'xN' boxes when the drawing has more nodes (0: never fold).")
@@ -337,7 +337,7 @@ def gradcheck(ops, dtype, list_ops):
               help="Optimizer whose first step gives the update:data ratio (sgd, adam, ...).")
 @click.option("--lr", type=float, default=0.01, show_default=True, help="Learning rate of that step.")
 @click.option("-o", "--output", default=None, help="Also write an HTML report with plots.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 def diagnose(depth, width, activation, init_name, std, batchnorm, optimizer, lr, output, seed):
     """Build a deep network on random data and diagnose its gradients and activations.
 
@@ -417,7 +417,7 @@ def diagnose(depth, width, activation, init_name, std, batchnorm, optimizer, lr,
               help="Patience in epochs, at least 1 (stops on val_loss); leave out to train all epochs.")
 @click.option("--quantize", "bits", type=int, default=None, help="Also quantize the trained model (PTQ) to BITS.")
 @click.option("--out", default=None, help="Folder for learning curves, decision boundary and checkpoint.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--progress/--no-progress", default=True, show_default=True)
 @click.option("--distributed", is_flag=True,
               help="Data-parallel over the processes of an MPI job (launch with mpiexec -n N); "
@@ -516,7 +516,7 @@ MAX_SEARCH_TRAININGS = 10_000
 @click.option("--timeout", type=float, default=600, show_default=True,
               help="Seconds one training may take before the search stops with an error.")
 @click.option("-o", "--output", default=None, help="Also write the plot (.png) or a page with table and plot (.html).")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def search(dataset, params, cv, jobs, scheduler, epochs, timeout, output, seed, progress):
     """Grid search of an MLP's hyperparameters on DATASET by k-fold cross-validation.
@@ -832,7 +832,7 @@ class _Bar:
               help="Passes over the data before the perceptron gives up (data that is not separable).")
 @click.option("--fps", type=float, default=None, help="Frames per second (default: the animation's own pace).")
 @click.option("--dpi", type=int, default=80, show_default=True, help="Resolution of each frame.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--progress/--no-progress", default=True, show_default=True,
               help="Progress bars (only on a terminal).")
 def animate(kind, output, dataset, epochs, hidden, activation, optimizer, lr, surface, steps, max_frames,
