@@ -360,3 +360,18 @@ def test_plot_draws_one_series_per_layer_type():
         for line in series:  # a series never mixes layer types (no Linear/BatchNorm sawtooth)
             kinds = {types[int(i)] for i in line.get_xdata()}
             assert len(kinds) == 1 and next(iter(kinds)) in line.get_label()
+
+
+def test_a_constant_init_is_reported_by_its_size_and_its_chance_loss_is_not_neutral():
+    # All-ones weights: std 0, yet far too large -- the advice must compare their size
+    # (root mean square 1), not their std, with Xavier/He; and the loss sits at ln C only
+    # because every output is equal, not because the start is neutral.
+    mg.manual_seed(0)
+    model = nn.MLP([16] * 13 + [10], activation="relu", weight_init="ones")
+    x, _ = batch(features=16)
+    d = diagnose(model, x, np.arange(len(x)) % 10, "cross_entropy")
+    exploding = next(f for f in d.findings if f.kind == "exploding")
+    assert "size (root mean square) 1 where Xavier/Glorot gives 0.25 and He 0.354" in exploding.message
+    assert "std 0 " not in exploding.message
+    assert d.loss == pytest.approx(np.log(10), rel=1e-3)
+    assert "neutral" not in d.loss_note and "symmetry" in d.loss_note
