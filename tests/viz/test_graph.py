@@ -556,3 +556,23 @@ def test_rendering_refuses_too_many_nodes_and_stops_a_slow_dot(tmp_path, monkeyp
     with pytest.raises(RuntimeError, match=r"did not finish rendering .* within 0.5 s"):
         render_bytes(dot, "svg", timeout=0.5)
     assert not (tmp_path / "g.svg").exists()
+
+
+def test_unlabelled_layer_outputs_are_named_by_their_layer_not_by_an_id():
+    mg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 4), nn.Tanh(), nn.Linear(4, 1))
+    loss = (model(mg.randn(3, 2)) ** 2).mean()
+    loss.backward(retain_graph=True)
+    src = draw_graph(loss).source
+    order = topological_order(loss)
+    box = {t.scope: line_of(src, f"n{i}") for i, t in enumerate(order) if t.parents and t.scope}
+    assert ">Linear(2→4) output<" in box["0"] and ">Linear(4→1) output<" in box["4"]
+    # Two Tanh layers: told apart by their path.
+    assert ">Tanh output, layer 1<" in box["1"] and ">Tanh output, layer 3<" in box["3"]
+    # Values computed outside any module keep their id (muted), as before.
+    (square,) = [i for i, t in enumerate(order) if t.op == "pow"]
+    assert f">n{square}</FONT>" in line_of(src, f"n{square}")
+    # The backprop captions use the same names.
+    from viz.frames import backprop_frames
+    captions = " ".join(f.graph_attr.get("label", "") for f in backprop_frames(loss))
+    assert "node 'Tanh output, layer 3' (op 'tanh')" in captions
