@@ -89,6 +89,23 @@ def test_optimizers_frame_k_draws_k_steps():
     assert len(line.get_xdata()) == 3
 
 
+def test_a_path_that_flies_off_is_labelled_diverged_and_does_not_set_the_view():
+    # SGD with lr 0.02 on Rosenbrock from (-1.5, 2) runs off past |x| = 100 (finite, but gone):
+    # framing it would shrink the surface and Adam's path to a dot.
+    from minigrad.course.experiments import rosenbrock
+    spec = {"SGD": (optim.SGD, {"lr": 0.02}), "Adam": (optim.Adam, {"lr": 0.05})}
+    for make in (viz.animate_optimizers, viz.plot_optimizer_trajectories):
+        out = make(rosenbrock, spec, steps=30, start=(-1.5, 2.0), resolution=10)
+        fig = out._fig if hasattr(out, "_fig") else out
+        ax = fig.axes[0]
+        if hasattr(out, "paths"):
+            assert np.isfinite(out.paths["SGD"]).all() and abs(out.paths["SGD"][-1, 0]) > 100
+        labels = [line.get_label() for line in ax.lines]
+        assert "SGD (diverged)" in labels and "Adam" in labels
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        assert -3 < x0 < x1 < 3 and -3 < y0 < y1 < 4
+
+
 def test_optimizers_reject_bad_steps():
     with pytest.raises(ValueError, match="steps"):
         viz.animate_optimizers(elongated_quadratic, steps=0)
