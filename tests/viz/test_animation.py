@@ -233,3 +233,15 @@ def test_a_failed_save_leaves_no_file_and_keeps_the_old_one(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         viz.save_animation(anim, target, dpi=20, progress=boom)
     assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["p.gif"]
+
+
+def test_the_perceptron_legend_sits_outside_the_data():
+    X, y = two_blobs(30, seed=0)
+    anim = viz.animate_perceptron(X, y, resolution=10)
+    fig = anim._fig
+    (ax,) = fig.axes
+    assert ax.get_legend() is None and len(fig.legends) == 1
+    fig.draw_without_rendering()
+    legend, plot = fig.legends[0].get_window_extent(), ax.get_window_extent()
+    assert not legend.overlaps(plot)
+    assert [t.get_text() for t in fig.legends[0].get_texts()][-1] == "misclassified: update"
