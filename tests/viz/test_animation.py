@@ -162,6 +162,17 @@ def test_grad_flow_from_a_recorder_and_from_a_gradient_flow():
     assert viz.animate_grad_flow(flow, max_frames=3, figsize=(8, 6)).steps == [0, 2, 4]
 
 
+def test_grad_flow_lines_are_told_apart_by_a_titled_legend_beside_them():
+    _, recorder = _recorded_run()
+    fig = viz.animate_grad_flow(recorder, figsize=(8, 6))._fig
+    bottom = fig.axes[1]
+    legend = bottom.get_legend()
+    assert legend.get_title().get_text() == "layer"
+    assert [t.get_text() for t in legend.get_texts()] == ["0", "2", "4"]
+    fig.draw_without_rendering()
+    assert not legend.get_window_extent().overlaps(bottom.get_window_extent())
+
+
 def test_grad_flow_needs_records():
     with pytest.raises(ValueError, match="nothing recorded"):
         viz.animate_grad_flow(GradientRecorder())
