@@ -115,9 +115,15 @@ def animate_training(model, X, y, epochs=50, optimizer="adam", lr=0.01, optimize
     (acc_line,) = acc_axis.plot([], [], "--", color="tab:green", linewidth=2.5, label="accuracy")
     acc_axis.set_ylim(0, 1.05)
     style_axes(acc_axis, ylabel="accuracy")
-    right.legend(handles=[loss_line, acc_line], fontsize=LEGEND, loc="center right")
-    readout = right.text(0.97, 0.97, "", transform=right.transAxes, ha="right", va="top", fontsize=LABEL,
-                         bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "0.7"})
+    # The current values are written in the legend (mid-height, where neither curve
+    # stays): a box in a corner would sit on the accuracy curve once it nears 100 %.
+    readout = right.legend(handles=[loss_line, acc_line], fontsize=LEGEND, loc="center right").get_texts()
+    from matplotlib.lines import Line2D
+
+    # The colours of the classes, below the plots (the samples fill the whole box).
+    fig.legend(handles=[Line2D([], [], linestyle="", marker="o", markersize=8, markerfacecolor=colors[c],
+                               markeredgecolor="k", label=f"class {c}") for c in range(classes)],
+               fontsize=LEGEND, loc="outside lower center", ncol=min(classes, 6))
 
     def draw(k):
         regions.set_data(grids[k])
@@ -130,7 +136,8 @@ def animate_training(model, X, y, epochs=50, optimizer="adam", lr=0.01, optimize
         left.set_title(f"Decision boundary, epoch {epochs_seen[k]}", fontsize=16)
         loss_line.set_data(epochs_seen[: k + 1], losses[: k + 1])
         acc_line.set_data(epochs_seen[: k + 1], accuracy[: k + 1])
-        readout.set_text(f"loss {losses[k]:.3f}\naccuracy {accuracy[k]:.1%}")
+        readout[0].set_text(f"training loss {losses[k]:.3g}")
+        readout[1].set_text(f"accuracy {accuracy[k]:.1%}")
         return ()
 
     anim = Animation(fig, draw, len(grids), interval)
