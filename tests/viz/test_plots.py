@@ -134,6 +134,22 @@ def test_decision_boundary_on_moons_after_a_quick_fit():
         plot_decision_boundary(model, np.zeros((4, 3)), np.zeros(4))
 
 
+def test_decision_boundary_colours_are_named_beside_the_plot():
+    X, y = make_moons(40, noise=0.1, seed=0)
+    mg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.Linear(4, 2))
+    fig = plot_decision_boundary(model, X, y, resolution=10)
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["class 0", "class 1"]
+    fig.draw_without_rendering()
+    assert not legend.get_window_extent().overlaps(fig.axes[0].get_window_extent())
+    # On a caller's axes the legend is the caller's business.
+    from viz._mpl import new_figure
+    other = new_figure()
+    plot_decision_boundary(model, X, y, resolution=10, ax=other.add_subplot())
+    assert not other.legends
+
+
 def test_decision_boundary_of_a_single_logit():
     X, y = make_moons(40, seed=1)
     model = nn.Linear(2, 1)
