@@ -569,6 +569,13 @@ def test_unlabelled_layer_outputs_are_named_by_their_layer_not_by_an_id():
     assert ">Linear(2→4) output<" in box["0"] and ">Linear(4→1) output<" in box["4"]
     # Two Tanh layers: told apart by their path.
     assert ">Tanh output, layer 1<" in box["1"] and ">Tanh output, layer 3<" in box["3"]
+    # Parameters: their layer and attribute; two layers of one kind told apart by path.
+    params = {(t.scope, t.attr_name): line_of(src, f"n{i}") for i, t in enumerate(order)
+              if isinstance(t, nn.Parameter)}
+    assert ">Linear(2→4).weight<" in params[("0", "weight")] and ">Linear(4→1).bias<" in params[("4", "bias")]
+    twin = nn.Sequential(nn.Linear(3, 3), nn.Linear(3, 3))
+    twin_src = draw_graph(twin(mg.randn(2, 3)).sum()).source
+    assert ">Linear(3→3).weight, layer 0<" in twin_src and ">Linear(3→3).bias, layer 1<" in twin_src
     # Values computed outside any module keep their id (muted), as before.
     (square,) = [i for i, t in enumerate(order) if t.op == "pow"]
     assert f">n{square}</FONT>" in line_of(src, f"n{square}")

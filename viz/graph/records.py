@@ -67,29 +67,36 @@ class _Graph:
 
 
 def _names(graph):
-    """A name per node: its label; for an unlabelled result computed inside a module,
-    what it is there ("Linear(2→16) output", or "relu in Block" when the module computes
+    """A name per node: its label; for an unlabelled parameter, its layer and attribute
+    ("Linear(2→16).weight"); for an unlabelled result computed inside a module, what it
+    is there ("Linear(2→16) output", or "relu in Block" when the module computes
     several); else its id ``n<i>``.
 
     Two layers of the same kind (two "Tanh" clusters) are told apart by their path
     ("Tanh output, layer 3"); a name that would still repeat falls back to the id.
     """
     names = [n.label or "" for n in graph.nodes]
-    by_scope = {}
+    derived = {}  # node -> its scope, for the names made here
+    outputs = {}
     for i, node in enumerate(graph.nodes):
-        title = getattr(graph.scopes[i], "title", None)  # a ScopePath's; a plain str's is a method
-        if not names[i] and graph.roles[i] == "intermediate" and isinstance(title, str) and title:
-            by_scope.setdefault(graph.scopes[i], []).append(i)
-    for scope, members in by_scope.items():
+        scope = graph.scopes[i]
+        title = getattr(scope, "title", None)  # a ScopePath's; a plain str's is a method
+        if names[i] or not isinstance(title, str) or not title:
+            continue
+        if graph.roles[i] == "parameter" and getattr(node, "attr_name", ""):
+            names[i], derived[i] = f"{title}.{node.attr_name}", scope
+        elif graph.roles[i] == "intermediate":
+            outputs.setdefault(scope, []).append(i)
+    for scope, members in outputs.items():
         for i in members:
             names[i] = f"{scope.title} output" if len(members) == 1 else f"{graph.nodes[i].op} in {scope.title}"
+            derived[i] = scope
     counts = {}
-    for i in (i for members in by_scope.values() for i in members):
+    for i in derived:
         counts[names[i]] = counts.get(names[i], 0) + 1
-    for scope, members in by_scope.items():
-        for i in members:
-            if counts[names[i]] > 1:
-                names[i] += f", layer {scope}"
+    for i, scope in derived.items():
+        if counts[names[i]] > 1:
+            names[i] += f", layer {scope}"
     final = {}
     for name in names:
         final[name] = final.get(name, 0) + 1
