@@ -80,6 +80,16 @@ def test_optimizer_paths_match_running_the_optimizer_by_hand():
     np.testing.assert_allclose(anim.paths["SGD"][:, 0], -3.0 * 0.95 ** np.arange(7))
 
 
+def test_optimizer_titles_read_the_function_name_as_words():
+    spec = {"SGD": (optim.SGD, {"lr": 0.05})}
+    anim = viz.animate_optimizers(elongated_quadratic, spec, steps=2, resolution=8)
+    assert anim._fig.axes[0].get_title() == "Optimizers on elongated quadratic"
+    fig = viz.plot_optimizer_trajectories(elongated_quadratic, spec, steps=2, resolution=8)
+    assert fig.axes[0].get_title() == "elongated quadratic: 2 steps per optimizer"
+    anim = viz.animate_optimizers(lambda x, y: x * x + y * y, spec, steps=2, start=(1.0, 1.0), resolution=8)
+    assert anim._fig.axes[0].get_title() == "Optimizers on f"
+
+
 def test_optimizers_frame_k_draws_k_steps():
     spec = {"SGD": (optim.SGD, {"lr": 0.05})}
     anim = viz.animate_optimizers(elongated_quadratic, spec, steps=4, resolution=10)

@@ -11,7 +11,7 @@ import numpy as np
 
 from minigrad.course.experiments import elongated_quadratic, optimizer_trajectories
 from viz.animation._style import LABEL, LEGEND, Animation, animation_figure, style_axes
-from viz.plots.optimizers import _diverged, _surface, _view
+from viz.plots.optimizers import _diverged, _surface, _surface_name, _view
 
 __all__ = ["animate_optimizers"]
 
@@ -56,7 +56,7 @@ def animate_optimizers(fn=elongated_quadratic, optimizers=None, steps=50, start=
         lines[name], heads[name] = line, head
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    name = getattr(fn, "__name__", "f")
+    name = _surface_name(fn, "f")
     style_axes(ax, title="", xlabel="x", ylabel="y")
     ax.legend(fontsize=LEGEND, loc="best")
     counter = ax.text(0.98, 0.03, "", transform=ax.transAxes, ha="right", fontsize=LABEL,

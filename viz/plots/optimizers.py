@@ -30,6 +30,12 @@ def _surface(loss_fn_2d, xx, yy):
         return np.vectorize(lambda a, b: float(_array(loss_fn_2d(Tensor(a), Tensor(b)))))(xx, yy)
 
 
+def _surface_name(fn, default):
+    """The function's name as a title reads it: "elongated quadratic", not "elongated_quadratic"."""
+    name = getattr(fn, "__name__", "") or default
+    return default if name == "<lambda>" else name.replace("_", " ")
+
+
 def _diverged(fn, paths, start, steps):
     """The labels of the paths that diverged: they left the finite numbers, or ended with
     f more than 10 × (|f(start)|, at least 1) above where they started -- an SGD whose
@@ -97,6 +103,6 @@ def plot_optimizer_trajectories(loss_fn_2d=elongated_quadratic, optimizers=None,
     ax.set_ylim(y0, y1)
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    ax.set_title(title or f"{getattr(loss_fn_2d, '__name__', 'loss')}: {steps} steps per optimizer")
+    ax.set_title(title or f"{_surface_name(loss_fn_2d, 'loss')}: {steps} steps per optimizer")
     ax.legend(fontsize=8, loc="best")
     return fig
