@@ -138,13 +138,15 @@ def test_training_frames_follow_the_epochs_and_the_loss_falls():
 def test_training_readout_lives_in_the_legend_and_the_classes_are_explained():
     X, y = mg.data.make_moons(40, noise=0.1, seed=0)
     mg.manual_seed(0)
-    anim = viz.animate_training(nn.MLP([2, 8, 2]), X, y, epochs=3, every=3, lr=0.05, resolution=8, figsize=(8, 4))
+    anim = viz.animate_training(nn.MLP([2, 8, 2]), X, y, epochs=3, every=3, lr=0.05, resolution=8, figsize=(12, 5))
     left, right = anim._fig.axes[:2]
     anim._func(1)
     last = anim.history[1]
     texts = [t.get_text() for t in right.get_legend().get_texts()]
     assert texts == [f"training loss {last['loss']:.3g}", f"accuracy {last['accuracy']:.1%}"]
     assert not right.texts  # no box over the curves
+    anim._fig.draw_without_rendering()
+    assert all(float(t).is_integer() for t in right.get_xticks())  # whole epochs only
     (classes,) = anim._fig.legends
     assert [t.get_text() for t in classes.get_texts()] == ["class 0", "class 1"]
     anim._fig.draw_without_rendering()

@@ -108,6 +108,9 @@ def animate_training(model, X, y, epochs=50, optimizer="adam", lr=0.01, optimize
     accuracy = np.array([h["accuracy"] for h in history], dtype=float)
     (loss_line,) = right.plot([], [], "-", color="tab:red", linewidth=2.5, label="training loss")
     right.set_xlim(0, max(epochs, 1))
+    from matplotlib.ticker import MaxNLocator
+
+    right.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole: no "2.5"
     finite = losses[np.isfinite(losses)]
     right.set_ylim(0, 1.1 * finite.max() if finite.size and finite.max() > 0 else 1.0)
     style_axes(right, title="Loss and accuracy", xlabel="epoch", ylabel="loss")
