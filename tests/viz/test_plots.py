@@ -107,6 +107,8 @@ def test_learning_curves_without_callback_mark_min_val_loss():
     (ax,) = fig.axes
     labels = [line.get_label() for line in ax.get_lines()]
     assert labels == ["train", "validation", "min val_loss (epoch 2)"]
+    fig.draw_without_rendering()
+    assert all(float(t).is_integer() for t in ax.get_xticks())  # whole epochs, never 1.5
     with pytest.raises(ValueError, match="History"):
         plot_learning_curves({})
 
