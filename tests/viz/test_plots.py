@@ -41,6 +41,14 @@ def test_plot_init_sweep_draws_a_grid_of_panels(sweep):
     assert [ax.get_title() for ax in axes] == ["tanh", "relu"] and axes[0].get_yscale() == "log"
     labels = [line.get_label() for line in axes[0].get_lines()]
     assert "zeros (std 0: symmetric)" in labels and "he_normal" in labels
+    # The legend shows the zeros entry with the "x" it is drawn with, once.
+    (legend,) = fig.legends  # one, below the panels
+    fig.draw_without_rendering()
+    assert not any(legend.get_window_extent().overlaps(ax.get_window_extent()) for ax in axes)
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert texts.count("zeros (std 0: symmetric)") == 1
+    handle = legend.legend_handles[texts.index("zeros (std 0: symmetric)")]
+    assert handle.get_marker() == "x"
     with pytest.raises(ValueError, match="kind"):
         plot_init_sweep(sweep, kind="pie")
 
