@@ -392,11 +392,10 @@ def diagnose(depth, width, activation, init_name, std, batchnorm, optimizer, lr,
                + (", BatchNorm" if batchnorm else ""))
     click.echo(str(result))
     if output is not None:
-        from viz.diagnosis import plot_diagnosis
         from viz.html_report import report
 
-        report(_make_output(output), title=f"Diagnosis: depth {depth}, {activation}, {init_text}", diagnosis=result,
-               figures={"diagnosis": plot_diagnosis(result)})
+        # diagnosis= brings the table, the findings and the plot (once)
+        report(_make_output(output), title=f"Diagnosis: depth {depth}, {activation}, {init_text}", diagnosis=result)
         click.echo(f"wrote {output}")
 
 

@@ -143,6 +143,8 @@ def test_diagnose_finds_vanishing_gradients(tmp_path):
                   "-o", str(out)])
     assert result.exit_code == 0 and "vanishing" in result.output
     assert out.exists() and "<img" in out.read_text() or "<svg" in out.read_text()
+    page = out.read_text()
+    assert page.count("data:image/png;base64,") == 1 and "<h2>Figures</h2>" not in page  # the plot, once
     healthy = run(["diagnose", "--depth", "2", "--activation", "relu", "--init", "he_normal"])
     assert "No problems found" in healthy.output
 

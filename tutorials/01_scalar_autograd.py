@@ -37,7 +37,7 @@ import numpy as np
 import minigrad as mg
 import viz
 from minigrad import Value
-from minigrad.course.lessons import quick, save_figure
+from minigrad.course.lessons import quick, save_figure, show
 
 QUICK = quick()  # MINIGRAD_QUICK=1 asks for small sizes (the test suite does)
 FIGURES = Path(os.environ.get("MINIGRAD_FIGURES", "figures"))
@@ -184,7 +184,9 @@ x1w1 = x1 * w1
 x1w1.label = "x1*w1"
 x2w2 = x2 * w2
 x2w2.label = "x2*w2"
-n = x1w1 + x2w2 + bias
+s12 = x1w1 + x2w2
+s12.label = "x1*w1 + x2*w2"  # every box gets a name
+n = s12 + bias
 n.label = "n"
 o = n.tanh()
 o.label = "o"
@@ -206,7 +208,9 @@ def save_graph(dot, name):
     return paths
 
 
-print("graph written to", *save_graph(viz.draw_graph(o), "01_neuron_graph"))
+dot = viz.draw_graph(o)
+print("graph written to", *save_graph(dot, "01_neuron_graph"))
+show(dot)  # in a notebook: the graph under this cell
 
 # %% [markdown]
 # ## 1.4 Why topological order matters
@@ -323,7 +327,9 @@ for frame in frames:
     print(frame.caption)
 assert len(frames) == 1 + 5  # the forward frame + one per operation node (2 products, 2 sums, tanh)
 try:
-    print("step-through page:", viz.step_through(o).save(FIGURES / "01_backprop_steps.html"))
+    steps = viz.step_through(o)
+    print("step-through page:", steps.save(FIGURES / "01_backprop_steps.html"))
+    show(steps)  # in a notebook: the slider under this cell
 except RuntimeError as err:
     print("HTML skipped:", str(err).splitlines()[0])
 

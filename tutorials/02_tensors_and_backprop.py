@@ -43,7 +43,7 @@ import numpy as np
 import minigrad as mg
 import viz
 from minigrad import Value, optim
-from minigrad.course.lessons import quick, save_figure
+from minigrad.course.lessons import quick, save_figure, show
 
 QUICK = quick()
 FIGURES = Path(os.environ.get("MINIGRAD_FIGURES", "figures"))
@@ -194,6 +194,7 @@ try:
     viz.save(dot, FIGURES / "02_course_network.png")
 except RuntimeError as err:  # no Graphviz `dot` program: the .dot file is still there
     print("PNG skipped:", str(err).splitlines()[0])
+show(dot)  # in a notebook: the graph under this cell
 
 # %% [markdown]
 # ### Scalars agree too

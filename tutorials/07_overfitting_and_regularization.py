@@ -558,7 +558,8 @@ without, with_dropout = (np.array(v) for v in dropout_errors.values())
 assert np.all(with_dropout[1:] < without[1:])            # the two deeper networks gain
 fig = viz.plot_comparison_bars(list(architectures), dropout_errors, ylabel="test MSE (300 points)",
                                title="Dropout across architectures (15 training points, 300 epochs)")
-fig.axes[0].axhline(noise_floor, color="k", linestyle=":", linewidth=1)
+fig.axes[0].axhline(noise_floor, color="k", linestyle=":", linewidth=1, label=f"noise floor {noise_floor:g}")
+fig.axes[0].legend(fontsize=8)  # again, to list the dotted line too
 save_figure(fig, "07_dropout_architectures.png")
 fig
 

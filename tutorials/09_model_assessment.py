@@ -621,7 +621,7 @@ def search_figure(panels, title):
         top.scatter(xs, scores, color="tab:red", zorder=3, label="trials")
         top.set_title(f"{name}: {len(set(np.round(xs, 12)))} distinct learning rates in {len(xs)} trials")
         top.set_ylabel("validation score")
-        top.legend(fontsize=8, loc="lower left")
+        top.legend(fontsize=8, loc="best")  # where no trial is: a corner can hold the worst ones
         bottom.scatter(xs, ys, color="tab:red", s=60, zorder=3)
         for x in xs:
             bottom.axvline(x, color="tab:red", alpha=0.15)

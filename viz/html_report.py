@@ -127,10 +127,19 @@ def _items(objs):
 
 
 def _text_html(text):
+    """Notes as paragraphs; a block laid out in columns (a table printed as text: several
+    lines, aligned with runs of spaces) stays preformatted, or its columns would collapse."""
     if isinstance(text, (list, tuple)):
         text = "\n\n".join(text)
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", str(text)) if p.strip()]
-    return "\n".join(f"<p>{html.escape(p)}</p>".replace("\n", "<br>") for p in paragraphs)
+    blocks = [p.strip("\n") for p in re.split(r"\n\s*\n", str(text)) if p.strip()]
+    out = []
+    for block in blocks:
+        lines = block.splitlines()
+        if len(lines) > 1 and sum("  " in line.strip() for line in lines) >= 2:
+            out.append(f'<pre class="table">{html.escape(block)}</pre>')
+        else:
+            out.append(f"<p>{html.escape(block.strip())}</p>".replace("\n", "<br>"))
+    return "\n".join(out)
 
 
 def report(path, *, title="minigrad report", graph=None, flow=None, diagnosis=None, history=None, figures=None,

@@ -26,7 +26,7 @@ from pathlib import Path
 
 __all__ = [
     "Cell", "Lesson", "LessonError", "TUTORIALS", "REPOSITORY", "list_lessons", "find_lesson", "parse_cells",
-    "run_lesson", "step_lesson", "to_notebook", "quick", "save_figure",
+    "run_lesson", "step_lesson", "to_notebook", "quick", "save_figure", "show",
 ]
 
 _FILE = re.compile(r"^(\d\d)_(\w+)\.py$")
@@ -100,21 +100,49 @@ def _show_in_notebook(fig, path):
     inline backend does not show it a second time -- and a lesson that closes its
     figure after saving it still gets the picture in the notebook.
     """
-    if "ipykernel" not in sys.modules:
+    if not _in_kernel():
         return
-    try:
-        from IPython import get_ipython
-        from IPython.display import Image, display
-    except ImportError:  # pragma: no cover - ipykernel depends on IPython
-        return
-    shell = get_ipython()
-    if shell is None or getattr(shell, "kernel", None) is None:
-        return
+    from IPython.display import Image, display
+
     display(Image(filename=str(path)))
     if getattr(fig.canvas, "manager", None) is not None:
         import matplotlib.pyplot as plt
 
         plt.close(fig)
+
+
+def _in_kernel():
+    """True inside a Jupyter kernel (not in a plain ``python`` or a terminal IPython)."""
+    if "ipykernel" not in sys.modules:
+        return False
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - ipykernel depends on IPython
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def show(obj):
+    """In a notebook, show a graph (a ``graphviz`` drawing) or a step-through as the cell's output.
+
+    Lessons write their graphs and step-through pages to files so that they run
+    anywhere; in a notebook the learner should also see them under the cell, as
+    :func:`save_figure` does for plots. A graph is rendered to SVG (with a one-line
+    note instead when Graphviz's ``dot`` program is missing); anything else is shown
+    through its ``_repr_html_``. Outside a notebook nothing happens. Returns None.
+    """
+    if not _in_kernel():
+        return
+    from IPython.display import SVG, display
+
+    if hasattr(obj, "pipe") and hasattr(obj, "source"):  # a graphviz.Digraph / Graph
+        try:
+            display(SVG(obj.pipe(format="svg")))
+        except Exception as err:  # noqa: BLE001 - no `dot` program, or it failed: say so, keep going
+            print("graph not shown:", str(err).splitlines()[0] if str(err) else type(err).__name__)
+        return
+    display(obj)
 
 
 def parse_cells(path) -> list[Cell]:

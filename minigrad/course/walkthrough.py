@@ -39,7 +39,9 @@ def neuron():
     x1w1.label = "x1*w1"
     x2w2 = x2 * w2
     x2w2.label = "x2*w2"
-    n = x1w1 + x2w2 + b
+    x1w1_x2w2 = x1w1 + x2w2
+    x1w1_x2w2.label = "x1*w1 + x2*w2"  # every box named: a drawing never falls back to an id
+    n = x1w1_x2w2 + b
     n.label = "n"
     o = n.tanh()
     o.label = "o"
@@ -51,12 +53,14 @@ def neuron_walkthrough() -> str:
     o = neuron()
     o.backward()
     w1 = next(v for v in topological_order(o) if v.label == "w1")
+    order = list(reversed(topological_order(o)))
+    width = max(len("node"), *(len(node.label) for node in order))
     lines = [
         "A single neuron on scalars: o = tanh(x1*w1 + x2*w2 + b)",
-        f"{'node':<8} {'op':<6} {'data':>10} {'grad':>10}",
+        f"{'node':<{width}} {'op':<6} {'data':>10} {'grad':>10}",
     ]
-    for node in reversed(topological_order(o)):
-        lines.append(f"{node.label or '(sum)':<8} {node.op or 'input':<6} {node.data:>10.4f} {node.grad:>10.4f}")
+    for node in order:
+        lines.append(f"{node.label:<{width}} {node.op or 'input':<6} {node.data:>10.4f} {node.grad:>10.4f}")
     lines.append("do/dn = 1 - tanh(n)^2 = %.4f; do/dw1 = x1 * do/dn = %.4f" % (1 - o.data**2, w1.grad))
     return "\n".join(lines)
 

@@ -35,7 +35,13 @@ __all__ = ["Parameter", "Module", "Sequential", "ModuleList"]
 
 
 class Parameter(Tensor):
-    """A Tensor that a Module learns: ``requires_grad=True`` unless told otherwise."""
+    """A Tensor that a Module learns: ``requires_grad=True`` unless told otherwise.
+
+    ``attr_name`` is the attribute it was assigned to in its module ("weight",
+    "bias"; "" until then), so a drawing can call it "Linear(2→16).weight".
+    """
+
+    attr_name = ""
 
     def __init__(self, data, requires_grad=True, dtype=None, device="cpu"):
         super().__init__(data, requires_grad=requires_grad, dtype=dtype, device=device)
@@ -109,6 +115,7 @@ class Module:
             if isinstance(value, Parameter):
                 self._parameters[name] = value
                 value.scope = self._scope
+                value.attr_name = name
             elif isinstance(value, Module):
                 self._modules[name] = value
                 if not value._scope:  # a module already placed elsewhere keeps its path

@@ -53,6 +53,13 @@ def test_a_lesson_notebook_executes_with_inline_figures(number, tmp_path, monkey
     assert any(p.suffix == ".png" for p in (tmp_path / "figures").iterdir())
     texts = [out.get("data", {}).get("text/plain", "") for out in outputs]
     assert not [t for t in texts if "PosixPath(" in t or "WindowsPath(" in t]
+    # The graphs (and lesson 1's step-through) show under their cells too, not only on disk.
+    graphs = [out for out in outputs if "<svg" in out.get("data", {}).get("image/svg+xml", "")]
+    assert graphs and "<svg" in graphs[0]["data"]["image/svg+xml"]
+    if number == 1:
+        assert ">x1*w1 + x2*w2<" in graphs[0]["data"]["image/svg+xml"]  # every box named, no n6
+        pages = [out["data"]["text/html"] for out in outputs if "text/html" in out.get("data", {})]
+        assert any('class="mg-step"' in page and "Step 1 of 6" in page for page in pages)
 
 
 def _call_name(node):
@@ -70,6 +77,15 @@ def test_no_cell_ends_by_showing_a_path(lesson):
         if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
             assert _call_name(last.value) not in PATH_RETURNING, (
                 f"lesson {lesson.number}, cell {index} ends with {ast.unparse(last)!r}: end it with ';' or assign it")
+
+
+def test_show_does_nothing_outside_a_notebook(capsys):
+    from minigrad import Value
+    from minigrad.course.lessons import show
+    from viz.graph import draw_graph
+
+    assert show(draw_graph(Value(1.0, label="a") * 2)) is None
+    assert capsys.readouterr() == ("", "")
 
 
 def test_save_figure_returns_nothing_outside_a_notebook(tmp_path, monkeypatch):

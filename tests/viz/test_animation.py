@@ -80,6 +80,16 @@ def test_optimizer_paths_match_running_the_optimizer_by_hand():
     np.testing.assert_allclose(anim.paths["SGD"][:, 0], -3.0 * 0.95 ** np.arange(7))
 
 
+def test_optimizer_titles_read_the_function_name_as_words():
+    spec = {"SGD": (optim.SGD, {"lr": 0.05})}
+    anim = viz.animate_optimizers(elongated_quadratic, spec, steps=2, resolution=8)
+    assert anim._fig.axes[0].get_title() == "Optimizers on elongated quadratic"
+    fig = viz.plot_optimizer_trajectories(elongated_quadratic, spec, steps=2, resolution=8)
+    assert fig.axes[0].get_title() == "elongated quadratic: 2 steps per optimizer"
+    anim = viz.animate_optimizers(lambda x, y: x * x + y * y, spec, steps=2, start=(1.0, 1.0), resolution=8)
+    assert anim._fig.axes[0].get_title() == "Optimizers on f"
+
+
 def test_optimizers_frame_k_draws_k_steps():
     spec = {"SGD": (optim.SGD, {"lr": 0.05})}
     anim = viz.animate_optimizers(elongated_quadratic, spec, steps=4, resolution=10)
@@ -87,6 +97,23 @@ def test_optimizers_frame_k_draws_k_steps():
     anim._func(2)
     line = next(l for l in ax.lines if l.get_label() == "SGD")
     assert len(line.get_xdata()) == 3
+
+
+def test_a_path_that_flies_off_is_labelled_diverged_and_does_not_set_the_view():
+    # SGD with lr 0.02 on Rosenbrock from (-1.5, 2) runs off past |x| = 100 (finite, but gone):
+    # framing it would shrink the surface and Adam's path to a dot.
+    from minigrad.course.experiments import rosenbrock
+    spec = {"SGD": (optim.SGD, {"lr": 0.02}), "Adam": (optim.Adam, {"lr": 0.05})}
+    for make in (viz.animate_optimizers, viz.plot_optimizer_trajectories):
+        out = make(rosenbrock, spec, steps=30, start=(-1.5, 2.0), resolution=10)
+        fig = out._fig if hasattr(out, "_fig") else out
+        ax = fig.axes[0]
+        if hasattr(out, "paths"):
+            assert np.isfinite(out.paths["SGD"]).all() and abs(out.paths["SGD"][-1, 0]) > 100
+        labels = [line.get_label() for line in ax.lines]
+        assert "SGD (diverged)" in labels and "Adam" in labels
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        assert -3 < x0 < x1 < 3 and -3 < y0 < y1 < 4
 
 
 def test_optimizers_reject_bad_steps():
@@ -106,6 +133,24 @@ def test_training_frames_follow_the_epochs_and_the_loss_falls():
     assert anim.n_frames == 4 and all(g.shape == (12, 12) for g in anim.grids)
     assert anim.history[-1]["loss"] < anim.history[0]["loss"]
     assert calls == [(e, 5) for e in range(1, 6)]
+
+
+def test_training_readout_lives_in_the_legend_and_the_classes_are_explained():
+    X, y = mg.data.make_moons(40, noise=0.1, seed=0)
+    mg.manual_seed(0)
+    anim = viz.animate_training(nn.MLP([2, 8, 2]), X, y, epochs=3, every=3, lr=0.05, resolution=8, figsize=(12, 5))
+    left, right = anim._fig.axes[:2]
+    anim._func(1)
+    last = anim.history[1]
+    texts = [t.get_text() for t in right.get_legend().get_texts()]
+    assert texts == [f"training loss {last['loss']:.3g}", f"accuracy {last['accuracy']:.1%}"]
+    assert not right.texts  # no box over the curves
+    anim._fig.draw_without_rendering()
+    assert all(float(t).is_integer() for t in right.get_xticks())  # whole epochs only
+    (classes,) = anim._fig.legends
+    assert [t.get_text() for t in classes.get_texts()] == ["class 0", "class 1"]
+    anim._fig.draw_without_rendering()
+    assert not classes.get_window_extent().overlaps(left.get_window_extent())
 
 
 def test_training_validates_its_input():
@@ -143,6 +188,17 @@ def test_grad_flow_from_a_recorder_and_from_a_gradient_flow():
         mg.nn.losses.cross_entropy(model(mg.tensor(np.ones((4, 2), np.float32))), [0, 1, 0, 1]).backward()
         flow.record()
     assert viz.animate_grad_flow(flow, max_frames=3, figsize=(8, 6)).steps == [0, 2, 4]
+
+
+def test_grad_flow_lines_are_told_apart_by_a_titled_legend_beside_them():
+    _, recorder = _recorded_run()
+    fig = viz.animate_grad_flow(recorder, figsize=(8, 6))._fig
+    bottom = fig.axes[1]
+    legend = bottom.get_legend()
+    assert legend.get_title().get_text() == "layer"
+    assert [t.get_text() for t in legend.get_texts()] == ["0", "2", "4"]
+    fig.draw_without_rendering()
+    assert not legend.get_window_extent().overlaps(bottom.get_window_extent())
 
 
 def test_grad_flow_needs_records():
@@ -216,3 +272,15 @@ def test_a_failed_save_leaves_no_file_and_keeps_the_old_one(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         viz.save_animation(anim, target, dpi=20, progress=boom)
     assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["p.gif"]
+
+
+def test_the_perceptron_legend_sits_outside_the_data():
+    X, y = two_blobs(30, seed=0)
+    anim = viz.animate_perceptron(X, y, resolution=10)
+    fig = anim._fig
+    (ax,) = fig.axes
+    assert ax.get_legend() is None and len(fig.legends) == 1
+    fig.draw_without_rendering()
+    legend, plot = fig.legends[0].get_window_extent(), ax.get_window_extent()
+    assert not legend.overlaps(plot)
+    assert [t.get_text() for t in fig.legends[0].get_texts()][-1] == "misclassified: update"

@@ -224,7 +224,7 @@ def test_plot_diagnosis_draws_three_panels():
     assert any(line.get_label() == "‖grad‖ = 0" for line in grad_ax.get_lines())  # first layer: no gradient
     red = [t.get_text() for t in unit_ax.get_xticklabels() if t.get_color() == "tab:red"]
     assert "1\nReLU" in red
-    assert "dead_relu at 1" in fig._suptitle.get_text()
+    assert "dead_relu at layer 1" in fig._suptitle.get_text()
 
 
 def test_plot_diagnosis_of_a_healthy_net():
@@ -360,3 +360,36 @@ def test_plot_draws_one_series_per_layer_type():
         for line in series:  # a series never mixes layer types (no Linear/BatchNorm sawtooth)
             kinds = {types[int(i)] for i in line.get_xdata()}
             assert len(kinds) == 1 and next(iter(kinds)) in line.get_label()
+
+
+def test_a_constant_init_is_reported_by_its_size_and_its_chance_loss_is_not_neutral():
+    # All-ones weights: std 0, yet far too large -- the advice must compare their size
+    # (root mean square 1), not their std, with Xavier/He; and the loss sits at ln C only
+    # because every output is equal, not because the start is neutral.
+    mg.manual_seed(0)
+    model = nn.MLP([16] * 13 + [10], activation="relu", weight_init="ones")
+    x, _ = batch(features=16)
+    d = diagnose(model, x, np.arange(len(x)) % 10, "cross_entropy")
+    exploding = next(f for f in d.findings if f.kind == "exploding")
+    assert "size (root mean square) 1 where Xavier/Glorot gives 0.25 and He 0.354" in exploding.message
+    assert "std 0 " not in exploding.message
+    assert d.loss == pytest.approx(np.log(10), rel=1e-3)
+    assert "neutral" not in d.loss_note and "symmetry" in d.loss_note
+
+
+def test_log_axes_spanning_less_than_a_decade_have_plain_tick_labels():
+    # matplotlib would label such an axis's minor ticks "1.4×10⁰": unreadable when projected.
+    x, y = batch()
+    model = deep_net(nn.ReLU, normal_init(lambda fan_in: np.sqrt(2.0 / fan_in)), depth=4)
+    d = diagnose(model, x, y, "cross_entropy")
+    stds = [r["act_std"] for r in d.rows]
+    assert max(stds) < 10 * min(stds)
+    fig = plot_diagnosis(d)
+    fig.canvas.draw()
+    ax = fig.axes[1]
+    labels = [t.get_text() for t in ax.get_yticklabels() + ax.get_yticklabels(minor=True) if t.get_text()]
+    assert len(labels) >= 2
+    for text in labels:
+        float(text)  # "1.4", never "$\\mathdefault{1.4\\times10^{0}}$"
+    if d.findings:
+        assert f"at layer {d.findings[0].layer}" in fig._suptitle.get_text()

@@ -192,3 +192,16 @@ def test_save_frames_writes_one_self_contained_html_page(tmp_path):
     assert "Step 1 of 6" in page and "Step " not in page.replace("Step 1 of 6", "").replace('"Step "', "")
     assert "node 'n2' (op '*')" in page and "forward pass done" in page
     assert "<script src" not in page and "<link" not in page and "http" not in page.split("<svg")[0]
+
+
+def test_the_course_neuron_names_every_box():
+    # The demo's and the walkthrough's neuron: every drawn box and caption uses a name
+    # from the formula, never an id such as n6.
+    from minigrad.course.walkthrough import neuron as course_neuron
+    from viz.graph import draw_graph
+
+    o = course_neuron()
+    frames = backprop_frames(o)
+    text = draw_graph(o).source + " ".join(caption(f) for f in frames)
+    assert not re.search(r"\bn\d+<|'n\d+'", text)
+    assert "sends 1 × 0.5 = 0.5 to 'x1*w1 + x2*w2'; 1 × 0.5 = 0.5 to 'b'" in caption(frames[2])

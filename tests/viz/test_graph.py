@@ -346,7 +346,7 @@ def test_max_nodes_folds_repeated_layers_of_a_50_layer_mlp():
     order = topological_order(loss)
     linear_ops = " · ".join(t.op for t in order if t.scope == "2" and t.parents)
     fold = line_of(src, "f0")
-    assert "×48" in fold and f"{linear_ops} → tanh" in fold and "scopes 2 … 97" in fold
+    assert "×48" in fold and f"{linear_ops} → tanh" in fold and "layers 2 … 97" in fold and "scopes" not in fold
     assert "272 params each" in fold
     # Edges are kept at the run's boundaries and never point at a folded-away node.
     assert {a for a, b in edges(src)} | {b for a, b in edges(src)} <= set(nodes)
@@ -556,3 +556,30 @@ def test_rendering_refuses_too_many_nodes_and_stops_a_slow_dot(tmp_path, monkeyp
     with pytest.raises(RuntimeError, match=r"did not finish rendering .* within 0.5 s"):
         render_bytes(dot, "svg", timeout=0.5)
     assert not (tmp_path / "g.svg").exists()
+
+
+def test_unlabelled_layer_outputs_are_named_by_their_layer_not_by_an_id():
+    mg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 4), nn.Tanh(), nn.Linear(4, 1))
+    loss = (model(mg.randn(3, 2)) ** 2).mean()
+    loss.backward(retain_graph=True)
+    src = draw_graph(loss).source
+    order = topological_order(loss)
+    box = {t.scope: line_of(src, f"n{i}") for i, t in enumerate(order) if t.parents and t.scope}
+    assert ">Linear(2→4) output<" in box["0"] and ">Linear(4→1) output<" in box["4"]
+    # Two Tanh layers: told apart by their path.
+    assert ">Tanh output, layer 1<" in box["1"] and ">Tanh output, layer 3<" in box["3"]
+    # Parameters: their layer and attribute; two layers of one kind told apart by path.
+    params = {(t.scope, t.attr_name): line_of(src, f"n{i}") for i, t in enumerate(order)
+              if isinstance(t, nn.Parameter)}
+    assert ">Linear(2→4).weight<" in params[("0", "weight")] and ">Linear(4→1).bias<" in params[("4", "bias")]
+    twin = nn.Sequential(nn.Linear(3, 3), nn.Linear(3, 3))
+    twin_src = draw_graph(twin(mg.randn(2, 3)).sum()).source
+    assert ">Linear(3→3).weight, layer 0<" in twin_src and ">Linear(3→3).bias, layer 1<" in twin_src
+    # Values computed outside any module keep their id (muted), as before.
+    (square,) = [i for i, t in enumerate(order) if t.op == "pow"]
+    assert f">n{square}</FONT>" in line_of(src, f"n{square}")
+    # The backprop captions use the same names.
+    from viz.frames import backprop_frames
+    captions = " ".join(f.graph_attr.get("label", "") for f in backprop_frames(loss))
+    assert "node 'Tanh output, layer 3' (op 'tanh')" in captions

@@ -71,6 +71,17 @@ def test_report_writes_one_self_contained_page(tmp_path, run):
     assert not re.search(r'(src|href)="(?!data:|#)', page)  # nothing loaded from elsewhere
 
 
+def test_a_table_in_the_notes_keeps_its_columns(tmp_path):
+    # `minigrad search -o search.html` passes its ranked table as notes: as a <p> the
+    # browser would collapse the spaces and the columns with them.
+    table = ("rank  mean_score  std_score  lr     hidden\n"
+             "   1      0.9687   0.007782  0.003  32\n"
+             "   2      0.9611   0.009337  0.001  64")
+    page = read(report(tmp_path / "t.html", text=[table, "best: lr=0.003, hidden=32"]))
+    assert f'<pre class="table">{table}</pre>' in page
+    assert "<p>best: lr=0.003, hidden=32</p>" in page
+
+
 def test_report_inline_svg_figures(tmp_path, run):
     page = read(report(tmp_path / "svg.html", flow=run["flow"], image_format="svg"))
     assert page.count("<svg") >= 2 and "<img" not in page

@@ -41,6 +41,14 @@ def test_plot_init_sweep_draws_a_grid_of_panels(sweep):
     assert [ax.get_title() for ax in axes] == ["tanh", "relu"] and axes[0].get_yscale() == "log"
     labels = [line.get_label() for line in axes[0].get_lines()]
     assert "zeros (std 0: symmetric)" in labels and "he_normal" in labels
+    # The legend shows the zeros entry with the "x" it is drawn with, once.
+    (legend,) = fig.legends  # one, below the panels
+    fig.draw_without_rendering()
+    assert not any(legend.get_window_extent().overlaps(ax.get_window_extent()) for ax in axes)
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert texts.count("zeros (std 0: symmetric)") == 1
+    handle = legend.legend_handles[texts.index("zeros (std 0: symmetric)")]
+    assert handle.get_marker() == "x"
     with pytest.raises(ValueError, match="kind"):
         plot_init_sweep(sweep, kind="pie")
 
@@ -107,6 +115,8 @@ def test_learning_curves_without_callback_mark_min_val_loss():
     (ax,) = fig.axes
     labels = [line.get_label() for line in ax.get_lines()]
     assert labels == ["train", "validation", "min val_loss (epoch 2)"]
+    fig.draw_without_rendering()
+    assert all(float(t).is_integer() for t in ax.get_xticks())  # whole epochs, never 1.5
     with pytest.raises(ValueError, match="History"):
         plot_learning_curves({})
 
@@ -132,6 +142,22 @@ def test_decision_boundary_on_moons_after_a_quick_fit():
     assert accuracy > 0.9
     with pytest.raises(ValueError, match=r"\(n, 2\)"):
         plot_decision_boundary(model, np.zeros((4, 3)), np.zeros(4))
+
+
+def test_decision_boundary_colours_are_named_beside_the_plot():
+    X, y = make_moons(40, noise=0.1, seed=0)
+    mg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.Linear(4, 2))
+    fig = plot_decision_boundary(model, X, y, resolution=10)
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["class 0", "class 1"]
+    fig.draw_without_rendering()
+    assert not legend.get_window_extent().overlaps(fig.axes[0].get_window_extent())
+    # On a caller's axes the legend is the caller's business.
+    from viz._mpl import new_figure
+    other = new_figure()
+    plot_decision_boundary(model, X, y, resolution=10, ax=other.add_subplot())
+    assert not other.legends
 
 
 def test_decision_boundary_of_a_single_logit():

@@ -69,7 +69,9 @@ def animate_grad_flow(recorder, statistic="norm", max_frames=120, interval=150, 
     cursor = bottom.axvline(steps[0], color="k", linewidth=2)
     style_axes(bottom, xlabel="recorded step", ylabel=f"{symbol} (log)")
     if len(names) <= 8:
-        bottom.legend(fontsize=LEGEND - 2, loc="best", ncol=2)
+        # Beside the plot, titled: the lines fill the whole box, and "0", "2" alone say nothing.
+        bottom.legend(fontsize=LEGEND - 2, title="layer", title_fontsize=LEGEND - 2, loc="upper left",
+                      bbox_to_anchor=(1.01, 1.0))
 
     def draw(k):
         j = frames[k]

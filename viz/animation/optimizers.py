@@ -11,7 +11,7 @@ import numpy as np
 
 from minigrad.course.experiments import elongated_quadratic, optimizer_trajectories
 from viz.animation._style import LABEL, LEGEND, Animation, animation_figure, style_axes
-from viz.plots.optimizers import _surface
+from viz.plots.optimizers import _diverged, _surface, _surface_name, _view
 
 __all__ = ["animate_optimizers"]
 
@@ -25,8 +25,9 @@ def animate_optimizers(fn=elongated_quadratic, optimizers=None, steps=50, start=
     ``{"SGD": (optim.SGD, {"lr": 0.1}), "Adam": (optim.Adam, {"lr": 0.3})}``
     (default: SGD, momentum, RMSprop and Adam). There are ``steps + 1`` frames
     (frame 0 is the start); a path that diverged stops where it left the finite
-    numbers and is labelled so. The contours show log(1 + f − min f) over the box
-    ``bounds=((xmin, xmax), (ymin, ymax))`` (default: the paths ± 10 %). The
+    numbers or ends far uphill is labelled so. The contours show log(1 + f − min f)
+    over the box ``bounds=((xmin, xmax), (ymin, ymax))`` (default: the start and the
+    paths that did not diverge, ± 10 %: a diverged path flies out of it). The
     animation carries ``paths``: ``{label: array (≤ steps + 1, 2)}``.
     """
     if not (isinstance(steps, (int, np.integer)) and steps >= 1):
@@ -36,13 +37,8 @@ def animate_optimizers(fn=elongated_quadratic, optimizers=None, steps=50, start=
     paths = optimizer_trajectories(fn, optimizers, start, steps)
     if not paths:
         raise ValueError("animate_optimizers: optimizers is empty; give at least one label → (class, kwargs)")
-    if bounds is None:
-        points = np.concatenate(list(paths.values()) + [np.array([start], dtype=float)])
-        lo, hi = points.min(axis=0), points.max(axis=0)
-        span = np.maximum(hi - lo, 1e-3)
-        (x0, y0), (x1, y1) = lo - 0.1 * span, hi + 0.1 * span
-    else:
-        (x0, x1), (y0, y1) = bounds
+    diverged = _diverged(fn, paths, start, steps)
+    (x0, x1), (y0, y1) = bounds if bounds is not None else _view(paths, start, diverged)
     xx, yy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
     z = _surface(fn, xx, yy)
     finite = np.isfinite(z)
@@ -54,14 +50,13 @@ def animate_optimizers(fn=elongated_quadratic, optimizers=None, steps=50, start=
     ax.scatter([start[0]], [start[1]], marker="*", s=300, color="k", zorder=5, label="start")
     lines, heads = {}, {}
     for name, path in paths.items():
-        diverged = len(path) < steps + 1
         (line,) = ax.plot([], [], "-", marker=".", markersize=5, linewidth=2.2,
-                          label=name + (" (diverged)" if diverged else ""))
+                          label=name + (" (diverged)" if name in diverged else ""))
         (head,) = ax.plot([], [], "o", markersize=11, color=line.get_color(), markeredgecolor="k", zorder=6)
         lines[name], heads[name] = line, head
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    name = getattr(fn, "__name__", "f")
+    name = _surface_name(fn, "f")
     style_axes(ax, title="", xlabel="x", ylabel="y")
     ax.legend(fontsize=LEGEND, loc="best")
     counter = ax.text(0.98, 0.03, "", transform=ax.transAxes, ha="right", fontsize=LABEL,

@@ -119,7 +119,8 @@ def animate_perceptron(X, y, lr=1.0, max_epochs=100, interval=600, resolution=12
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     style_axes(ax, title="", xlabel="x₁", ylabel="x₂")
-    ax.legend(fontsize=LEGEND, loc="upper right")
+    # Below the plot, never over it: the samples reach into every corner of the box.
+    fig.legend(fontsize=LEGEND, loc="outside lower center", ncol=4)
     note = ax.text(0.02, 0.03, "", transform=ax.transAxes, fontsize=LEGEND, family="monospace",
                    bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "0.7"}, zorder=6)
     total = len(history) - 1

@@ -108,6 +108,9 @@ def animate_training(model, X, y, epochs=50, optimizer="adam", lr=0.01, optimize
     accuracy = np.array([h["accuracy"] for h in history], dtype=float)
     (loss_line,) = right.plot([], [], "-", color="tab:red", linewidth=2.5, label="training loss")
     right.set_xlim(0, max(epochs, 1))
+    from matplotlib.ticker import MaxNLocator
+
+    right.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole: no "2.5"
     finite = losses[np.isfinite(losses)]
     right.set_ylim(0, 1.1 * finite.max() if finite.size and finite.max() > 0 else 1.0)
     style_axes(right, title="Loss and accuracy", xlabel="epoch", ylabel="loss")
@@ -115,9 +118,15 @@ def animate_training(model, X, y, epochs=50, optimizer="adam", lr=0.01, optimize
     (acc_line,) = acc_axis.plot([], [], "--", color="tab:green", linewidth=2.5, label="accuracy")
     acc_axis.set_ylim(0, 1.05)
     style_axes(acc_axis, ylabel="accuracy")
-    right.legend(handles=[loss_line, acc_line], fontsize=LEGEND, loc="center right")
-    readout = right.text(0.97, 0.97, "", transform=right.transAxes, ha="right", va="top", fontsize=LABEL,
-                         bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "0.7"})
+    # The current values are written in the legend (mid-height, where neither curve
+    # stays): a box in a corner would sit on the accuracy curve once it nears 100 %.
+    readout = right.legend(handles=[loss_line, acc_line], fontsize=LEGEND, loc="center right").get_texts()
+    from matplotlib.lines import Line2D
+
+    # The colours of the classes, below the plots (the samples fill the whole box).
+    fig.legend(handles=[Line2D([], [], linestyle="", marker="o", markersize=8, markerfacecolor=colors[c],
+                               markeredgecolor="k", label=f"class {c}") for c in range(classes)],
+               fontsize=LEGEND, loc="outside lower center", ncol=min(classes, 6))
 
     def draw(k):
         regions.set_data(grids[k])
@@ -130,7 +139,8 @@ def animate_training(model, X, y, epochs=50, optimizer="adam", lr=0.01, optimize
         left.set_title(f"Decision boundary, epoch {epochs_seen[k]}", fontsize=16)
         loss_line.set_data(epochs_seen[: k + 1], losses[: k + 1])
         acc_line.set_data(epochs_seen[: k + 1], accuracy[: k + 1])
-        readout.set_text(f"loss {losses[k]:.3f}\naccuracy {accuracy[k]:.1%}")
+        readout[0].set_text(f"training loss {losses[k]:.3g}")
+        readout[1].set_text(f"accuracy {accuracy[k]:.1%}")
         return ()
 
     anim = Animation(fig, draw, len(grids), interval)

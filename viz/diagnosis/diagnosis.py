@@ -81,7 +81,7 @@ class Diagnosis:
     @property
     def loss_note(self):
         """One sentence reading the loss against its chance level ("" when the level is unknown)."""
-        return _loss_note(self.loss, self.chance_loss)
+        return _loss_note(self.loss, self.chance_loss, self.kinds)
 
     def _loss_line(self):
         text = f"loss {self.loss:.4g} on a batch of {self.batch_size}"
@@ -163,8 +163,12 @@ _NOTEBOOK_STYLE = (
 )
 
 
-def _loss_note(loss, chance):
-    """One sentence: the loss against the chance level, and what that says about the start."""
+def _loss_note(loss, chance, kinds=()):
+    """One sentence: the loss against the chance level, and what that says about the start.
+
+    At chance level with a ``symmetry`` finding the start is not neutral: the outputs
+    are equal because the units are copies of each other, and they stay so.
+    """
     if chance is None or not math.isfinite(loss) or not chance > 0:
         return ""
     ratio = loss / chance
@@ -175,6 +179,9 @@ def _loss_note(loss, chance):
     if ratio > 1.1:
         return ("The loss is somewhat above its chance level: the outputs already favour some classes without "
                 "knowing which -- a mildly overconfident start.")
+    if ratio >= 0.9 and "symmetry" in kinds:
+        return ("The loss is at its chance level only because the units are identical copies (see the symmetry "
+                "finding): every class gets the same output, and training cannot tell the units apart.")
     if ratio >= 0.9:
         return ("The loss is at its chance level, as an untrained network's should be: it guesses every "
                 "class about equally, so training starts from a neutral point.")

@@ -125,14 +125,20 @@ def _activations_in(model):
 
 
 def _init_hint(model, row):
-    """"its weights have std 0.10; Xavier would give 0.18, He 0.25" for a Linear layer, else ""."""
+    """"its weights have size (RMS) 0.1 where Xavier/Glorot gives 0.18 and He 0.25" for a Linear layer, else "".
+
+    The size is the root mean square sqrt(mean w²), not the std: Xavier and He
+    prescribe the variance of a zero-mean init, which for zero-mean weights is the
+    mean square, but a constant init (all ones) has std 0 and is far too large.
+    """
     module = dict(model.named_modules()).get(row["path"])
     if not isinstance(module, nn.Linear):
         return ""
     w = module.weight.numpy()
     fan_out, fan_in = w.shape
     xavier, he = math.sqrt(2.0 / (fan_in + fan_out)), math.sqrt(2.0 / fan_in)
-    return f"its weights have std {w.std():.3g} where Xavier/Glorot gives {xavier:.3g} and He {he:.3g}"
+    rms = float(np.sqrt(np.mean(np.square(w, dtype=np.float64))))
+    return f"its weights have size (root mean square) {rms:.3g} where Xavier/Glorot gives {xavier:.3g} and He {he:.3g}"
 
 
 def _advice_activation(model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import FuncFormatter
 
 from viz._mpl import new_figure
 from viz.diagnosis.diagnosis import Diagnosis
@@ -70,6 +71,7 @@ def plot_diagnosis(diagnosis, figsize=None):
                        label=f"exploding above {t['max_grad_norm']:g}")
     else:
         ax.set_ylim(1e-8, 1.0)
+    _plain_log_ticks(ax)
     ax.set_ylabel("‖grad‖ (log)")
     ax.set_title("Gradient norm per layer")
     ax.legend(fontsize=7, loc="best")
@@ -87,6 +89,7 @@ def plot_diagnosis(diagnosis, figsize=None):
     ax.set_yscale("log")
     if not (np.isfinite(std) & (std > 0)).any():
         ax.set_ylim(1e-8, 1.0)
+    _plain_log_ticks(ax)
     ax.set_ylabel("std (log)")
     ax.set_title("Activation std per layer")
     ax.legend(fontsize=7, loc="best")
@@ -111,10 +114,23 @@ def plot_diagnosis(diagnosis, figsize=None):
         if row["layer"] in flagged:
             tick.set_color("tab:red")
 
-    summary = ("; ".join(f"{f.kind} at {f.layer}" for f in diagnosis.findings) if diagnosis.findings
+    summary = ("; ".join(f"{f.kind} at layer {f.layer}" for f in diagnosis.findings) if diagnosis.findings
                else "no problems found")
     chance = (f", chance level {diagnosis.chance_label} = {diagnosis.chance_loss:.3g}"
               if getattr(diagnosis, "chance_loss", None) is not None else "")
     fig.suptitle(f"Diagnosis (loss {diagnosis.loss:.3g}{chance}): {summary}", fontsize=10,
                  color="tab:red" if diagnosis.findings else "tab:green")
     return fig
+
+
+def _plain_log_ticks(ax):
+    """Plain tick labels (``1.4``, ``2``) on a log axis that spans less than a decade.
+
+    There matplotlib labels the minor ticks ``1.4×10⁰``, ``2×10⁰`` ...: unreadable
+    from the back of a room, and a ×10⁰ says nothing.
+    """
+    low, high = ax.get_ylim()  # after autoscaling to everything drawn, threshold lines included
+    if 0 < low and high < 10 * low:
+        plain = FuncFormatter(lambda y, _: f"{y:.2g}")
+        ax.yaxis.set_major_formatter(plain)
+        ax.yaxis.set_minor_formatter(plain)

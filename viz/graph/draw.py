@@ -22,6 +22,9 @@ What ``draw_graph`` adds for real networks:
   intermediate  everything an op computed on the way to the root
   ============  ==============================================================
 
+* **names** -- a box is titled by its label; an unlabelled result computed
+  inside a module by what it is there ("Linear(2→16) output", "Tanh output,
+  layer 3" when two layers share a title); anything else by its id, greyed;
 * **tensors** show label, shape, dtype and summary statistics (mean, std and
   norm of the data; norm and mean |g| of the gradient when there is one);
 * **gradient flow on the edges** -- an edge is coloured and thickened by

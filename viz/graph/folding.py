@@ -111,7 +111,7 @@ def _block_folds(graph, folded):
         last = graph.nodes[units[block[-1]][-1]]
         params = sum(int(graph.nodes[m].data.size) for s in block for m in units[s]
                      if graph.roles[m] == "parameter")
-        lines = [f"×{repeats}", ops, f"scopes {scopes[0]} … {scopes[-1]}"]
+        lines = [f"×{repeats}", ops, f"layers {scopes[0]} … {scopes[-1]}"]
         each = f"out {_shape_text(last)}" if isinstance(last, Tensor) else ""
         if params:
             each += f" · {params:,} params each, {params * repeats:,} in all"

@@ -88,7 +88,13 @@ def format_number(x, digits=4):
 def _value_label(graph, i, grad, show_data, show_grad, partial, highlighted, show_unknown, size=None):
     """The HTML-like label of a value box (at least ``size`` = (width, height) points, when given)."""
     node = graph.nodes[i]
-    title = f"<B>{_esc(node.label)}</B>" if node.label else f'<FONT COLOR="{MUTED}">n{i}</FONT>'
+    name = graph.name(i)
+    if node.label:
+        title = f"<B>{_esc(node.label)}</B>"
+    elif name != f"n{i}":  # what it is in its layer ("Linear(2→16) output")
+        title = _esc(name)
+    else:
+        title = f'<FONT COLOR="{MUTED}">{name}</FONT>'
     badges = []
     if graph.is_tensor:
         data = _host(node)

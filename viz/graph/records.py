@@ -40,10 +40,11 @@ class _Graph:
                 self.consumers[p].append(i)
         self.roles = [_role(n, i == self.root_index) for i, n in enumerate(self.nodes)]
         self.scopes = [getattr(n, "scope", "") or "" for n in self.nodes]
+        self.names = _names(self)
 
     def name(self, i):
-        """What captions call node ``i``: its label, else its id."""
-        return self.nodes[i].label or f"n{i}"
+        """What boxes and captions call node ``i``: its label, what it is in its layer, else its id."""
+        return self.names[i]
 
     def visible_count(self):
         """Boxes plus op ovals of the unfolded drawing."""
@@ -63,6 +64,44 @@ class _Graph:
     def gets_grad(self, i):
         """Whether node ``i`` can have a gradient (every Value; tensors that require grad)."""
         return not self.is_tensor or self.nodes[i].requires_grad
+
+
+def _names(graph):
+    """A name per node: its label; for an unlabelled parameter, its layer and attribute
+    ("Linear(2→16).weight"); for an unlabelled result computed inside a module, what it
+    is there ("Linear(2→16) output", or "relu in Block" when the module computes
+    several); else its id ``n<i>``.
+
+    Two layers of the same kind (two "Tanh" clusters) are told apart by their path
+    ("Tanh output, layer 3"); a name that would still repeat falls back to the id.
+    """
+    names = [n.label or "" for n in graph.nodes]
+    derived = {}  # node -> its scope, for the names made here
+    outputs = {}
+    for i, node in enumerate(graph.nodes):
+        scope = graph.scopes[i]
+        title = getattr(scope, "title", None)  # a ScopePath's; a plain str's is a method
+        if names[i] or not isinstance(title, str) or not title:
+            continue
+        if graph.roles[i] == "parameter" and getattr(node, "attr_name", ""):
+            names[i], derived[i] = f"{title}.{node.attr_name}", scope
+        elif graph.roles[i] == "intermediate":
+            outputs.setdefault(scope, []).append(i)
+    for scope, members in outputs.items():
+        for i in members:
+            names[i] = f"{scope.title} output" if len(members) == 1 else f"{graph.nodes[i].op} in {scope.title}"
+            derived[i] = scope
+    counts = {}
+    for i in derived:
+        counts[names[i]] = counts.get(names[i], 0) + 1
+    for i, scope in derived.items():
+        if counts[names[i]] > 1:
+            names[i] += f", layer {scope}"
+    final = {}
+    for name in names:
+        final[name] = final.get(name, 0) + 1
+    return [name if name and (final[name] == 1 or graph.nodes[i].label) else f"n{i}"
+            for i, name in enumerate(names)]
 
 
 def _role(node, is_root):

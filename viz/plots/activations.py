@@ -124,15 +124,22 @@ def plot_init_sweep(results, kind="hist", bins=40, figsize=None):
                 depth = np.arange(1, len(std) + 1)
                 (line,) = ax.plot(depth, np.where(std > 0, std, np.nan), "o-", markersize=3, label=init)
                 zero = depth[std == 0]
-                if zero.size:
-                    line.set_label(f"{init} (std 0: symmetric)")
+                if zero.size:  # listed with the "x" it is drawn with (its line, all NaN, shows nothing)
+                    if not (std > 0).any():
+                        line.set_label("_nolegend_")
                     ax.plot(zero, [0.03] * zero.size, "x", color=line.get_color(),
-                            transform=ax.get_xaxis_transform())
+                            transform=ax.get_xaxis_transform(), label=f"{init} (std 0: symmetric)")
             ax.set_yscale("log")
             ax.set_title(act)
             ax.set_xlabel("layer")
             ax.set_ylabel("std of outputs (log)")
-            ax.legend(fontsize=7)
+        # One legend for all panels, below them: inside, it sat on a line that grows by decades.
+        handles = {}
+        for ax in axes:
+            for handle, label in zip(*ax.get_legend_handles_labels()):
+                handles.setdefault(label, handle)
+        fig.legend(list(handles.values()), list(handles), fontsize=8, loc="outside lower center",
+                   ncol=min(len(handles), 4))
         fig.suptitle("Activation std vs depth per initialization")
         return fig
 

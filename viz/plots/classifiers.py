@@ -31,7 +31,8 @@ def plot_decision_boundary(model, X, y, resolution=200, padding=0.5, threshold=N
     -- 0.5 if the outputs look like probabilities, else 0 for logits). The
     regions are filled contours; the points are coloured by their true label, so
     misclassified ones stand out. A linear model draws one straight line; an MLP
-    bends the boundary.
+    bends the boundary. On its own figure (no ``ax``) a legend beside the plot
+    names the class of each colour.
     """
     import matplotlib
 
@@ -49,8 +50,9 @@ def plot_decision_boundary(model, X, y, resolution=200, padding=0.5, threshold=N
     colors = matplotlib.colormaps["tab10"].colors[: max(classes, 2)]
     cmap = matplotlib.colors.ListedColormap(colors)
     levels = np.arange(len(colors) + 1) - 0.5
-    if ax is None:
-        fig = new_figure(figsize=(6.0, 5.0))
+    own_figure = ax is None
+    if own_figure:
+        fig = new_figure(figsize=(6.8, 5.0))
         ax = fig.add_subplot()
     else:
         fig = ax.figure
@@ -66,6 +68,12 @@ def plot_decision_boundary(model, X, y, resolution=200, padding=0.5, threshold=N
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
     ax.set_title(title or f"Decision boundary (accuracy on these points {accuracy:.1%})")
+    if own_figure:  # what the colours mean, beside the plot (the points fill the box); a caller's axes: its call
+        from matplotlib.lines import Line2D
+
+        fig.legend(handles=[Line2D([], [], linestyle="", marker="o", markersize=7, markerfacecolor=colors[c],
+                                   markeredgecolor="k", label=f"class {c}") for c in range(classes)],
+                   loc="outside right upper", fontsize=9, title="true class\n(region: predicted)", title_fontsize=9)
     return fig
 
 

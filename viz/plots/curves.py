@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from viz._mpl import new_figure
 
@@ -62,6 +63,7 @@ def plot_learning_curves(history, early_stopping=None, title=None, figsize=None)
         if stopped is not None:
             ax.axvline(stopped, color="tab:red", linestyle=":", linewidth=1.2, label=f"stopped (epoch {stopped})")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole: no "2.5"
         ax.set_ylabel(metric)
         ax.set_title(metric.replace("_", " ").capitalize())
         ax.legend(fontsize=8)
