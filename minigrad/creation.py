@@ -55,8 +55,16 @@ def ones(*shape, requires_grad=False, dtype=None, device="cpu"):
 
 
 def full(shape, fill_value, requires_grad=False, dtype=None, device="cpu"):
-    """A tensor of ``shape`` filled with ``fill_value``."""
+    """A tensor of ``shape`` filled with ``fill_value``.
+
+    Without ``dtype`` the value decides, as in ``mg.tensor`` and PyTorch: a bool gives a
+    bool tensor, an int an int64 one, a float the default float (float32).
+    """
     shape = _shape((shape,) if isinstance(shape, int) else (tuple(shape),))
+    if dtype is None and isinstance(fill_value, (bool, np.bool_)):
+        dtype = "bool"
+    elif dtype is None and isinstance(fill_value, (int, np.integer)):
+        dtype = "int64"
     return _make(np.full(shape, fill_value, dtype=_dtype(dtype)), requires_grad, device)
 
 

@@ -78,3 +78,10 @@ def test_creation_takes_0d_tensors_where_it_takes_numbers():
     assert mg.eye(mg.tensor(2)).shape == (2, 2)
     draw = mg.randint(0, mg.tensor(3), (50,)).numpy()
     assert draw.dtype == np.int64 and draw.min() >= 0 and draw.max() < 3
+
+
+def test_full_takes_its_dtype_from_the_value_as_pytorch_does():
+    assert mg.full((2,), 3).dtype == np.int64 and mg.full((2,), 3).tolist() == [3, 3]
+    assert mg.full((2,), True).dtype == np.bool_
+    assert mg.full((2,), 2.5).dtype == mg.float32
+    assert mg.full((2,), 3, dtype="float64").dtype == np.float64

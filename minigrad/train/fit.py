@@ -62,7 +62,19 @@ def _metric_functions(metrics):
 
 
 def _arrays(data, what):
-    """``(X, y)`` from a tuple of arrays/Tensors, with matching lengths."""
+    """``(X, y)`` from a tuple of arrays/Tensors or a ``TensorDataset(X, y)``, with matching lengths."""
+    from minigrad.data import DataLoader, TensorDataset
+
+    if isinstance(data, TensorDataset) and len(data.arrays) == 2:
+        data = tuple(data.arrays)
+    elif isinstance(data, (TensorDataset, DataLoader)) or hasattr(data, "__getitem__") and hasattr(data, "__len__") \
+            and not isinstance(data, (tuple, list, np.ndarray, Tensor)):
+        raise TypeError(
+            f"fit: {what} must be a pair (X, y) or a TensorDataset(X, y), got {type(data).__name__}; fit makes its "
+            "own DataLoader (batch_size=, shuffle=, seed=). For another dataset or loader, write the loop: "
+            "for xb, yb in loader: loss = loss_fn(model(xb), yb); optimizer.zero_grad(); loss.backward(); "
+            "optimizer.step()"
+        )
     if not isinstance(data, (tuple, list)) or len(data) != 2:
         raise ValueError(f"fit: {what} must be a pair (X, y), got {type(data).__name__}")
     X, y = (d.numpy() if isinstance(d, Tensor) else np.asarray(d) for d in data)
@@ -128,7 +140,7 @@ def fit(model, loss_fn, optimizer, train_data, epochs=1, batch_size=32, validati
     model : nn.Module
     loss_fn : callable ``(output, target) -> scalar Tensor`` or a loss name ("cross_entropy", "mse", ...)
     optimizer : an ``optim`` optimizer over ``model.parameters()``
-    train_data, validation_data : ``(X, y)`` pairs of arrays or Tensors
+    train_data, validation_data : ``(X, y)`` pairs of arrays or Tensors, or ``TensorDataset(X, y)``
     epochs, batch_size : passes over the data and mini-batch size m
     callbacks : e.g. ``[EarlyStopping("val_loss", patience=5, restore_best_weights=True)]``
     metrics : names from :mod:`minigrad.metrics` ("accuracy", "f1", ...) or ``fn(y_true, y_pred)``

@@ -6,7 +6,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import nn, optim
-from minigrad.data import StandardScaler, load_digits, train_val_test_split
+from minigrad.data import StandardScaler, load_digits, make_moons, train_val_test_split
 from minigrad.nn import losses
 from minigrad.train import LambdaCallback, TrainingError, evaluate, fit, predict
 from minigrad.train.progress import ProgressBar
@@ -175,3 +175,21 @@ def test_small_mlp_reaches_95_percent_on_digits_quickly():
     accuracy = evaluate(model, "cross_entropy", X_te, y_te, metrics=["accuracy"])["accuracy"]
     assert accuracy >= 0.95
     assert time.perf_counter() - start < 30
+
+
+def test_fit_takes_a_tensor_dataset_and_refuses_a_loader_with_the_loop_to_write():
+    from minigrad.data import DataLoader, TensorDataset
+
+    X, y = make_moons(64, seed=0)
+
+    def train(data, validation):
+        mg.manual_seed(0)
+        model = nn.MLP([2, 8, 2])
+        history = fit(model, "cross_entropy", optim.SGD(model.parameters(), lr=0.1), data, epochs=2,
+                      batch_size=16, validation_data=validation, progress=False, seed=0)
+        return history.history["loss"], history.history["val_loss"]
+
+    assert train(TensorDataset(X, y), TensorDataset(X, y)) == train((X, y), (X, y))
+    with pytest.raises(TypeError, match=r"pair \(X, y\) or a TensorDataset.*for xb, yb in loader"):
+        fit(nn.MLP([2, 2]), "cross_entropy", optim.SGD(nn.MLP([2, 2]).parameters(), lr=0.1),
+            DataLoader(X, y, batch_size=8), progress=False)
