@@ -10,9 +10,9 @@ import shutil
 
 import pytest
 
-from minigrad import Value
 from viz import step_through
 from viz.graph import HIGHLIGHT_COLOR
+from tests.viz.neuron import neuron
 
 
 def _browser_or_skip():
@@ -34,16 +34,6 @@ def _browser_or_skip():
         pytest.skip(reason)
     return chromium
 
-
-def neuron():
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
 
 
 # What the visible frame shows: each node's centre in its picture and the highlighted nodes.
@@ -80,7 +70,7 @@ def test_the_page_steps_through_in_chromium(tmp_path):
     chromium = _browser_or_skip()
     from playwright.sync_api import sync_playwright
 
-    st = step_through(neuron())
+    st = step_through(neuron()[0])
     page_path = st.save(tmp_path / "steps.html")
     errors = []
     with sync_playwright() as p:

@@ -13,20 +13,10 @@ from minigrad.autograd import topological_order
 from viz.frames import backprop_frames, save_frames
 from viz.graph import HIGHLIGHT_COLOR
 from viz.graph.labels import format_number
+from tests.viz.neuron import LEAVES, neuron
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="the Graphviz program 'dot' is not installed")
 
-
-def neuron():
-    """o = tanh(x1*w1 + x2*w2 + b), not yet backpropagated."""
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o, [x1, x2, w1, w2, b]
 
 
 def box(frame, name):
@@ -84,11 +74,12 @@ def test_the_current_node_is_highlighted_and_its_edges_carry_local_derivatives()
 
 
 def test_gradients_at_the_end_equal_backward_and_user_grads_are_untouched():
-    o, leaves = neuron()
+    o, nodes = neuron()
+    leaves = [nodes[name] for name in LEAVES]
     frames = backprop_frames(o)
     assert all(v.grad == 0.0 for v in topological_order(o))  # frames compute their own gradients
-    ref, ref_leaves = neuron()
-    ref.backward()
+    ref, ref_nodes = neuron(backward=True)
+    ref_leaves = [ref_nodes[name] for name in LEAVES]
     at = {id(node): f"n{i}" for i, node in enumerate(topological_order(o))}
     for leaf, done in zip(leaves, ref_leaves):
         assert f"grad {format_number(done.grad)}</TD>" in box(frames[-1], at[id(leaf)])

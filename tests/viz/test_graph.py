@@ -13,24 +13,12 @@ from minigrad import Value, nn
 from minigrad.autograd import topological_order
 from viz.graph import NAN_COLOR, ROLE_COLORS, UNKNOWN_GRAD_COLOR, ZERO_GRAD_COLOR, draw_graph, save
 from viz.graph.labels import format_number
+from tests.viz.neuron import neuron
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="the Graphviz program 'dot' is not installed")
 
 
 # --------------------------------------------------------------------------- helpers
-
-def neuron(backward=True):
-    """micrograd's neuron: o = tanh(x1*w1 + x2*w2 + b), with o = 1/sqrt(2)."""
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    if backward:
-        o.backward()
-    return o, {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "b": b, "n": n, "o": o}
 
 
 def ids(root):
@@ -81,7 +69,7 @@ def mlp_graph():
 # --------------------------------------------------------------------------- Value graphs
 
 def test_value_boxes_show_data_and_grad_with_four_significant_digits():
-    o, v = neuron()
+    o, v = neuron(backward=True)
     src = draw_graph(o).source
     at = ids(o)
     x1 = line_of(src, at[id(v["x1"])])
@@ -107,7 +95,7 @@ def test_numbers_keep_significant_digits(x, text):
 
 
 def test_value_graph_has_an_op_oval_per_result_and_every_edge():
-    o, _ = neuron()
+    o, _ = neuron(backward=True)
     src = draw_graph(o).source
     nodes = topological_order(o)
     ovals = [n for n in declared(src) if n.startswith("o")]
@@ -123,20 +111,20 @@ def test_value_graph_has_an_op_oval_per_result_and_every_edge():
 
 def test_dot_source_is_deterministic():
     # Two separate graphs built the same way: ids come from topological order, not id().
-    assert draw_graph(neuron()[0]).source == draw_graph(neuron()[0]).source
+    assert draw_graph(neuron(backward=True)[0]).source == draw_graph(neuron(backward=True)[0]).source
     *_, loss = mlp_graph()
     assert draw_graph(loss).source == draw_graph(mlp_graph()[-1]).source
 
 
 def test_show_data_and_show_grad_can_be_turned_off():
-    o, _ = neuron()
+    o, _ = neuron(backward=True)
     src = draw_graph(o, show_data=False, show_grad=False).source
     assert "data " not in src and "grad " not in src and "<B>x1</B>" in src
     assert ZERO_GRAD_COLOR not in src  # no gradient colouring without gradients shown
 
 
 def test_rankdir_passes_through_and_is_checked():
-    o, _ = neuron()
+    o, _ = neuron(backward=True)
     assert "rankdir=TB" in draw_graph(o, rankdir="TB").source
     assert "rankdir=LR" in draw_graph(o).source
     with pytest.raises(ValueError, match="rankdir"):
@@ -150,7 +138,7 @@ def test_root_must_be_a_value_or_a_tensor(root):
 
 
 def test_zero_gradient_edges_are_grey_and_others_coloured():
-    o, v = neuron()  # x2 = 0, so dL/dw2 = x2 * dL/d(x2*w2) = 0
+    o, v = neuron(backward=True)  # x2 = 0, so dL/dw2 = x2 * dL/d(x2*w2) = 0
     src = draw_graph(o).source
     at = ids(o)
     into = [b for a, b in edges(src) if a == at[id(v["w2"])]]
@@ -171,7 +159,7 @@ def test_the_legend_calls_an_edge_grey_only_when_its_gradient_is_exactly_zero():
     src = draw_graph(tiny).source
     assert ZERO_GRAD_COLOR not in src and "exactly 0" not in src
     assert "grad 1e-300<" in line_of(src, "n0")
-    o, _ = neuron()  # dL/dw2 = x2 * ... = 0 exactly
+    o, _ = neuron(backward=True)  # dL/dw2 = x2 * ... = 0 exactly
     legend = draw_graph(o).source.split("\n")[1]
     assert "gradient exactly 0" in legend and ZERO_GRAD_COLOR in legend
 
@@ -403,7 +391,7 @@ def no_graphviz(monkeypatch):
 
 def test_save_dot_needs_no_graphviz_and_other_formats_explain_how_to_install(tmp_path, monkeypatch):
     no_graphviz(monkeypatch)
-    dot = draw_graph(neuron()[0])
+    dot = draw_graph(neuron(backward=True)[0])
     path = save(dot, tmp_path / "neuron.dot")
     assert path == tmp_path / "neuron.dot"
     assert path.read_text(encoding="utf-8") == dot.source
@@ -418,11 +406,11 @@ def test_save_dot_needs_no_graphviz_and_other_formats_explain_how_to_install(tmp
 def test_save_reports_a_missing_binary_found_only_when_running_it(tmp_path, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name, *a, **k: str(tmp_path / "gone" / "dot"))
     with pytest.raises(RuntimeError, match="install"):
-        save(draw_graph(neuron()[0]), tmp_path / "g.png")
+        save(draw_graph(neuron(backward=True)[0]), tmp_path / "g.png")
 
 
 def test_save_rejects_unknown_suffixes_and_non_graphs(tmp_path):
-    dot = draw_graph(neuron()[0])
+    dot = draw_graph(neuron(backward=True)[0])
     with pytest.raises(ValueError, match=r"\.svg.*\.pdf"):
         save(dot, tmp_path / "graph.jpg")
     with pytest.raises(ValueError, match="suffix"):
@@ -531,7 +519,7 @@ def test_one_variable_used_many_times_renders_within_seconds(tmp_path, n, max_no
 
 
 def test_small_graphs_are_not_packed():
-    assert "pack" not in draw_graph(neuron()[0]).source
+    assert "pack" not in draw_graph(neuron(backward=True)[0]).source
 
 
 def test_rendering_refuses_too_many_nodes_and_stops_a_slow_dot(tmp_path, monkeypatch):
@@ -542,7 +530,7 @@ def test_rendering_refuses_too_many_nodes_and_stops_a_slow_dot(tmp_path, monkeyp
 
     save_module = sys.modules["viz.graph.save"]  # the package re-exports the function under the same name
 
-    dot = draw_graph(neuron()[0])
+    dot = draw_graph(neuron(backward=True)[0])
     n = count_nodes(dot)
     assert n == len(declared(dot.source))  # every box and oval (the legend is the graph's label)
     with pytest.raises(RuntimeError, match=rf"has {n} nodes, more than the 3 Graphviz renders here"):

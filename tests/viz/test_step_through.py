@@ -6,24 +6,15 @@ import shutil
 import pytest
 
 import minigrad as mg
-from minigrad import Value, nn
+from minigrad import nn
 from minigrad.autograd import topological_order
 from viz import StepThrough, backprop_frames, step_through
 from viz.graph import HIGHLIGHT_COLOR
+from tests.viz.neuron import neuron
 
 pytestmark = pytest.mark.skipif(shutil.which("dot") is None or shutil.which("neato") is None,
                                 reason="the Graphviz programs 'dot' and 'neato' are not installed")
 
-
-def neuron():
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
 
 
 def centre(points):
@@ -63,9 +54,9 @@ def highlighted(svg):
 
 
 def test_every_frame_keeps_every_node_where_and_as_big_as_it_was():
-    st = step_through(neuron())
-    order = topological_order(neuron())
-    assert isinstance(st, StepThrough) and len(st) == 6 == len(backprop_frames(neuron()))
+    st = step_through(neuron()[0])
+    order = topological_order(neuron()[0])
+    assert isinstance(st, StepThrough) and len(st) == 6 == len(backprop_frames(neuron()[0]))
     first = node_boxes(st.svgs[0])
     assert len(first) == len(order) + 5  # every box and op oval
     for svg in st.svgs[1:]:
@@ -92,7 +83,7 @@ def test_a_tensor_graph_with_clusters_keeps_its_layout():
 
 
 def test_counter_and_captions_agree_and_the_page_is_self_contained(tmp_path):
-    st = step_through(neuron())
+    st = step_through(neuron()[0])
     path = st.save(tmp_path / "sub" / "steps.html")
     page = path.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 6 and "<?xml" not in page
@@ -110,7 +101,7 @@ def test_counter_and_captions_agree_and_the_page_is_self_contained(tmp_path):
 
 
 def test_inline_html_for_jupyter_is_scoped_to_its_own_element():
-    st = step_through(neuron())
+    st = step_through(neuron()[0])
     one, two = st._repr_html_(), st._repr_html_()
     uid = re.search(r'<div class="mg-step" id="([^"]+)"', one).group(1)
     assert uid != re.search(r'<div class="mg-step" id="([^"]+)"', two).group(1)
