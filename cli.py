@@ -72,6 +72,10 @@ def _output_path(path, suffixes=None, folder=False):
         _fail(f"cannot write to {path}: {existing} is not a folder")
     if not os.access(existing, os.W_OK | os.X_OK):
         _fail(f"cannot write to {existing}: permission denied")
+    try:  # a real probe: permissions do not tell everything (root, read-only or virtual file systems)
+        os.rmdir(tempfile.mkdtemp(prefix=".minigrad-probe-", dir=existing))
+    except OSError as exc:
+        _fail(f"cannot write to {existing}: {exc.strerror or exc}")
     return path
 
 

@@ -20,6 +20,7 @@ from minigrad.autograd import Function
 from minigrad.backend import conv as backend
 from minigrad.dtypes import FLOAT
 from minigrad.ops.conv import conv_output_size
+from minigrad.tensor import Tensor
 
 __all__ = ["MaxPool2d", "MaxPoolScatter"]
 
@@ -33,11 +34,18 @@ class MaxPool2d(Function):
 
     def forward(self, x, *, kernel, stride, padding, dilation):
         out = conv_output_size(x.shape[2:], kernel, stride, padding, dilation)
-        values, self.index = backend.max_pool(x, kernel, stride, padding, dilation, out)
+        values, index = backend.max_pool(x, kernel, stride, padding, dilation, out)
+        # A dilated window can fall entirely in the padding (kernel 2, dilation 2, padding 1
+        # on one pixel): its maximum is -inf, its argmax -1, and it sends no gradient.
+        empty = index < 0
+        self.empty = empty if empty.any() else None
+        self.index = index if self.empty is None else index * ~empty  # any valid place; its g is zeroed
         return values
 
     def backward(self, g):
         (x,) = self.inputs
+        if self.empty is not None:
+            g = g * Tensor.constant(~self.empty, dtype=g.dtype)
         return (MaxPoolScatter.apply(g, index=self.index, shape=x.shape),)
 
 

@@ -109,3 +109,16 @@ def test_layers():
     assert index.shape == pooled.shape and index.dtype == np.int64
     assert nn.MaxPool2d(2).state_dict() == {} and nn.MaxPool2d(2).stride == 2
     assert F.max_pool2d(x, 2).dtype == np.float32
+
+
+def test_a_window_entirely_in_the_padding_gives_minus_infinity_and_no_gradient():
+    # kernel 2 with dilation 2 and padding 1 on a single pixel: the taps fall at -1 and +1
+    x = tensor(np.array([[[[0.5]], [[-2.0]]]]))
+    y = F.max_pool2d(x, kernel_size=2, dilation=2, padding=1, ceil_mode=True)
+    assert y.shape == (1, 2, 1, 1) and np.all(np.isneginf(y.numpy()))
+    z = F.max_pool2d(x, kernel_size=(2, 1), dilation=(2, 1), padding=(1, 0), stride=1)
+    (z * tensor(np.ones(z.shape))).sum().backward()
+    assert np.all(np.isfinite(x.grad.numpy()))
+    fn = lambda x: F.max_pool2d(x, kernel_size=(2, 1), dilation=(2, 1), padding=(1, 0), stride=1)  # noqa: E731
+    xs = tensor(np.random.default_rng(0).standard_normal((1, 2, 3, 2)))
+    assert mg.gradcheck(fn, xs) and mg.gradgradcheck(fn, xs)
