@@ -33,6 +33,8 @@ def test_max_pool2d_matches_the_definition_and_its_gradients_check(case):
     got = F.max_pool2d(tensor(x, False), dilation=dilation, **args)
     want = ref.max_pool2d(x, args["kernel_size"], args["stride"], args["padding"], dilation, args["ceil_mode"])
     np.testing.assert_array_equal(got.numpy(), want)
+    if not np.all(np.isfinite(want)):
+        return  # a window entirely in the padding (-inf): central differences are nan; tested below
     # non-contiguous input: a transposed view
     xt = tensor(np.ascontiguousarray(x.transpose(0, 1, 3, 2)))
     fn = lambda xt: F.max_pool2d(xt.transpose(0, 1, 3, 2), dilation=dilation, **args)  # noqa: E731
