@@ -382,10 +382,10 @@ fig
 #
 # The medians hide how the flow changes during training. `viz.animate_grad_flow`
 # replays the recording of the network without BatchNorm, one bar per layer (input
-# on the left, log scale): watch the bars on the right grow as the output layers
-# start to learn, while the first layers' bars stay five decades or more below them
-# at every step: the gradient vanishes all through training, not only at the start
-# (Bengio, Simard & Frasconi 1994).
+# on the left, log scale): watch the bars move from step to step while the first
+# layer's bar stays at least a thousand times shorter than the last one's: the
+# gradient vanishes all through training, not only at the start (Bengio, Simard &
+# Frasconi 1994).
 
 # %%
 anim = viz.animate_grad_flow(recorders["without BatchNorm"], max_frames=4 if QUICK else 60)
