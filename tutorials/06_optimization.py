@@ -293,10 +293,11 @@ fig
 # ### The race, step by step
 #
 # `viz.animate_optimizers` replays four of these runs together, one step per
-# frame: watch plain SGD creep along the valley floor while momentum overshoots and
-# swings back, and RMSProp and Adam head almost straight for the minimum, each
-# coordinate's step rescaled by its own gradient history (Goodfellow et al. 2016,
-# §8.3 and §8.5; Kingma & Ba 2015).
+# frame: watch plain SGD creep along the valley floor while momentum swings across
+# it, RMSProp (each coordinate's step rescaled by its own gradient history) cut
+# almost straight to the minimum, and Adam, which adds momentum to that rescaling,
+# overshoot and circle back in (Goodfellow et al. 2016, §8.3 and §8.5; Kingma & Ba
+# 2015).
 
 # %%
 race_steps = 10 if QUICK else steps
