@@ -37,7 +37,7 @@ import numpy as np
 import minigrad as mg
 import viz
 from minigrad import Value
-from minigrad.course.lessons import quick, save_figure, show
+from minigrad.course.lessons import quick, save_animation, save_figure, show
 
 QUICK = quick()  # MINIGRAD_QUICK=1 asks for small sizes (the test suite does)
 FIGURES = Path(os.environ.get("MINIGRAD_FIGURES", "figures"))
@@ -473,6 +473,24 @@ for ax, (X_, y_, w_, title) in zip(axes, [
 axes[0].legend(loc="lower left", fontsize=8)
 fig.tight_layout()
 save_figure(fig, "01_perceptron.png")
+
+# %% [markdown]
+# **The rule in motion.** `viz.animate_perceptron` replays Algorithm 1 on two
+# separable clouds, one frame per mistake: watch the ringed point that was
+# misclassified pull the line towards it (w ← w + y·x), until a whole pass goes by
+# without a mistake, as Novikoff's theorem promises (Rosenblatt 1958; Novikoff 1962).
+
+# %%
+X_blob, y_blob = viz.animation.two_blobs(12 if QUICK else 40)      # labels 0/1, a line separates them
+anim = viz.animate_perceptron(X_blob, y_blob)
+save_animation(anim, "01_perceptron.gif")
+# The same run as our `perceptron`, with the bias as the constant input x₀ = 1 and labels ±1:
+w_blob, _, mistakes_blob = perceptron(np.column_stack([np.ones(len(X_blob)), X_blob]), 2.0 * y_blob - 1)
+last = anim.history[-1]
+print(f"{anim.n_frames} frames: the start and {sum(mistakes_blob)} mistakes; final w = {last['w']}, b = {last['b']}")
+assert anim.converged and anim.n_frames == sum(mistakes_blob) + 1
+assert np.allclose([last["b"], *last["w"]], w_blob)
+assert np.all((X_blob @ last["w"] + last["b"] > 0) == (y_blob == 1))  # the final line separates the data
 
 # %% [markdown]
 # ## What we learned

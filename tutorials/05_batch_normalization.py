@@ -38,7 +38,7 @@ import minigrad as mg
 import viz
 from minigrad import nn, optim
 from minigrad.data import StandardScaler, make_moons
-from minigrad.course.lessons import quick, save_figure
+from minigrad.course.lessons import quick, save_animation, save_figure
 from minigrad.train import GradientRecorder, TrainingError, fit
 
 QUICK = quick()  # MINIGRAD_QUICK=1 asks for small sizes (the test suite sets it)
@@ -380,6 +380,26 @@ fig
 # BatchNorm the gradient is about the same size everywhere and the network
 # learns the two moons.
 #
+# The medians hide how the flow changes during training. `viz.animate_grad_flow`
+# replays the recording of the network without BatchNorm, one bar per layer (input
+# on the left, log scale): watch the bars move from step to step while the first
+# layer's bar stays at least a thousand times shorter than the last one's: the
+# gradient vanishes all through training, not only at the start (Bengio, Simard &
+# Frasconi 1994).
+
+# %%
+anim = viz.animate_grad_flow(recorders["without BatchNorm"], max_frames=4 if QUICK else 60)
+save_animation(anim, "05_grad_flow_without_bn.gif")
+series = recorders["without BatchNorm"].series("norm")
+first_over_last = np.array(series["0.weight"]) / np.array(series["20.weight"])  # first / output Linear
+print(f"{anim.n_frames} frames of {len(anim.layers)} layers; "
+      f"first/last layer gradient ratio between {first_over_last.min():.1e} and {first_over_last.max():.1e}")
+records = recorders["without BatchNorm"].records
+assert anim.n_frames == min(4 if QUICK else 60, len(records)) and len(anim.layers) == 11  # the 11 Linear layers
+assert anim.steps[0] == records[0]["step"] and anim.steps[-1] == records[-1]["step"]
+assert np.all(first_over_last < 1e-3)  # vanishing at every recorded step
+
+# %% [markdown]
 # ## A larger usable learning rate
 #
 # Ioffe & Szegedy (2015): batch normalization allows higher learning rates, which

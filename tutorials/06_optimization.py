@@ -36,7 +36,7 @@ import viz
 from minigrad import nn, optim
 from minigrad.data import MinMaxScaler, StandardScaler, load_digits, train_val_test_split
 from minigrad.course.experiments import optimizer_trajectories
-from minigrad.course.lessons import quick, save_figure
+from minigrad.course.lessons import quick, save_animation, save_figure
 from minigrad.optim.optimizers import hessian
 from minigrad.train import LambdaCallback, fit
 
@@ -290,6 +290,29 @@ fig
 # of steps to warm up — a reminder that "no learning rate to tune" does not mean
 # "fast".
 #
+# ### The race, step by step
+#
+# `viz.animate_optimizers` replays four of these runs together, one step per
+# frame: watch plain SGD creep along the valley floor while momentum swings across
+# it, RMSProp (each coordinate's step rescaled by its own gradient history) cut
+# almost straight to the minimum, and Adam, which adds momentum to that rescaling,
+# overshoot and circle back in (Goodfellow et al. 2016, §8.3 and §8.5; Kingma & Ba
+# 2015).
+
+# %%
+race_steps = 10 if QUICK else steps
+race = {name: classic[name] for name in ("SGD, η=0.02", "momentum μ=0.9, η=0.02")}
+race.update({name: adaptive[name] for name in ("RMSProp η=0.1", "Adam η=0.3")})
+anim = viz.animate_optimizers(optimizers=race, steps=race_steps, resolution=40 if QUICK else 120)
+save_animation(anim, "06_optimizers_race.gif")
+last = {name: np.linalg.norm(path[-1]) for name, path in anim.paths.items()}
+print(f"after {race_steps} steps, distance to the minimum:", {name: round(float(d), 3) for name, d in last.items()})
+assert anim.n_frames == race_steps + 1 and all(len(path) == race_steps + 1 for path in anim.paths.values())
+for name in ("RMSProp η=0.1", "Adam η=0.3"):  # the very runs drawn above, frame by frame
+    assert np.allclose(anim.paths[name], paths[name][: race_steps + 1])
+assert max(last, key=last.get) == "SGD, η=0.02"  # plain SGD is last in the race
+
+# %% [markdown]
 # ## The course's update rules, checked by hand
 #
 # The course writes each optimizer as a few lines of NumPy (from Stanford's CS231n

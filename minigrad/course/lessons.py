@@ -9,7 +9,7 @@ top to bottom as plain Python; this module adds what ``minigrad tutorial`` needs
   through the ``MINIGRAD_QUICK`` environment variable, as the test suite does);
 * :func:`step_lesson` -- show each cell, run it on Enter, stop on ``q``;
 * :func:`to_notebook` -- write a Jupyter notebook (nbformat 4) of a lesson;
-* :func:`quick` and :func:`save_figure` -- helpers lessons call themselves.
+* :func:`quick`, :func:`save_figure` and :func:`save_animation` -- helpers lessons call themselves.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 
 __all__ = [
     "Cell", "Lesson", "LessonError", "TUTORIALS", "REPOSITORY", "list_lessons", "find_lesson", "parse_cells",
-    "run_lesson", "step_lesson", "to_notebook", "quick", "save_figure", "show",
+    "run_lesson", "step_lesson", "to_notebook", "quick", "save_figure", "show", "save_animation",
 ]
 
 _FILE = re.compile(r"^(\d\d)_(\w+)\.py$")
@@ -90,6 +90,33 @@ def save_figure(fig, name):
     path = folder / name
     fig.savefig(path, dpi=100, bbox_inches="tight")
     _show_in_notebook(fig, path)
+
+
+def save_animation(anim, name, dpi=None):
+    """Save a ``viz.animate_*`` animation as ``$MINIGRAD_FIGURES/name`` (default ``./figures/``); returns None.
+
+    The suffix of ``name`` picks the format (.gif, .html or .mp4, see
+    :func:`viz.save_animation`). Frames are rendered at ``dpi`` (default 100, and
+    40 in quick mode, where a lesson's film only has to prove it plays). In a
+    notebook the saved file shows once under the cell -- a GIF as a picture, an
+    .html page as its player -- without rendering the frames a second time.
+    Nothing is returned, so a cell ending in ``save_animation(...)`` prints no path.
+    """
+    from viz.animation import save_animation as save  # matplotlib only when a lesson animates
+
+    folder = Path(os.environ.get("MINIGRAD_FIGURES", "figures"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = save(anim, folder / name, dpi=dpi if dpi is not None else (40 if quick() else 100))
+    if not _in_kernel():
+        return
+    from IPython.display import HTML, Image, display
+
+    if path.suffix.lower() == ".html":
+        display(HTML(path.read_text(encoding="utf-8")))
+    elif path.suffix.lower() == ".gif":
+        display(Image(filename=str(path)))
+    else:
+        print("animation saved:", path)  # an .mp4 plays in a media player, not inline
 
 
 def _show_in_notebook(fig, path):

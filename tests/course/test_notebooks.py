@@ -50,6 +50,9 @@ def test_a_lesson_notebook_executes_with_inline_figures(number, tmp_path, monkey
     images = [out for out in outputs if "image/png" in out.get("data", {})]
     figures = sum(cell.source.count("save_figure(") for cell in notebook.cells if cell.cell_type == "code")
     assert figures and len(images) >= figures  # every figure the lesson saves also shows in the notebook
+    films = sum(cell.source.count("save_animation(") for cell in notebook.cells if cell.cell_type == "code")
+    gifs = [out for out in outputs if "image/gif" in out.get("data", {})]
+    assert films and len(gifs) == films  # and every animation plays under its cell, once
     assert any(p.suffix == ".png" for p in (tmp_path / "figures").iterdir())
     texts = [out.get("data", {}).get("text/plain", "") for out in outputs]
     assert not [t for t in texts if "PosixPath(" in t or "WindowsPath(" in t]
@@ -96,3 +99,19 @@ def test_save_figure_returns_nothing_outside_a_notebook(tmp_path, monkeypatch):
     fig = new_figure(figsize=(2, 2))
     fig.add_subplot().plot([0, 1])
     assert save_figure(fig, "line.png") is None and (tmp_path / "line.png").stat().st_size > 0
+
+
+def test_save_animation_writes_a_gif_and_returns_nothing_outside_a_notebook(tmp_path, monkeypatch, capsys):
+    from PIL import Image
+
+    import viz
+    from minigrad.course.lessons import save_animation
+
+    monkeypatch.setenv("MINIGRAD_FIGURES", str(tmp_path))
+    monkeypatch.setenv("MINIGRAD_QUICK", "1")
+    anim = viz.animate_perceptron(*viz.animation.two_blobs(6), resolution=20, figsize=(5, 4))
+    assert save_animation(anim, "perceptron.gif") is None and capsys.readouterr().out == ""
+    with Image.open(tmp_path / "perceptron.gif") as gif:
+        assert gif.n_frames == anim.n_frames and gif.size == (5 * 40, 4 * 40)  # quick mode: 40 dpi
+    with pytest.raises(ValueError, match="suffix"):
+        save_animation(anim, "perceptron.png")
