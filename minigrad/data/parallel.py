@@ -169,25 +169,40 @@ def run_tasks(train_fn, tasks, X, y, n_jobs=1, backend=None, timeout=None, progr
         # the workers): n workers with n threads each on n cores would be slower than one.
         config = dict(backend="loky", inner_max_num_threads=1)
         workers = n_jobs
-    try:
-        with joblib.parallel_config(**config):
-            parallel = joblib.Parallel(n_jobs=workers, timeout=timeout, return_as="generator_unordered",
-                                       batch_size=1, pre_dispatch="all")
-            jobs = (joblib.delayed(_indexed)(i, train_fn, params, X, y, train_idx, val_idx, seed, where)
-                    for i, (params, train_idx, val_idx, seed) in enumerate(tasks))
-            for done, (i, score) in enumerate(parallel(jobs), start=1):
-                scores[i] = score
-                bar.update(done)
-    except (TimeoutError, *_timeout_errors()) as exc:
-        raise RuntimeError(
-            f"{where}: a training took longer than timeout={timeout} seconds (a worker may have died or hung); "
-            "the search was stopped"
-        ) from exc
-    except _worker_death_errors() as exc:  # loky's TerminatedWorkerError, Dask's KilledWorker
-        raise RuntimeError(
-            f"{where}: a worker process died during the search ({type(exc).__name__}: "
-            f"{str(exc).strip().splitlines()[0] if str(exc).strip() else 'no message'}); the search was stopped"
-        ) from exc
+    # On a Dask cluster a worker may die and take data the others need (the scattered
+    # X and y): the trainings that did not finish are run again, on the workers there
+    # are then, with the data sent again. Each is seeded, so the scores do not change.
+    finished = [False] * len(tasks)
+    pending = list(range(len(tasks)))
+    rounds = _DASK_ROUNDS if backend == "dask" else 1
+    for round_ in range(1, rounds + 1):
+        try:
+            with joblib.parallel_config(**config):
+                parallel = joblib.Parallel(n_jobs=workers, timeout=timeout, return_as="generator_unordered",
+                                           batch_size=1, pre_dispatch="all")
+                jobs = (joblib.delayed(_indexed)(i, train_fn, *tasks[i][:1], X, y, *tasks[i][1:], where)
+                        for i in pending)
+                for i, score in parallel(jobs):
+                    scores[i], finished[i] = score, True
+                    bar.update(sum(finished))
+            break
+        except (TimeoutError, *_timeout_errors()) as exc:
+            raise RuntimeError(
+                f"{where}: a training took longer than timeout={timeout} seconds (a worker may have died or hung); "
+                "the search was stopped"
+            ) from exc
+        except _lost_work_errors() as exc:  # Dask: a worker died with data or results the others needed
+            pending = [i for i in pending if not finished[i]]
+            if round_ == rounds:
+                raise RuntimeError(
+                    f"{where}: Dask workers kept dying ({type(exc).__name__}); {len(pending)} of {len(tasks)} "
+                    f"trainings did not finish after {rounds} rounds; the search was stopped"
+                ) from exc
+        except _worker_death_errors() as exc:  # loky's TerminatedWorkerError, Dask's KilledWorker
+            raise RuntimeError(
+                f"{where}: a worker process died during the search ({type(exc).__name__}: "
+                f"{str(exc).strip().splitlines()[0] if str(exc).strip() else 'no message'}); the search was stopped"
+            ) from exc
     return scores
 
 
@@ -212,6 +227,18 @@ def _timeout_errors():
     except ImportError:
         pass
     return tuple(errors)
+
+
+_DASK_ROUNDS = 3  # how often a Dask search runs the trainings a dead worker lost, before it gives up
+
+
+def _lost_work_errors():
+    """Dask's errors for work lost with a worker (a cancelled future, data forgotten)."""
+    if "distributed" not in sys.modules:
+        return ()
+    from concurrent.futures import CancelledError
+
+    return (CancelledError,)
 
 
 def _worker_death_errors():

@@ -6,6 +6,7 @@ LocalCluster of two worker processes. A worker killed mid-search is replaced
 bounded time.
 """
 
+import contextlib
 import os
 import signal
 import sys
@@ -189,3 +190,43 @@ def test_a_killed_dask_worker_is_replaced_and_the_results_are_the_same(dask_clie
     res = grid_search(KillOnce(str(marker)), GRID, X, Y, k=3, seed=5, backend="dask", timeout=60)
     assert marker.exists()  # a worker did die mid-search
     assert fold_scores(res) == fold_scores(serial["grid"])
+
+
+class _LosingParallel:
+    """Stands in for joblib.Parallel on a Dask cluster that loses work: the first ``fail``
+    runs deliver two results, then fail as Dask does when a dead worker held data."""
+
+    runs = 0
+
+    def __init__(self, fail, **kwargs):
+        self.fail = fail
+
+    def __call__(self, jobs):
+        from concurrent.futures import CancelledError
+
+        type(self).runs += 1
+        for k, (fn, args, kwargs) in enumerate(jobs):
+            if type(self).runs <= self.fail and k == 2:
+                raise CancelledError("batch_of__indexed_1_calls cancelled for reason: already forgotten")
+            yield fn(*args, **kwargs)
+
+
+@pytest.mark.parametrize("fail,finishes", [(1, True), (2, True), (3, False)])
+def test_dask_work_lost_with_a_worker_is_run_again_or_stops_with_one_error(fail, finishes, serial, monkeypatch):
+    import functools
+
+    import joblib
+
+    pytest.importorskip("distributed")
+    import minigrad.data.parallel as parallel
+
+    _LosingParallel.runs = 0
+    monkeypatch.setattr(parallel, "_dask_client", lambda where: object())
+    monkeypatch.setattr(joblib, "Parallel", functools.partial(_LosingParallel, fail))
+    monkeypatch.setattr(joblib, "parallel_config", lambda **config: contextlib.nullcontext())
+    if finishes:
+        res = grid_search(noisy, GRID, X, Y, k=3, seed=5, backend="dask")
+        assert fold_scores(res) == fold_scores(serial["grid"]) and _LosingParallel.runs == fail + 1
+    else:
+        with pytest.raises(RuntimeError, match=r"Dask workers kept dying \(CancelledError\); \d+ of 18 trainings"):
+            grid_search(noisy, GRID, X, Y, k=3, seed=5, backend="dask")
