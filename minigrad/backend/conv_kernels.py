@@ -30,6 +30,19 @@ def _inside(n_out, stride, offset, size):
     return min(lo, hi), hi
 
 
+@helper
+def _read_table(kh, kw, sh, sw, dh, dw, ho, wo, wp):
+    """table[(i, j), (oh, ow)]: the pixel of a zero-bordered plane of width wp that window
+    position (oh, ow) reads at kernel tap (i, j)."""
+    table = np.empty((kh * kw, ho * wo), dtype=np.int64)
+    for i in range(kh):
+        for j in range(kw):
+            for oh in range(ho):
+                for ow in range(wo):
+                    table[i * kw + j, oh * wo + ow] = (oh * sh + i * dh) * wp + ow * sw + j * dw
+    return table
+
+
 @kernel
 def im2col(x, kh, kw, sh, sw, dh, dw, top, left, ho, wo, cols):
     """cols[(c, i, j), (n, oh, ow)] = x[n, c, oh·sh + i·dh − top, ow·sw + j·dw − left] (0 outside x).
@@ -45,12 +58,7 @@ def im2col(x, kh, kw, sh, sw, dh, dw, top, left, ho, wo, cols):
     wp = (wo - 1) * sw + (kw - 1) * dw + 1
     plane = ho * wo
     taps = kh * kw
-    table = np.empty((taps, plane), dtype=np.int64)  # table[(i, j), (oh, ow)]: where it reads in the buffer
-    for i in range(kh):
-        for j in range(kw):
-            for oh in range(ho):
-                for ow in range(wo):
-                    table[i * kw + j, oh * wo + ow] = (oh * sh + i * dh) * wp + ow * sw + j * dw
+    table = _read_table(kh, kw, sh, sw, dh, dw, ho, wo, wp)
     flat = x.reshape(-1)
     r0, r1 = max(0, -top), min(h, hp - top)
     q0, q1 = max(0, -left), min(w, wp - left)
@@ -71,25 +79,35 @@ def im2col(x, kh, kw, sh, sw, dh, dw, top, left, ho, wo, cols):
 
 @kernel
 def col2im(cols, kh, kw, sh, sw, dh, dw, top, left, ho, wo, x):
-    """x[n, c, oh·sh + i·dh − top, ow·sw + j·dw − left] += cols[(c, i, j), (n, oh, ow)] inside x,
-    kernel offset after kernel offset (the twin's order of additions). x starts at zero."""
+    """x[n, c, oh·sh + i·dh − top, ow·sw + j·dw − left] += cols[(c, i, j), (n, oh, ow)] inside x.
+
+    Plane by plane, the mirror of :func:`im2col`: the kh·kw rows of a plane are added
+    into a zero-bordered buffer through the same table, kernel tap after kernel tap
+    (the twin's order of additions: one tap adds at most once to a pixel), and the
+    buffer's inside is copied to x."""
     n, c, h, w = x.shape
+    hp = (ho - 1) * sh + (kh - 1) * dh + 1
+    wp = (wo - 1) * sw + (kw - 1) * dw + 1
     plane = ho * wo
-    for ch in prange(c):  # each channel is written by its own rows of cols only
-        for i in range(kh):
-            oh_lo, oh_hi = _inside(ho, sh, i * dh - top, h)
-            for j in range(kw):
-                ow_lo, ow_hi = _inside(wo, sw, j * dw - left, w)
-                row = (ch * kh + i) * kw + j
-                for b in range(n):
-                    base = b * plane
-                    for oh in range(oh_lo, oh_hi):
-                        r = oh * sh + i * dh - top
-                        start = base + oh * wo
-                        q = ow_lo * sw + j * dw - left
-                        for ow in range(ow_lo, ow_hi):
-                            x[b, ch, r, q] += cols[row, start + ow]
-                            q += sw
+    taps = kh * kw
+    table = _read_table(kh, kw, sh, sw, dh, dw, ho, wo, wp)
+    flat = x.reshape(-1)
+    r0, r1 = max(0, -top), min(h, hp - top)
+    q0, q1 = max(0, -left), min(w, wp - left)
+    for b in prange(n):  # each example writes its own planes only
+        acc = np.empty(hp * wp, dtype=x.dtype)
+        base = b * plane
+        for ch in range(c):
+            acc[:] = 0
+            for tap in range(taps):
+                row = cols[ch * taps + tap]
+                reads = table[tap]
+                for k in range(plane):
+                    acc[reads[k]] += row[base + k]
+            dst = (b * c + ch) * h * w
+            for r in range(r0, r1):
+                for q in range(q0, q1):
+                    flat[dst + r * w + q] = acc[(r + top) * wp + q + left]
 
 
 @helper
