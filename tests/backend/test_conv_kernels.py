@@ -75,6 +75,19 @@ def test_max_pool_kernel_keeps_nan_as_the_twin(forced):
     assert index.ravel().tolist() == [1, 7]
 
 
+def test_2x2_max_pool_kernel_with_infinities_and_nan(forced):
+    # inf − inf is NaN too: the kernel's NaN probe (the sum of the window) must not pick a NaN that is not there
+    inf, nan = np.inf, np.nan
+    x = np.array([[[[-inf, 1.0, inf, -inf, 2.0, nan], [inf, 3.0, 0.0, inf, nan, inf]]]], dtype=np.float32)
+    geometry = _geometry(x.shape, (2, 2), (2, 2), (0, 0, 0, 0), (1, 1))
+    values, index = backend.max_pool(x, *geometry)
+    assert values.ravel().tolist()[:2] == [inf, inf] and np.isnan(values.ravel()[2])
+    assert index.ravel().tolist() == [6, 2, 5]
+    want_values, want_index = backend.max_pool_numpy(x, *geometry)
+    np.testing.assert_array_equal(values, want_values)
+    np.testing.assert_array_equal(index, want_index)
+
+
 def _max_pool_matches_twin(x, case):
     geometry = _geometry(*case)
     values, index = backend.max_pool(x, *geometry)
