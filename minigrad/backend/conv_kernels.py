@@ -172,9 +172,15 @@ def max_pool(x, kh, kw, sh, sw, dh, dw, top, left, values, index):
 
 @kernel
 def scatter_add(g, index, per_plane, out):
-    """out[index[k]] += g[k] in the order of k. Two windows of one (n, c) plane may pick the
-    same pixel, but never two planes: the planes (``per_plane`` values each) run in parallel."""
-    for p in prange(g.size // per_plane):
+    """out = 0, then out[index[k]] += g[k] in the order of k. Two windows of one (n, c) plane
+    may pick the same pixel, but never two planes: the planes (``per_plane`` values of g each,
+    an equal share of out) run in parallel, and each share of out is zeroed just before its
+    values are added (while it is in cache: one pass over out, not a fill and then the adds)."""
+    planes = g.size // per_plane
+    share = out.size // planes
+    for p in prange(planes):
+        for i in range(p * share, (p + 1) * share):
+            out[i] = 0
         for k in range(p * per_plane, (p + 1) * per_plane):
             out[index[k]] += g[k]
 

@@ -62,12 +62,13 @@ def test_small_arrays_and_arrays_past_the_limit_are_plain(small_pool):
 
 
 def _cnn_steps():
-    """Two Adam steps of a small CNN (conv, ReLU, max pool, conv, ReLU, max pool, linear): the
-    losses and the final weights. The second step reuses the first one's pooled buffers."""
+    """Two Adam steps of a small CNN (conv, ReLU, max pool, conv, ReLU, max pool, a strided 1 × 1
+    conv that skips pixels -- col2im leaves them zero --, linear): the losses and the final
+    weights. The second step reuses the first one's pooled buffers."""
     mg.manual_seed(0)
     model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
                           nn.Conv2d(4, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-                          nn.Flatten(), nn.Linear(8 * 2 * 2, 3))
+                          nn.Conv2d(8, 8, 1, stride=2), nn.Flatten(), nn.Linear(8, 3))
     opt = mg.optim.Adam(model.parameters(), lr=1e-2)
     rng = np.random.default_rng(1)
     x = mg.tensor(rng.standard_normal((6, 1, 8, 8)).astype(np.float32))
