@@ -101,8 +101,11 @@ class Conv2d(Function):
 
     def backward(self, g):
         x, w = self.inputs[0], self.inputs[1]
-        gx = ConvTranspose2d.apply(g, w, size=x.shape[2:], **_geometry(self)) if x.requires_grad else None
-        gw = (ConvWeightGrad.apply(x, g, kernel=w.shape[2:], cols=self.cols, **_geometry(self))
+        # both products read g channels first: make that copy once (a cache, like ``cols``)
+        channels = _channels_first(g.data) if x.requires_grad and w.requires_grad else None
+        gx = (ConvTranspose2d.apply(g, w, size=x.shape[2:], channels=channels, **_geometry(self))
+              if x.requires_grad else None)
+        gw = (ConvWeightGrad.apply(x, g, kernel=w.shape[2:], cols=self.cols, channels=channels, **_geometry(self))
               if w.requires_grad else None)
         if len(self.inputs) == 2:
             return gx, gw
@@ -115,15 +118,17 @@ class ConvTranspose2d(Function):
     name = "conv_transpose2d"
     dtype_rule = PROMOTE
 
-    def forward(self, u, w, b=None, *, stride, padding, dilation, groups, size):
+    def forward(self, u, w, b=None, *, stride, padding, dilation, groups, size, channels=None):
         _keep(self, stride, padding, dilation, groups)
         n, o = u.shape[:2]
         c, kernel = w.shape[1] * groups, w.shape[2:]
         w2 = w.reshape(o, -1)  # (O, C/G·kh·kw)
+        if channels is None or channels.dtype != u.dtype:  # (``channels``: u channels first, when known)
+            channels = _channels_first(u)
         if groups == 1:
-            cols = matmul(w2.T, _channels_first(u))
+            cols = matmul(w2.T, channels)
         else:
-            cols = matmul(_by_group(w2, groups).transpose(0, 2, 1), _by_group(_channels_first(u), groups))
+            cols = matmul(_by_group(w2, groups).transpose(0, 2, 1), _by_group(channels, groups))
             cols = cols.reshape(c * kernel[0] * kernel[1], -1)
         z = backend.col2im(cols, (n, c) + tuple(size), kernel, stride, padding, dilation, u.shape[2:])
         if b is not None:
@@ -146,12 +151,13 @@ class ConvWeightGrad(Function):
     name = "conv2d_weight_grad"
     dtype_rule = PROMOTE
 
-    def forward(self, x, g, *, stride, padding, dilation, groups, kernel, cols=None):
+    def forward(self, x, g, *, stride, padding, dilation, groups, kernel, cols=None, channels=None):
         _keep(self, stride, padding, dilation, groups)
         c, o = x.shape[1], g.shape[1]
         if cols is None or cols.dtype != x.dtype:  # (``cols``: im2col(x), when the forward pass kept it)
             cols = backend.im2col(x, kernel, stride, padding, dilation, g.shape[2:])
-        g2 = _channels_first(g)  # (O, N·Ho·Wo)
+        # (O, N·Ho·Wo); ``channels``: the same, when the caller has it
+        g2 = channels if channels is not None and channels.dtype == g.dtype else _channels_first(g)
         if groups == 1:
             # With more rows of columns than output channels (C·kh·kw > O), (cols @ g2ᵀ)ᵀ is the
             # faster product: OpenBLAS runs g2 @ colsᵀ (a transposed right factor) 1.4× slower
