@@ -279,3 +279,26 @@ def test_a_wrong_per_example_weight_gradient_is_caught(monkeypatch):
     monkeypatch.setattr(ops_conv, "_weight_grad_by_example", lambda g, cols: real(g, cols) * 1.001)
     got, want = _thin_weight_grad(np.random.default_rng(3))
     assert got != pytest.approx(want, rel=1e-12)
+
+
+def _thin_conv(rng):
+    x = rng.standard_normal((3, 1, 6, 5))
+    w = rng.standard_normal((4, 1, 3, 3))
+    b = rng.standard_normal(4)
+    got = F.conv2d(tensor(x, grad=False), tensor(w, grad=False), tensor(b, grad=False), stride=(1, 2), padding=1)
+    return got.numpy(), ref.conv2d(x, w, b, stride=(1, 2), padding=(1, 1))
+
+
+def test_a_thin_convolution_matches_the_definition():
+    got, want = _thin_conv(np.random.default_rng(4))
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    assert got.flags.c_contiguous
+
+
+def test_a_wrong_per_example_convolution_is_caught(monkeypatch):
+    from minigrad.ops import conv as ops_conv
+
+    real = ops_conv._conv_by_example
+    monkeypatch.setattr(ops_conv, "_conv_by_example", lambda w2, cols, n: real(w2, cols, n)[::-1].copy())
+    got, want = _thin_conv(np.random.default_rng(4))
+    assert not np.allclose(got, want)
