@@ -38,8 +38,11 @@ the other's gradient.
 
 from __future__ import annotations
 
+import numpy as np
+
 from minigrad.autograd import Function
 from minigrad.backend import conv as backend
+from minigrad.backend import pool
 from minigrad.backend.blas import matmul
 from minigrad.dtypes import PROMOTE
 
@@ -65,10 +68,19 @@ def _by_group(a, groups):
     return a.reshape(groups, a.shape[0] // groups, a.shape[1])
 
 
+def _copy(a):
+    """A C-contiguous copy of ``a``; of a NumPy array, into a pooled buffer (no page faults)."""
+    if a.__class__ is not np.ndarray:
+        return a.copy()
+    out = pool.empty(a.shape, a.dtype)
+    np.copyto(out, a)
+    return out
+
+
 def _channels_first(g):
     """(N, O, Ho, Wo) → (O, N·Ho·Wo): the layout im2col's columns are in."""
     n, o = g.shape[:2]
-    return g.transpose(1, 0, 2, 3).reshape(o, -1)
+    return _copy(g.transpose(1, 0, 2, 3)).reshape(o, -1)
 
 
 # Columns with fewer rows than this (C·kh·kw: a one-channel input) make products too thin
@@ -124,7 +136,7 @@ class Conv2d(Function):
         if b is not None:
             y += b.reshape(o, 1).astype(y.dtype, copy=False)
         # (O, N, Ho, Wo) → (N, O, Ho, Wo), contiguous as the next op's kernels want it
-        return y.reshape((o, n) + out).transpose(1, 0, 2, 3).copy()
+        return _copy(y.reshape((o, n) + out).transpose(1, 0, 2, 3))
 
     def backward(self, g):
         x, w = self.inputs[0], self.inputs[1]
