@@ -9,7 +9,10 @@ each on the 2-core development machine -- 1,300-1,600 faults, 1.4 ms of an 8.6 m
 step of the benchmark's CNN (W5). PyTorch keeps a caching allocator for the same
 reason.
 
-:func:`empty` and :func:`zeros` hand out arrays whose memory is one of the pool's
+The convolution and pooling kernels (:mod:`minigrad.backend.conv`), the convolution
+products (:mod:`minigrad.backend.blas`, :mod:`minigrad.ops.conv`) and the elementwise
+kernels (:func:`minigrad.backend.kernels.elementwise`) take their large outputs from
+here. :func:`empty` and :func:`zeros` hand out arrays whose memory is one of the pool's
 blocks (an owning ``uint8`` array; the array returned is a view of it, so its
 ``base`` is the block). A block is lent again only when no array refers to it any
 more: NumPy makes every view of a view refer to the owning block, so the block's
