@@ -30,6 +30,8 @@ import threading
 
 import numpy as np
 
+from minigrad.backend import pool
+
 __all__ = ["SINGLE_THREAD_MAX", "matmul", "threads"]
 
 SINGLE_THREAD_MAX = 1 << 26  # multiply-adds (M·N·K) below which a product runs on one thread
@@ -97,14 +99,26 @@ class threads:
         return False
 
 
+def _product(a, b):
+    """``a @ b``, into a buffer of :mod:`minigrad.backend.pool` when the product is large
+    (a fresh one would be page-faulted in at every training step)."""
+    if a.dtype is b.dtype and b.__class__ is np.ndarray:
+        shape = np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + (a.shape[-2], b.shape[-1])
+        out = pool.empty(shape, a.dtype)
+        if out.base is not None:  # (pooled; a small product keeps NumPy's own array)
+            return np.matmul(a, b, out=out)
+    return a @ b
+
+
 def matmul(a, b):
     """``a @ b`` for NumPy matrices (or stacks of them); on one thread when it makes fewer
-    than ``SINGLE_THREAD_MAX`` multiply-adds and NumPy's OpenBLAS allows it."""
-    if a.__class__ is not np.ndarray or a.shape[-2] * a.shape[-1] * b.shape[-1] >= SINGLE_THREAD_MAX:
+    than ``SINGLE_THREAD_MAX`` multiply-adds and NumPy's OpenBLAS allows it. The result
+    may be a view of a pooled buffer (:mod:`minigrad.backend.pool`)."""
+    if a.__class__ is not np.ndarray:
         return a @ b
-    if not _enter(1):
-        return a @ b
+    if a.shape[-2] * a.shape[-1] * b.shape[-1] >= SINGLE_THREAD_MAX or not _enter(1):
+        return _product(a, b)
     try:
-        return a @ b
+        return _product(a, b)
     finally:
         _exit()

@@ -23,14 +23,16 @@ kernels (:mod:`minigrad.backend.conv_kernels`) by the rule of
 :mod:`minigrad.backend.kernels`. im2col and max pooling move numbers without
 arithmetic and col2im adds in the same order as its twin, so both paths agree bit
 for bit; the scatter of the max-pool gradient
-agrees to rounding when windows overlap (NumPy sums in float64 there).
+agrees to rounding when windows overlap (NumPy sums in float64 there). The kernels'
+outputs come from :mod:`minigrad.backend.pool`, which reuses large buffers from
+step to step instead of page-faulting fresh ones in.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from minigrad.backend import kernels
+from minigrad.backend import kernels, pool
 from minigrad.backend.device import module_of
 
 __all__ = [
@@ -66,7 +68,7 @@ def im2col(x, kernel, stride, padding, dilation, out):
     if nb is None:
         return im2col_numpy(x, kernel, stride, padding, dilation, out)
     n, c = x.shape[:2]
-    cols = np.empty((c * kernel[0] * kernel[1], n * out[0] * out[1]), dtype=x.dtype)
+    cols = pool.empty((c * kernel[0] * kernel[1], n * out[0] * out[1]), x.dtype)
     nb.im2col(x, kernel[0], kernel[1], stride[0], stride[1], dilation[0], dilation[1], padding[0], padding[2],
               out[0], out[1], cols)
     return cols
@@ -92,7 +94,7 @@ def col2im(cols, shape, kernel, stride, padding, dilation, out):
     nb, (cols,) = _kernels(cols)
     if nb is None:
         return col2im_numpy(cols, shape, kernel, stride, padding, dilation, out)
-    x = np.zeros(shape, dtype=cols.dtype)
+    x = pool.zeros(shape, cols.dtype)
     nb.col2im(cols, kernel[0], kernel[1], stride[0], stride[1], dilation[0], dilation[1],
               padding[0], padding[2], out[0], out[1], x)
     return x
@@ -123,8 +125,11 @@ def max_pool(x, kernel, stride, padding, dilation, out):
     if nb is None:
         return max_pool_numpy(x, kernel, stride, padding, dilation, out)
     n, c = x.shape[:2]
-    values = np.empty((n, c) + tuple(out), dtype=x.dtype)
-    index = np.empty((n, c) + tuple(out), dtype=np.int64)
+    values = pool.empty((n, c) + tuple(out), x.dtype)
+    index = pool.empty((n, c) + tuple(out), np.int64)
+    if tuple(kernel) == (2, 2) and not any(padding):  # every window inside x: the common 2 × 2 case
+        nb.max_pool_2x2(x, stride[0], stride[1], dilation[0], dilation[1], values, index)
+        return values, index
     nb.max_pool(x, kernel[0], kernel[1], stride[0], stride[1], dilation[0], dilation[1],
                 padding[0], padding[2], values, index)
     return values, index
@@ -156,7 +161,7 @@ def max_pool_scatter(g, index, size):
     nb, (g, index) = _kernels(g, index)
     if nb is None:
         return max_pool_scatter_numpy(g, index, size)
-    out = np.zeros(size, dtype=g.dtype)
+    out = pool.empty((size,), g.dtype)  # (the kernel zeroes it)
     nb.scatter_add(g.reshape(-1), index.reshape(-1), max(1, g.shape[-1] * g.shape[-2]), out)
     return out
 

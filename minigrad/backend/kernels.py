@@ -52,6 +52,8 @@ import warnings
 
 import numpy as np
 
+from minigrad.backend import pool
+
 __all__ = [
     "MIN_SIZE", "PARALLEL_MIN_SIZE", "numba_enabled", "set_enabled", "enabled", "warm_up", "register_warm_up",
     "plain", "compiled", "fused", "elementwise",
@@ -254,7 +256,7 @@ def elementwise(formula):
         kernel = fused(name, "elementwise", x, *args)
         if kernel is None:
             return formula(x, *args)
-        out = np.empty_like(x)
+        out = pool.empty(x.shape, x.dtype)  # (large ones reused from step to step: no page faults)
         kernel(out)
         return out
 

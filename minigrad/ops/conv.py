@@ -38,8 +38,11 @@ the other's gradient.
 
 from __future__ import annotations
 
+import numpy as np
+
 from minigrad.autograd import Function
 from minigrad.backend import conv as backend
+from minigrad.backend import pool
 from minigrad.backend.blas import matmul
 from minigrad.dtypes import PROMOTE
 
@@ -65,10 +68,41 @@ def _by_group(a, groups):
     return a.reshape(groups, a.shape[0] // groups, a.shape[1])
 
 
+def _copy(a):
+    """A C-contiguous copy of ``a``; of a NumPy array, into a pooled buffer (no page faults)."""
+    if a.__class__ is not np.ndarray:
+        return a.copy()
+    out = pool.empty(a.shape, a.dtype)
+    np.copyto(out, a)
+    return out
+
+
 def _channels_first(g):
     """(N, O, Ho, Wo) → (O, N·Ho·Wo): the layout im2col's columns are in."""
     n, o = g.shape[:2]
-    return g.transpose(1, 0, 2, 3).reshape(o, -1)
+    return _copy(g.transpose(1, 0, 2, 3)).reshape(o, -1)
+
+
+# Columns with fewer rows than this (C·kh·kw: a one-channel input) make products too thin
+# for OpenBLAS to run fast; one product per example (NumPy's batched matmul) is then faster,
+# and lays the convolution out as (N, O, Ho·Wo) without a transpose. Measured for the
+# 1 → 16 channel 3 × 3 convolution of 256 8 × 8 images (one thread): forward with its
+# transpose 0.20 → 0.05 ms, weight gradient with the copy of g it spares 0.26 → 0.11 ms;
+# for 16 → 32 channels (C·kh·kw = 144) the batched products are slower (0.51 vs 0.43 ms).
+THIN = 16
+
+
+def _conv_by_example(w2, cols, n):
+    """w2 (O, C·kh·kw) @ cols[:, n] (C·kh·kw, Ho·Wo) for each example n: the convolution as
+    (N, O, Ho·Wo), for cols (C·kh·kw, N·Ho·Wo)."""
+    return matmul(w2, cols.reshape(cols.shape[0], n, -1).transpose(1, 0, 2))
+
+
+def _weight_grad_by_example(g, cols):
+    """Σ_n g[n] (O, Ho·Wo) @ cols[:, n]ᵀ (Ho·Wo, C·kh·kw) → (O, C·kh·kw): the weight gradient
+    as one small product per example (batched), for g (N, O, Ho, Wo) and cols (C·kh·kw, N·Ho·Wo)."""
+    n, o = g.shape[:2]
+    return matmul(g.reshape(n, o, -1), cols.reshape(cols.shape[0], n, -1).transpose(1, 2, 0)).sum(axis=0)
 
 
 def _bias_grad(g):
@@ -90,6 +124,11 @@ class Conv2d(Function):
         out = conv_output_size(x.shape[2:], kernel, stride, padding, dilation)
         cols = backend.im2col(x, kernel, stride, padding, dilation, out)  # (C·kh·kw, N·Ho·Wo)
         self.cols = cols  # the weight gradient multiplies by them again
+        if groups == 1 and cols.shape[0] < THIN:
+            y = _conv_by_example(w.reshape(o, -1), cols, n)  # (N, O, Ho·Wo), no transpose to make
+            if b is not None:
+                y += b.reshape(1, o, 1).astype(y.dtype, copy=False)
+            return y.reshape((n, o) + out)
         if groups == 1:
             y = matmul(w.reshape(o, -1), cols)  # the whole convolution: one BLAS call
         else:
@@ -97,12 +136,15 @@ class Conv2d(Function):
         if b is not None:
             y += b.reshape(o, 1).astype(y.dtype, copy=False)
         # (O, N, Ho, Wo) → (N, O, Ho, Wo), contiguous as the next op's kernels want it
-        return y.reshape((o, n) + out).transpose(1, 0, 2, 3).copy()
+        return _copy(y.reshape((o, n) + out).transpose(1, 0, 2, 3))
 
     def backward(self, g):
         x, w = self.inputs[0], self.inputs[1]
-        gx = ConvTranspose2d.apply(g, w, size=x.shape[2:], **_geometry(self)) if x.requires_grad else None
-        gw = (ConvWeightGrad.apply(x, g, kernel=w.shape[2:], cols=self.cols, **_geometry(self))
+        # both products read g channels first: make that copy once (a cache, like ``cols``)
+        channels = _channels_first(g.data) if x.requires_grad and w.requires_grad else None
+        gx = (ConvTranspose2d.apply(g, w, size=x.shape[2:], channels=channels, **_geometry(self))
+              if x.requires_grad else None)
+        gw = (ConvWeightGrad.apply(x, g, kernel=w.shape[2:], cols=self.cols, channels=channels, **_geometry(self))
               if w.requires_grad else None)
         if len(self.inputs) == 2:
             return gx, gw
@@ -115,15 +157,17 @@ class ConvTranspose2d(Function):
     name = "conv_transpose2d"
     dtype_rule = PROMOTE
 
-    def forward(self, u, w, b=None, *, stride, padding, dilation, groups, size):
+    def forward(self, u, w, b=None, *, stride, padding, dilation, groups, size, channels=None):
         _keep(self, stride, padding, dilation, groups)
         n, o = u.shape[:2]
         c, kernel = w.shape[1] * groups, w.shape[2:]
         w2 = w.reshape(o, -1)  # (O, C/G·kh·kw)
+        if channels is None or channels.dtype != u.dtype:  # (``channels``: u channels first, when known)
+            channels = _channels_first(u)
         if groups == 1:
-            cols = matmul(w2.T, _channels_first(u))
+            cols = matmul(w2.T, channels)
         else:
-            cols = matmul(_by_group(w2, groups).transpose(0, 2, 1), _by_group(_channels_first(u), groups))
+            cols = matmul(_by_group(w2, groups).transpose(0, 2, 1), _by_group(channels, groups))
             cols = cols.reshape(c * kernel[0] * kernel[1], -1)
         z = backend.col2im(cols, (n, c) + tuple(size), kernel, stride, padding, dilation, u.shape[2:])
         if b is not None:
@@ -146,14 +190,20 @@ class ConvWeightGrad(Function):
     name = "conv2d_weight_grad"
     dtype_rule = PROMOTE
 
-    def forward(self, x, g, *, stride, padding, dilation, groups, kernel, cols=None):
+    def forward(self, x, g, *, stride, padding, dilation, groups, kernel, cols=None, channels=None):
         _keep(self, stride, padding, dilation, groups)
         c, o = x.shape[1], g.shape[1]
         if cols is None or cols.dtype != x.dtype:  # (``cols``: im2col(x), when the forward pass kept it)
             cols = backend.im2col(x, kernel, stride, padding, dilation, g.shape[2:])
-        g2 = _channels_first(g)  # (O, N·Ho·Wo)
+        if groups == 1 and cols.shape[0] < THIN and channels is None:
+            return _weight_grad_by_example(g, cols).reshape((o, c) + tuple(kernel))
+        # (O, N·Ho·Wo); ``channels``: the same, when the caller has it
+        g2 = channels if channels is not None and channels.dtype == g.dtype else _channels_first(g)
         if groups == 1:
-            v = matmul(g2, cols.T)
+            # With more rows of columns than output channels (C·kh·kw > O), (cols @ g2ᵀ)ᵀ is the
+            # faster product: OpenBLAS runs g2 @ colsᵀ (a transposed right factor) 1.4× slower
+            # (0.60 vs 0.43 ms for 32 × 4,096 times 4,096 × 144, one thread).
+            v = matmul(cols, g2.T).T if cols.shape[0] > o else matmul(g2, cols.T)
         else:
             v = matmul(_by_group(g2, groups), _by_group(cols, groups).transpose(0, 2, 1))
         return v.reshape((o, c // groups) + tuple(kernel))

@@ -20,9 +20,11 @@ GEOMETRIES = [
     ((1, 2, 9, 8), (2, 3), (2, 3), (0, 1, 2, 0), (2, 1)),
     ((3, 1, 5, 5), (1, 1), (2, 2), (0, 0, 0, 0), (1, 1)),
     ((2, 4, 6, 9), (3, 2), (1, 2), (1, 2, 1, 1), (1, 3)),
+    ((2, 3, 8, 7), (2, 2), (2, 2), (0, 0, 0, 0), (1, 1)),  # 2 × 2 windows without padding: their own kernel
+    ((1, 2, 7, 9), (2, 2), (1, 3), (0, 0, 0, 0), (2, 1)),
 ]
 
-POOLABLE = GEOMETRIES[0], GEOMETRIES[2], GEOMETRIES[3]
+POOLABLE = GEOMETRIES[0], GEOMETRIES[2], GEOMETRIES[3], GEOMETRIES[4], GEOMETRIES[5]
 
 
 @pytest.fixture
@@ -71,6 +73,50 @@ def test_max_pool_kernel_keeps_nan_as_the_twin(forced):
     np.testing.assert_array_equal(values, want_values)
     np.testing.assert_array_equal(index, want_index)
     assert index.ravel().tolist() == [1, 7]
+
+
+def test_2x2_max_pool_kernel_with_infinities_and_nan(forced):
+    # inf − inf is NaN too: the kernel's NaN probe (the sum of the window) must not pick a NaN that is not there
+    inf, nan = np.inf, np.nan
+    x = np.array([[[[-inf, 1.0, inf, -inf, 2.0, nan], [inf, 3.0, 0.0, inf, nan, inf]]]], dtype=np.float32)
+    geometry = _geometry(x.shape, (2, 2), (2, 2), (0, 0, 0, 0), (1, 1))
+    values, index = backend.max_pool(x, *geometry)
+    assert values.ravel().tolist()[:2] == [inf, inf] and np.isnan(values.ravel()[2])
+    assert index.ravel().tolist() == [6, 2, 5]
+    want_values, want_index = backend.max_pool_numpy(x, *geometry)
+    np.testing.assert_array_equal(values, want_values)
+    np.testing.assert_array_equal(index, want_index)
+
+
+def _max_pool_matches_twin(x, case):
+    geometry = _geometry(*case)
+    values, index = backend.max_pool(x, *geometry)
+    want_values, want_index = backend.max_pool_numpy(x, *geometry)
+    return np.array_equal(values, want_values, equal_nan=True) and np.array_equal(index, want_index)
+
+
+def test_a_wrong_2x2_max_pool_kernel_is_caught(forced, monkeypatch):
+    """The 2 × 2 kernel is the one compared above: one that keeps the last of tied maxima
+    (``>=`` for ``>``) no longer matches its twin."""
+    x = np.random.default_rng(2).standard_normal(GEOMETRIES[4][0])
+    x.flat[::3] = 1.0  # ties
+    assert _max_pool_matches_twin(x, GEOMETRIES[4])
+
+    def last_of_ties(x, sh, sw, dh, dw, values, index):
+        n, c, h, w = x.shape
+        for p in range(n * c):
+            for oh in range(values.shape[2]):
+                for ow in range(values.shape[3]):
+                    best, at = -np.inf, 0
+                    for i in range(2):
+                        for j in range(2):
+                            r, q = oh * sh + i * dh, ow * sw + j * dw
+                            if x[p // c, p % c, r, q] >= best:
+                                best, at = x[p // c, p % c, r, q], p * h * w + r * w + q
+                    values[p // c, p % c, oh, ow], index[p // c, p % c, oh, ow] = best, at
+
+    monkeypatch.setattr(kernels._load().serial, "max_pool_2x2", last_of_ties)
+    assert not _max_pool_matches_twin(x, GEOMETRIES[4])
 
 
 def _step():

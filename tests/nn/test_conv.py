@@ -252,3 +252,53 @@ def test_fold_is_the_adjoint_of_unfold_and_each_is_the_others_gradient():
     np.testing.assert_allclose(gx.numpy(), folded.numpy(), atol=1e-12)
     with pytest.raises(ValueError, match=r"fold: input has 5 blocks but output_size \(5, 4\) with kernel \(3, 3\) holds"):
         F.fold(mg.ones((1, 9, 5)), (5, 4), 3, padding=1, stride=2)
+
+
+def _thin_weight_grad(rng):
+    """The weight gradient of a convolution of a 1-channel input that needs no gradient
+    (C·kh·kw = 6 < 16: the per-example product), checked by ⟨gW, V⟩ = ⟨g, conv(x, V)⟩."""
+    x = rng.standard_normal((3, 1, 6, 5))
+    w = tensor(rng.standard_normal((4, 1, 2, 3)))
+    y = F.conv2d(tensor(x, grad=False), w, stride=(2, 1), padding=1)
+    g = rng.standard_normal(y.shape)
+    (gw,) = mg.autograd.grad((y * tensor(g, grad=False)).sum(), [w])
+    v = rng.standard_normal(w.shape)
+    want = np.vdot(g, ref.conv2d(x, v, stride=(2, 1), padding=(1, 1)))
+    return np.vdot(gw.numpy(), v), want
+
+
+def test_the_weight_gradient_of_a_thin_convolution_is_the_adjoint():
+    got, want = _thin_weight_grad(np.random.default_rng(3))
+    assert got == pytest.approx(want, rel=1e-12)
+
+
+def test_a_wrong_per_example_weight_gradient_is_caught(monkeypatch):
+    from minigrad.ops import conv as ops_conv
+
+    real = ops_conv._weight_grad_by_example
+    monkeypatch.setattr(ops_conv, "_weight_grad_by_example", lambda g, cols: real(g, cols) * 1.001)
+    got, want = _thin_weight_grad(np.random.default_rng(3))
+    assert got != pytest.approx(want, rel=1e-12)
+
+
+def _thin_conv(rng):
+    x = rng.standard_normal((3, 1, 6, 5))
+    w = rng.standard_normal((4, 1, 3, 3))
+    b = rng.standard_normal(4)
+    got = F.conv2d(tensor(x, grad=False), tensor(w, grad=False), tensor(b, grad=False), stride=(1, 2), padding=1)
+    return got.numpy(), ref.conv2d(x, w, b, stride=(1, 2), padding=(1, 1))
+
+
+def test_a_thin_convolution_matches_the_definition():
+    got, want = _thin_conv(np.random.default_rng(4))
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    assert got.flags.c_contiguous
+
+
+def test_a_wrong_per_example_convolution_is_caught(monkeypatch):
+    from minigrad.ops import conv as ops_conv
+
+    real = ops_conv._conv_by_example
+    monkeypatch.setattr(ops_conv, "_conv_by_example", lambda w2, cols, n: real(w2, cols, n)[::-1].copy())
+    got, want = _thin_conv(np.random.default_rng(4))
+    assert not np.allclose(got, want)
