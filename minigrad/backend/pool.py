@@ -42,9 +42,24 @@ _blocks = {}  # nbytes -> [uint8 blocks of that size]
 _held = 0  # bytes in _blocks
 _lock = threading.Lock()
 _refcount = sys.getrefcount
-# a block's reference count while only the pool holds it, seen from inside _take's loop:
-# the list, the loop variable and getrefcount's argument
-_IDLE = 3
+
+
+def _idle_counts():
+    """A block's reference count while only the pool holds it, as :func:`_take`'s loop and
+    :func:`_evict`'s comprehension see it (CPython 3.11: 3 -- the list, the loop variable,
+    getrefcount's argument). Measured here, with the same code shapes, rather than assumed:
+    how a Python version counts borrowed references decides it, and a count taken too
+    low would lend a block that is still in use."""
+    blocks = [np.empty(1, dtype=np.uint8)]
+    for block in blocks:
+        in_loop = _refcount(block)
+        break
+    del block  # (the loop variable would count in the comprehension below)
+    in_comprehension = [_refcount(b) for b in blocks][0]
+    return in_loop, in_comprehension
+
+
+_IDLE, _IDLE_LISTED = _idle_counts()
 
 
 def _evict(need):
@@ -53,7 +68,7 @@ def _evict(need):
     for size, blocks in list(_blocks.items()):
         if _held + need <= MAX_BYTES:
             break
-        keep = [b for b in blocks if _refcount(b) > _IDLE]  # (the comprehension's variable, too)
+        keep = [b for b in blocks if _refcount(b) > _IDLE_LISTED]
         _held -= size * (len(blocks) - len(keep))
         if keep:
             _blocks[size] = keep
@@ -106,7 +121,7 @@ def clear():
     global _held
     with _lock:
         for size in list(_blocks):
-            keep = [b for b in _blocks[size] if _refcount(b) > _IDLE]
+            keep = [b for b in _blocks[size] if _refcount(b) > _IDLE_LISTED]
             _held -= size * (len(_blocks[size]) - len(keep))
             if keep:
                 _blocks[size] = keep
