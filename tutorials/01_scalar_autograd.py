@@ -37,7 +37,7 @@ import numpy as np
 import minigrad as mg
 import viz
 from minigrad import Value
-from minigrad.course.lessons import quick, save_animation, save_figure, show
+from minigrad.course.lessons import figure_path, quick, save_figure, show, show_file
 
 QUICK = quick()  # MINIGRAD_QUICK=1 asks for small sizes (the test suite does)
 FIGURES = Path(os.environ.get("MINIGRAD_FIGURES", "figures"))
@@ -483,7 +483,7 @@ save_figure(fig, "01_perceptron.png")
 # %%
 X_blob, y_blob = viz.animation.two_blobs(12 if QUICK else 40)      # labels 0/1, a line separates them
 anim = viz.animate_perceptron(X_blob, y_blob)
-save_animation(anim, "01_perceptron.gif")
+show_file(viz.save_animation(anim, figure_path("01_perceptron.gif"), dpi=40 if quick() else 100))
 # The same run as our `perceptron`, with the bias as the constant input x₀ = 1 and labels ±1:
 w_blob, _, mistakes_blob = perceptron(np.column_stack([np.ones(len(X_blob)), X_blob]), 2.0 * y_blob - 1)
 last = anim.history[-1]

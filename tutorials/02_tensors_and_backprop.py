@@ -43,7 +43,7 @@ import numpy as np
 import minigrad as mg
 import viz
 from minigrad import Value, optim
-from minigrad.course.lessons import quick, save_animation, save_figure, show
+from minigrad.course.lessons import figure_path, quick, save_figure, show, show_file
 
 QUICK = quick()
 FIGURES = Path(os.environ.get("MINIGRAD_FIGURES", "figures"))
@@ -566,7 +566,7 @@ epochs, every = (30, 10) if QUICK else (60, 2)
 mg.manual_seed(0)
 anim = viz.animate_training(nn.MLP([2, 8, 2], activation="tanh"), X_xor, y_xor, epochs=epochs, every=every,
                             optimizer="adam", lr=0.05, batch_size=200, resolution=40 if QUICK else 100)
-save_animation(anim, "02_xor_training.gif")
+show_file(viz.save_animation(anim, figure_path("02_xor_training.gif"), dpi=40 if quick() else 100))
 accuracy = [frame["accuracy"] for frame in anim.history]
 print(f"{anim.n_frames} frames; accuracy from {accuracy[0]:.1%} (untrained) to {accuracy[-1]:.1%} at epoch {epochs}")
 assert anim.n_frames == 1 + epochs // every and anim.history[-1]["epoch"] == epochs

@@ -38,7 +38,7 @@ import minigrad as mg
 import viz
 from minigrad import nn, optim
 from minigrad.data import StandardScaler, make_moons
-from minigrad.course.lessons import quick, save_animation, save_figure
+from minigrad.course.lessons import figure_path, quick, save_figure, show_file
 from minigrad.train import GradientRecorder, TrainingError, fit
 
 QUICK = quick()  # MINIGRAD_QUICK=1 asks for small sizes (the test suite sets it)
@@ -389,7 +389,7 @@ fig
 
 # %%
 anim = viz.animate_grad_flow(recorders["without BatchNorm"], max_frames=4 if QUICK else 60)
-save_animation(anim, "05_grad_flow_without_bn.gif")
+show_file(viz.save_animation(anim, figure_path("05_grad_flow_without_bn.gif"), dpi=40 if quick() else 100))
 series = recorders["without BatchNorm"].series("norm")
 first_over_last = np.array(series["0.weight"]) / np.array(series["20.weight"])  # first / output Linear
 print(f"{anim.n_frames} frames of {len(anim.layers)} layers; "

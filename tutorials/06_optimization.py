@@ -36,7 +36,7 @@ import viz
 from minigrad import nn, optim
 from minigrad.data import MinMaxScaler, StandardScaler, load_digits, train_val_test_split
 from minigrad.course.experiments import optimizer_trajectories
-from minigrad.course.lessons import quick, save_animation, save_figure
+from minigrad.course.lessons import figure_path, quick, save_figure, show_file
 from minigrad.optim.optimizers import hessian
 from minigrad.train import LambdaCallback, fit
 
@@ -304,7 +304,7 @@ race_steps = 10 if QUICK else steps
 race = {name: classic[name] for name in ("SGD, η=0.02", "momentum μ=0.9, η=0.02")}
 race.update({name: adaptive[name] for name in ("RMSProp η=0.1", "Adam η=0.3")})
 anim = viz.animate_optimizers(optimizers=race, steps=race_steps, resolution=40 if QUICK else 120)
-save_animation(anim, "06_optimizers_race.gif")
+show_file(viz.save_animation(anim, figure_path("06_optimizers_race.gif"), dpi=40 if quick() else 100))
 last = {name: np.linalg.norm(path[-1]) for name, path in anim.paths.items()}
 print(f"after {race_steps} steps, distance to the minimum:", {name: round(float(d), 3) for name, d in last.items()})
 assert anim.n_frames == race_steps + 1 and all(len(path) == race_steps + 1 for path in anim.paths.values())

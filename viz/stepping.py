@@ -23,7 +23,7 @@ import json
 import re
 from pathlib import Path
 
-from viz.frames import backprop_states
+from viz.backprop_states import backprop_states
 from viz.graph.draw import _draw
 from viz.graph.labels import _grad_text
 from viz.graph.save import render_bytes

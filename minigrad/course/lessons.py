@@ -26,7 +26,7 @@ from pathlib import Path
 
 __all__ = [
     "Cell", "Lesson", "LessonError", "TUTORIALS", "REPOSITORY", "list_lessons", "find_lesson", "parse_cells",
-    "run_lesson", "step_lesson", "to_notebook", "quick", "save_figure", "show", "save_animation",
+    "run_lesson", "step_lesson", "to_notebook", "quick", "save_figure", "figure_path", "show", "show_file",
 ]
 
 _FILE = re.compile(r"^(\d\d)_(\w+)\.py$")
@@ -85,38 +85,38 @@ def save_figure(fig, name):
     :func:`_show_in_notebook`). Nothing is returned, so a cell ending in
     ``save_figure(...)`` prints no stray value.
     """
-    folder = Path(os.environ.get("MINIGRAD_FIGURES", "figures"))
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
+    path = figure_path(name)
     fig.savefig(path, dpi=100, bbox_inches="tight")
     _show_in_notebook(fig, path)
 
 
-def save_animation(anim, name, dpi=None):
-    """Save a ``viz.animate_*`` animation as ``$MINIGRAD_FIGURES/name`` (default ``./figures/``); returns None.
-
-    The suffix of ``name`` picks the format (.gif, .html or .mp4, see
-    :func:`viz.save_animation`). Frames are rendered at ``dpi`` (default 100, and
-    40 in quick mode, where a lesson's film only has to prove it plays). In a
-    notebook the saved file shows once under the cell -- a GIF as a picture, an
-    .html page as its player -- without rendering the frames a second time.
-    Nothing is returned, so a cell ending in ``save_animation(...)`` prints no path.
-    """
-    from viz.animation import save_animation as save  # matplotlib only when a lesson animates
-
+def figure_path(name):
+    """``$MINIGRAD_FIGURES/name`` (default ``./figures/name``), its folder made: where a lesson
+    writes a file of its own, e.g. an animation with :func:`viz.save_animation`."""
     folder = Path(os.environ.get("MINIGRAD_FIGURES", "figures"))
     folder.mkdir(parents=True, exist_ok=True)
-    path = save(anim, folder / name, dpi=dpi if dpi is not None else (40 if quick() else 100))
+    return folder / name
+
+
+def show_file(path):
+    """In a notebook, show a saved GIF, PNG or HTML page once under the cell; returns None.
+
+    A lesson's animation is written with :func:`viz.save_animation` (which returns its
+    path) and shown with ``show_file(...)``, so the frames are not rendered a second
+    time and a cell ending in it prints no path. Outside a notebook nothing happens.
+    """
     if not _in_kernel():
         return
     from IPython.display import HTML, Image, display
 
-    if path.suffix.lower() == ".html":
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".html":
         display(HTML(path.read_text(encoding="utf-8")))
-    elif path.suffix.lower() == ".gif":
+    elif suffix in (".gif", ".png", ".jpg", ".jpeg"):
         display(Image(filename=str(path)))
     else:
-        print("animation saved:", path)  # an .mp4 plays in a media player, not inline
+        print("saved:", path)  # e.g. an .mp4 plays in a media player, not inline
 
 
 def _show_in_notebook(fig, path):

@@ -8,6 +8,7 @@ would print ``PosixPath('figures/...')`` under it.
 
 import ast
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,7 @@ def test_a_lesson_notebook_executes_with_inline_figures(number, tmp_path, monkey
     images = [out for out in outputs if "image/png" in out.get("data", {})]
     figures = sum(cell.source.count("save_figure(") for cell in notebook.cells if cell.cell_type == "code")
     assert figures and len(images) >= figures  # every figure the lesson saves also shows in the notebook
-    films = sum(cell.source.count("save_animation(") for cell in notebook.cells if cell.cell_type == "code")
+    films = sum(cell.source.count("show_file(viz.save_animation(") for cell in notebook.cells if cell.cell_type == "code")
     gifs = [out for out in outputs if "image/gif" in out.get("data", {})]
     assert films and len(gifs) == films  # and every animation plays under its cell, once
     assert any(p.suffix == ".png" for p in (tmp_path / "figures").iterdir())
@@ -101,17 +102,28 @@ def test_save_figure_returns_nothing_outside_a_notebook(tmp_path, monkeypatch):
     assert save_figure(fig, "line.png") is None and (tmp_path / "line.png").stat().st_size > 0
 
 
-def test_save_animation_writes_a_gif_and_returns_nothing_outside_a_notebook(tmp_path, monkeypatch, capsys):
+def test_a_lesson_animation_is_written_to_the_figures_folder_and_shown_once(tmp_path, monkeypatch, capsys):
     from PIL import Image
 
     import viz
-    from minigrad.course.lessons import save_animation
+    from minigrad.course import lessons
 
-    monkeypatch.setenv("MINIGRAD_FIGURES", str(tmp_path))
-    monkeypatch.setenv("MINIGRAD_QUICK", "1")
+    monkeypatch.setenv("MINIGRAD_FIGURES", str(tmp_path / "figs"))
     anim = viz.animate_perceptron(*viz.animation.two_blobs(6), resolution=20, figsize=(5, 4))
-    assert save_animation(anim, "perceptron.gif") is None and capsys.readouterr().out == ""
-    with Image.open(tmp_path / "perceptron.gif") as gif:
-        assert gif.n_frames == anim.n_frames and gif.size == (5 * 40, 4 * 40)  # quick mode: 40 dpi
-    with pytest.raises(ValueError, match="suffix"):
-        save_animation(anim, "perceptron.png")
+    path = viz.save_animation(anim, lessons.figure_path("perceptron.gif"), dpi=40)
+    assert path == tmp_path / "figs" / "perceptron.gif"
+    with Image.open(path) as gif:
+        assert gif.n_frames == anim.n_frames and gif.size == (5 * 40, 4 * 40)
+    assert lessons.show_file(path) is None and capsys.readouterr().out == ""  # outside a notebook: silent
+    shown = []
+    monkeypatch.setattr(lessons, "_in_kernel", lambda: True)
+    monkeypatch.setattr("IPython.display.display", shown.append)
+    lessons.show_file(path)
+    assert len(shown) == 1 and shown[0].format == "gif"
+
+
+def test_minigrad_never_imports_viz():
+    package = ROOT / "minigrad"  # the lessons' helpers show pictures without importing the visualizer
+    offenders = [str(p.relative_to(ROOT)) for p in package.rglob("*.py")
+                 if re.search(r"^\s*(import viz|from viz[. ])", p.read_text(encoding="utf-8"), re.M)]
+    assert not offenders, f"minigrad must not import viz (viz imports minigrad): {offenders}"
