@@ -399,11 +399,7 @@ class Tensor:
         self._version += 1
         note_buffer_change(self.data)  # views of this memory (slices, transposes) changed too
 
-    # Comparisons are not differentiable: they return boolean tensors.
-    # ------------------------------------------------------------------ elementwise methods
-    # ------------------------------------------------------------------ reductions
 
-    # ------------------------------------------------------------------ shape
 class _GradHookHandle:
     """What ``register_post_accumulate_grad_hook`` returns: ``remove()`` unregisters the hook."""
 
