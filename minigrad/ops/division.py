@@ -34,18 +34,21 @@ from minigrad.ops.rounding import floor
 __all__ = ["remainder", "floor_divide"]
 
 
-def _check_divisor(op, a, b):
-    if a.dtype.kind in "iub" and b.dtype.kind in "iub" and (b == 0).any():
-        raise ZeroDivisionError(f"{op}: integer division by zero (a divisor element is 0)")
+class _Division(Function):
+    """Forward shared by ``%`` and ``//``: the NumPy ufunc ``numpy_op``, integers checked for 0."""
 
-
-class Remainder(Function):
-    name = "remainder"
+    numpy_op = None
 
     def forward(self, a, b):
-        _check_divisor("remainder", a, b)
+        if a.dtype.kind in "iub" and b.dtype.kind in "iub" and (b == 0).any():
+            raise ZeroDivisionError(f"{self.name}: integer division by zero (a divisor element is 0)")
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.remainder(a, b)
+            return self.numpy_op(a, b)
+
+
+class Remainder(_Division):
+    name = "remainder"
+    numpy_op = np.remainder
 
     def backward(self, g):
         a, b = self.inputs
@@ -55,13 +58,9 @@ class Remainder(Function):
         )
 
 
-class FloorDivide(Function):
+class FloorDivide(_Division):
     name = "floor_divide"
-
-    def forward(self, a, b):
-        _check_divisor("floor_divide", a, b)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.floor_divide(a, b)
+    numpy_op = np.floor_divide
 
     def backward(self, g):
         a, b = self.inputs
