@@ -24,9 +24,9 @@ import math
 import numpy as np
 
 from minigrad.autograd import Function
-from minigrad.ops.arithmetic import _floating_for, _is_number, _operands
+from minigrad.ops.arithmetic import _number_operands
 from minigrad.ops.broadcast import unbroadcast
-from minigrad.tensor import Tensor, as_tensor
+from minigrad.tensor import as_tensor
 
 __all__ = ["log2", "log10", "exp2", "rsqrt", "logaddexp"]
 
@@ -114,8 +114,4 @@ def rsqrt(x):
 
 def logaddexp(a, b):
     """ln(e^a + e^b) elementwise (broadcasting), without overflow for large a or b."""
-    if isinstance(a, Tensor) and _is_number(b):
-        a = _floating_for(a, float(b))
-    elif isinstance(b, Tensor) and _is_number(a):
-        b = _floating_for(b, float(a))
-    return LogAddExp.apply(*_operands(a, b))
+    return LogAddExp.apply(*_number_operands(a, b))
