@@ -229,7 +229,7 @@ def nonzero(x, as_tuple=True):
     x = as_tensor(x)
     if x.ndim == 0:
         raise ValueError("nonzero: a 0-d tensor has no axes to index; reshape it to 1-D first")
-    data = x.data if isinstance(x.data, np.ndarray) else x.data.get()
+    data = x.numpy()
     found = np.nonzero(data)
     if as_tuple:
         return tuple(Tensor.constant(i.astype(np.int64)) for i in found)

@@ -33,13 +33,9 @@ SortResult = namedtuple("SortResult", ["values", "indices"])
 TopKResult = namedtuple("TopKResult", ["values", "indices"])
 
 
-def _host(x):
-    return x.data if isinstance(x.data, np.ndarray) else x.data.get()
-
-
 def _order(x, axis, descending):
     """Stable sorting indices of ``x`` along ``axis`` (an int array of x's shape)."""
-    data = _host(x)
+    data = x.numpy()  # on the host: the order is found by NumPy
     if descending:
         # Sort the reversed array ascending, then reverse the result: descending values,
         # with equal elements still in their original order.
