@@ -56,6 +56,12 @@ def leaf_and_view(x, layout):
     return x, lambda t: t
 
 
+def tensor_in_layout(x, layout):
+    """x's values as a float64 Tensor in ``layout`` (possibly a non-contiguous view), as an op would get them."""
+    leaf, view = leaf_and_view(x, layout)
+    return view(mg.tensor(leaf, dtype="float64"))
+
+
 def check_gradients(fn, arrays_, layouts=None, second_order=False, **tolerances):
     """gradcheck ``fn`` (and gradgradcheck when ``second_order``) at float64 leaves.
 

@@ -4,14 +4,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import minigrad as mg
-from tests.helpers import LAYOUTS, NONEMPTY_SHAPES, arrays, check_gradients, leaf_and_view
+from tests.helpers import LAYOUTS, NONEMPTY_SHAPES, arrays, check_gradients, tensor_in_layout
 
 few = settings(max_examples=10, deadline=None)
-
-
-def _tensor(x, layout):
-    leaf, view = leaf_and_view(x, layout)
-    return view(mg.tensor(leaf, dtype="float64"))
 
 
 def _where(axis, position, i):
@@ -48,8 +43,9 @@ def gather_cases(draw):
 @given(case=gather_cases(), layout=st.sampled_from(LAYOUTS))
 def test_gather_matches_a_loop_and_gradchecks(case, layout):
     x, axis, index = case
-    np.testing.assert_array_equal(_tensor(x, layout).gather(axis, index).numpy(), gather_reference(x, axis, index))
-    np.testing.assert_array_equal(mg.gather(_tensor(x, layout), dim=axis, index=mg.tensor(index)).numpy(),
+    np.testing.assert_array_equal(tensor_in_layout(x, layout).gather(axis, index).numpy(),
+                                  gather_reference(x, axis, index))
+    np.testing.assert_array_equal(mg.gather(tensor_in_layout(x, layout), dim=axis, index=mg.tensor(index)).numpy(),
                                   gather_reference(x, axis, index))
     check_gradients(lambda t: t.gather(axis, index), [x], layouts=[layout], second_order=True)
 
@@ -61,7 +57,7 @@ def test_scatter_add_matches_a_loop_and_gradchecks(case, layout, seed):
     if index.shape[axis] > x.shape[axis]:
         index = np.take(index, range(x.shape[axis]), axis=axis)
     src = np.random.default_rng(seed).normal(size=tuple(n + 1 for n in index.shape))  # larger than index
-    out = _tensor(x, layout).scatter_add(axis, index, mg.tensor(src, dtype="float64"))
+    out = tensor_in_layout(x, layout).scatter_add(axis, index, mg.tensor(src, dtype="float64"))
     np.testing.assert_allclose(out.numpy(), scatter_reference(x, axis, index, src, add=True), rtol=1e-12)
     check_gradients(lambda t, s: t.scatter_add(axis, index, s), [x, src], layouts=[layout, "contiguous"],
                     second_order=True)
@@ -77,7 +73,7 @@ def test_scatter_with_distinct_positions_matches_a_loop_and_gradchecks(case, lay
     k = rng.integers(1, x.shape[axis] + 1)
     index = np.take(lines, range(k), axis=axis)
     src = rng.normal(size=index.shape)
-    out = _tensor(x, layout).scatter(axis, index, mg.tensor(src, dtype="float64"))
+    out = tensor_in_layout(x, layout).scatter(axis, index, mg.tensor(src, dtype="float64"))
     np.testing.assert_array_equal(out.numpy(), scatter_reference(x, axis, index, src, add=False))
     check_gradients(lambda t, s: mg.scatter(t, axis, index, s), [x, src], layouts=[layout, "contiguous"],
                     second_order=True)
@@ -164,7 +160,7 @@ def test_gather_scatter_errors():
 def test_masked_fill_and_masked_select(x, layout, seed):
     mask = np.random.default_rng(seed).random(x.shape[-1:]) < 0.5  # broadcasts along the leading axes
     full = np.broadcast_to(mask, x.shape)
-    t = _tensor(x, layout)
+    t = tensor_in_layout(x, layout)
     np.testing.assert_array_equal(t.masked_fill(mask, -1.5).numpy(), np.where(full, -1.5, x))
     np.testing.assert_array_equal(mg.masked_select(t, mg.tensor(mask)).numpy(), x[full])
     check_gradients(lambda u, v: u.masked_fill(mask, v), [x, np.array(0.5)], layouts=[layout, "contiguous"],

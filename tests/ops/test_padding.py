@@ -4,15 +4,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import minigrad as mg
-from tests.helpers import LAYOUTS, NONEMPTY_SHAPES, arrays, check_gradients, leaf_and_view
+from tests.helpers import LAYOUTS, NONEMPTY_SHAPES, arrays, check_gradients, tensor_in_layout
 
 MODES = ("constant", "reflect", "edge")
-
-
-def _tensor(x, layout):
-    """x's values as a (possibly non-contiguous) view, the way an op would receive them."""
-    leaf, view = leaf_and_view(x, layout)
-    return view(mg.tensor(leaf, dtype="float64"))
 
 
 @settings(max_examples=10, deadline=None)
@@ -20,7 +14,7 @@ def _tensor(x, layout):
        data=st.data())
 def test_pad_matches_numpy_and_gradchecks(x, mode, layout, data):
     widths = tuple((data.draw(st.integers(0, 3)), data.draw(st.integers(0, 3))) for _ in x.shape)
-    out = mg.pad(_tensor(x, layout), widths, mode=mode)
+    out = mg.pad(tensor_in_layout(x, layout), widths, mode=mode)
     kwargs = {"constant_values": 0.0} if mode == "constant" else {}
     np.testing.assert_array_equal(out.numpy(), np.pad(x, widths, mode=mode, **kwargs))
     check_gradients(lambda t: t.pad(widths, mode=mode), [x], layouts=[layout], second_order=True)

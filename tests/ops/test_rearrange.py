@@ -4,15 +4,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import minigrad as mg
-from tests.helpers import LAYOUTS, NONEMPTY_SHAPES, SHAPES, arrays, check_gradients, leaf_and_view
+from tests.helpers import LAYOUTS, NONEMPTY_SHAPES, SHAPES, arrays, check_gradients, tensor_in_layout
 
 few = settings(max_examples=10, deadline=None)
-
-
-def _tensor(x, layout):
-    """x's values as a (possibly non-contiguous) view, the way an op would receive them."""
-    leaf, view = leaf_and_view(x, layout)
-    return view(mg.tensor(leaf, dtype="float64"))
 
 
 @few
@@ -20,7 +14,7 @@ def _tensor(x, layout):
 def test_flip_and_roll_match_numpy(x, layout, data):
     axis = data.draw(st.sampled_from([None, 0, -1, tuple(range(x.ndim))]))
     shift = data.draw(st.integers(-5, 5))
-    t = _tensor(x, layout)
+    t = tensor_in_layout(x, layout)
     np.testing.assert_array_equal(t.flip(axis).numpy(), np.flip(x, axis))
     np.testing.assert_array_equal(mg.roll(t, shift).numpy(), np.roll(x, shift))
     np.testing.assert_array_equal(t.roll(shift, dim=-1).numpy(), np.roll(x, shift, axis=-1))
@@ -46,7 +40,7 @@ def test_roll_with_several_axes_and_its_gradient():
 @given(x=arrays(shape=SHAPES), layout=st.sampled_from(LAYOUTS),
        reps=st.lists(st.integers(0, 3), min_size=1, max_size=4))
 def test_tile_matches_numpy(x, layout, reps):
-    t = _tensor(x, layout)
+    t = tensor_in_layout(x, layout)
     np.testing.assert_array_equal(mg.tile(t, tuple(reps)).numpy(), np.tile(x, reps))
     if len(reps) >= x.ndim:  # PyTorch's repeat is a tile that names every axis
         np.testing.assert_array_equal(t.repeat(*reps).numpy(), np.tile(x, reps))
@@ -72,7 +66,7 @@ def test_repeat_interleave_is_numpys_repeat(x, layout, data):
     axis = data.draw(st.sampled_from([None, 0, -1]))
     n = x.size if axis is None else x.shape[axis]
     repeats = data.draw(st.one_of(st.integers(0, 3), st.lists(st.integers(0, 3), min_size=n, max_size=n)))
-    t = _tensor(x, layout)
+    t = tensor_in_layout(x, layout)
     np.testing.assert_array_equal(t.repeat_interleave(repeats, axis=axis).numpy(), np.repeat(x, repeats, axis=axis))
     check_gradients(lambda u: mg.repeat_interleave(u, repeats, dim=axis), [x], layouts=[layout], second_order=True)
 

@@ -4,14 +4,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import minigrad as mg
-from tests.helpers import LAYOUTS, NONEMPTY_SHAPES, arrays, check_gradients, leaf_and_view
+from tests.helpers import LAYOUTS, NONEMPTY_SHAPES, arrays, check_gradients, tensor_in_layout
 
 few = settings(max_examples=10, deadline=None)
-
-
-def _tensor(x, layout):
-    leaf, view = leaf_and_view(x, layout)
-    return view(mg.tensor(leaf, dtype="float64"))
 
 
 @few
@@ -19,7 +14,7 @@ def _tensor(x, layout):
 def test_sort_and_argsort_match_numpy(x, layout, data):
     axis = data.draw(st.integers(-x.ndim, x.ndim - 1))
     x = np.round(x, 0)  # ties, to check stability
-    t = _tensor(x, layout)
+    t = tensor_in_layout(x, layout)
     values, indices = t.sort(dim=axis)
     np.testing.assert_array_equal(values.numpy(), np.sort(x, axis=axis))
     np.testing.assert_array_equal(indices.numpy(), np.argsort(x, axis=axis, kind="stable"))
@@ -61,7 +56,7 @@ def test_sort_gradient_goes_back_to_each_elements_place():
 def test_topk_matches_a_sort(x, layout, largest, data):
     axis = data.draw(st.integers(-x.ndim, x.ndim - 1))
     k = data.draw(st.integers(0, x.shape[axis]))
-    t = _tensor(x, layout)
+    t = tensor_in_layout(x, layout)
     values, indices = t.topk(k, dim=axis, largest=largest)
     order = np.argsort(-x if largest else x, axis=axis, kind="stable")
     expected = np.take(order, range(k), axis=axis)

@@ -4,14 +4,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import minigrad as mg
-from tests.helpers import LAYOUTS, NONEMPTY_SHAPES, arrays, check_gradients, leaf_and_view
+from tests.helpers import LAYOUTS, NONEMPTY_SHAPES, arrays, check_gradients, tensor_in_layout
 
 few = settings(max_examples=10, deadline=None)
-
-
-def _tensor(x, layout):
-    leaf, view = leaf_and_view(x, layout)
-    return view(mg.tensor(leaf, dtype="float64"))
 
 
 @few
@@ -19,7 +14,7 @@ def _tensor(x, layout):
 def test_split_by_size_and_by_sections(x, layout, size, data):
     axis = data.draw(st.integers(-x.ndim, x.ndim - 1))
     n = x.shape[axis]
-    t = _tensor(x, layout)
+    t = tensor_in_layout(x, layout)
     pieces = t.split(size, dim=axis)
     assert isinstance(pieces, tuple)
     cuts = list(range(size, n, size))

@@ -5,21 +5,16 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minigrad as mg
-from tests.helpers import LAYOUTS, arrays, check_gradients, leaf_and_view
+from tests.helpers import LAYOUTS, arrays, check_gradients, tensor_in_layout
 
 few = settings(max_examples=10, deadline=None)
 MATRICES = hnp.array_shapes(min_dims=2, max_dims=3, min_side=1, max_side=4)
 
 
-def _tensor(x, layout):
-    leaf, view = leaf_and_view(x, layout)
-    return view(mg.tensor(leaf, dtype="float64"))
-
-
 @few
 @given(x=arrays(shape=MATRICES), layout=st.sampled_from(LAYOUTS), k=st.integers(-3, 3))
 def test_tril_triu_match_numpy(x, layout, k):
-    t = _tensor(x, layout)
+    t = tensor_in_layout(x, layout)
     np.testing.assert_array_equal(t.tril(k).numpy(), np.tril(x, k))
     np.testing.assert_array_equal(mg.triu(t, diagonal=k).numpy(), np.triu(x, k))
     check_gradients(lambda u: u.tril(k) + u.triu(k + 1) * 2.0, [x], layouts=[layout], second_order=True)
@@ -35,7 +30,7 @@ def test_tril_gradient_is_the_mask():
 @given(x=arrays(shape=MATRICES), layout=st.sampled_from(LAYOUTS), offset=st.integers(-3, 3), data=st.data())
 def test_diagonal_matches_numpy(x, layout, offset, data):
     a1, a2 = data.draw(st.permutations(range(x.ndim)))[:2]
-    t = _tensor(x, layout)
+    t = tensor_in_layout(x, layout)
     np.testing.assert_array_equal(t.diagonal(offset, a1, a2).numpy(), np.diagonal(x, offset, a1, a2))
     np.testing.assert_array_equal(mg.diagonal(t, offset, dim1=a1, dim2=a2).numpy(), np.diagonal(x, offset, a1, a2))
     check_gradients(lambda u: u.diagonal(offset, a1, a2) * 2.0, [x], layouts=[layout], second_order=True)
