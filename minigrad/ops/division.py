@@ -35,20 +35,20 @@ __all__ = ["remainder", "floor_divide"]
 
 
 class _Division(Function):
-    """Forward shared by ``%`` and ``//``: the NumPy ufunc ``numpy_op``, integers checked for 0."""
+    """Base of ``%`` and ``//``: ``rule`` (a NumPy ufunc) with integer division by 0 refused."""
 
-    numpy_op = None
+    rule = None
 
     def forward(self, a, b):
         if a.dtype.kind in "iub" and b.dtype.kind in "iub" and (b == 0).any():
             raise ZeroDivisionError(f"{self.name}: integer division by zero (a divisor element is 0)")
         with np.errstate(divide="ignore", invalid="ignore"):
-            return self.numpy_op(a, b)
+            return type(self).rule(a, b)
 
 
 class Remainder(_Division):
     name = "remainder"
-    numpy_op = np.remainder
+    rule = staticmethod(np.remainder)
 
     def backward(self, g):
         a, b = self.inputs
@@ -60,7 +60,7 @@ class Remainder(_Division):
 
 class FloorDivide(_Division):
     name = "floor_divide"
-    numpy_op = np.floor_divide
+    rule = staticmethod(np.floor_divide)
 
     def backward(self, g):
         a, b = self.inputs
