@@ -22,6 +22,13 @@ from minigrad.tensor import Tensor, as_tensor
 __all__ = ["Linear", "Dropout", "BatchNorm1d", "LayerNorm", "Flatten", "Identity"]
 
 
+def _positive_int(value, name, where):
+    """``value`` as an int when it is a positive integer (not a bool); else ValueError naming ``where``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{where}: {name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
 class Linear(Module):
     """Fully connected layer z = x Wᵀ + b with W ∈ R^{out × in} (W a + b for one example a).
 
@@ -37,11 +44,8 @@ class Linear(Module):
     def __init__(self, in_features, out_features, bias=True, weight_init="he_normal", bias_init="zeros",
                  weight_regularizer=None, bias_regularizer=None, activity_regularizer=None):
         super().__init__()
-        for name, value in (("in_features", in_features), ("out_features", out_features)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"Linear: {name} must be a positive integer, got {value!r}")
-        self.in_features = int(in_features)
-        self.out_features = int(out_features)
+        self.in_features = _positive_int(in_features, "in_features", "Linear")
+        self.out_features = _positive_int(out_features, "out_features", "Linear")
         self.weight = Parameter(initializers.get(weight_init)((self.out_features, self.in_features)))
         self.bias = Parameter(initializers.get(bias_init)((self.out_features,))) if bias else None
         self.weight_regularizer = regularizers.get(weight_regularizer)
@@ -108,11 +112,10 @@ class _NormBase(Module):
     def __init__(self, num_features, eps, momentum, affine, track_running_stats):
         super().__init__()
         name = type(self).__name__
-        if isinstance(num_features, bool) or not isinstance(num_features, (int, np.integer)) or num_features < 1:
-            raise ValueError(f"{name}: num_features must be a positive integer, got {num_features!r}")
+        num_features = _positive_int(num_features, "num_features", name)
         if momentum is not None and not 0.0 <= momentum <= 1.0:
             raise ValueError(f"{name}: momentum must be in [0, 1] or None, got {momentum}")
-        self.num_features = int(num_features)
+        self.num_features = num_features
         self.eps = eps
         self.momentum = momentum
         self.affine = affine

@@ -19,17 +19,11 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad.nn.functional.normalization import group_norm, instance_norm
-from minigrad.nn.layers import _BatchNorm, _NormBase
+from minigrad.nn.layers import _BatchNorm, _NormBase, _positive_int
 from minigrad.nn.module import Module, Parameter
 from minigrad.tensor import as_tensor
 
 __all__ = ["BatchNorm2d", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d"]
-
-
-def _positive_int(value, name, where):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{where}: {name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 class BatchNorm2d(_BatchNorm):
