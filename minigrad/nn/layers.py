@@ -159,7 +159,7 @@ class _BatchNorm(_NormBase):
         super().__init__(num_features, eps, momentum, affine, track_running_stats)
 
     def forward(self, x):
-        x = as_tensor(x, like=self.weight if self.weight is not None else None)
+        x = as_tensor(x, like=self.weight)
         if x.ndim not in self._ndims or x.shape[1] != self.num_features:
             raise ValueError(f"{self!r} expects input of shape {self._shapes.format(c=self.num_features)}, got {x.shape}")
         use_batch, momentum = self._running_step()
@@ -196,7 +196,7 @@ class LayerNorm(Module):
         self.bias = Parameter(np.zeros(self.normalized_shape)) if elementwise_affine else None
 
     def forward(self, x):
-        x = as_tensor(x, like=self.weight if self.weight is not None else None)
+        x = as_tensor(x, like=self.weight)
         return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self):

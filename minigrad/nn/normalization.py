@@ -90,7 +90,7 @@ class _InstanceNorm(_NormBase):
         super().__init__(num_features, eps, momentum, affine, track_running_stats)
 
     def forward(self, x):
-        x = as_tensor(x, like=self.weight if self.weight is not None else None)
+        x = as_tensor(x, like=self.weight)
         d = self._batched_ndim
         if x.ndim not in (d - 1, d) or x.shape[x.ndim - d + 1] != self.num_features:
             raise ValueError(f"{self!r} expects input of shape {self._shapes.format(c=self.num_features)}, "
