@@ -139,13 +139,17 @@ class DataLoader:
         """The number of samples n in the data set."""
         return len(self.dataset)
 
+    @property
+    def _n_used(self):
+        """The samples an epoch shares out: n cut to a multiple of ``world_size``."""
+        return self.n_samples - self.n_samples % self.world_size
+
     def __len__(self):
         """Batches per epoch: ⌈n / m⌉, or ⌊n / m⌋ with ``drop_last``."""
-        used = self.n_samples - self.n_samples % self.world_size  # the samples an epoch shares out
         per_step = self.batch_size * self.world_size
         if self.drop_last:
-            return used // per_step
-        return math.ceil(used / per_step)
+            return self._n_used // per_step
+        return math.ceil(self._n_used / per_step)
 
     def __iter__(self):
         """One epoch: a new order (if shuffling), then the batches in that order."""
@@ -161,15 +165,12 @@ class DataLoader:
     def _batches(self, order):
         """The index array of each batch, cut from ``order`` (with ``shard``: this process's
         equal, contiguous slice of each global batch of ``world_size · batch_size``)."""
-        m, w = self.batch_size, self.world_size
-        if w > 1:
-            order = order[:len(order) - len(order) % w]
+        step, w = self.batch_size * self.world_size, self.world_size
+        order = order[:self._n_used]
         for b in range(len(self)):
-            idx = order[b * m * w:(b + 1) * m * w]
-            if w > 1:
-                share = len(idx) // w
-                idx = idx[self.rank * share:(self.rank + 1) * share]
-            yield idx
+            idx = order[b * step:(b + 1) * step]
+            share = len(idx) // w  # the whole batch when not sharded (w = 1)
+            yield idx[self.rank * share:(self.rank + 1) * share]
 
     def _fetch(self, idx):
         """The samples at ``idx``: one fancy-indexing per array for a TensorDataset,

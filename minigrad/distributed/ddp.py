@@ -67,8 +67,8 @@ class DistributedDataParallel(Module):
         for t in state:
             if t.device != "cpu":
                 raise ValueError(f"DistributedDataParallel: MPI works on CPU arrays, got a tensor on {t.device}")
-        for t in state:  # every copy starts from rank 0's values
-            if self.world_size > 1:
+        if self.world_size > 1:
+            for t in state:  # every copy starts from rank 0's values
                 data = np.ascontiguousarray(t.data)
                 comm.Bcast(data, root=0)
                 t.data = data
@@ -99,18 +99,21 @@ class DistributedDataParallel(Module):
         if self._pass is None:
             object.__setattr__(self, "_pass", [set(), 0])
             queue_callback(self._finish_pass)
-        ready = self._pass[0]
-        ready.add(id(param))
-        # Launch buckets strictly in order, so every process issues the same sequence of all-reduces.
-        while self._pass[1] < len(self.buckets) and all(id(p) in ready for p in self.buckets[self._pass[1]]):
+        self._pass[0].add(id(param))
+        self._launch(self._pass[0])
+
+    def _launch(self, ready=None):
+        """All-reduce the buckets from the next one on: those whose parameters are all in
+        ``ready``, or (None) all the rest. Strictly in order, so every process issues the
+        same sequence of all-reduces."""
+        while self._pass[1] < len(self.buckets) and (
+                ready is None or all(id(p) in ready for p in self.buckets[self._pass[1]])):
             self._all_reduce(self.buckets[self._pass[1]])
             self._pass[1] += 1
 
     def _finish_pass(self):
         try:
-            while self._pass[1] < len(self.buckets):
-                self._all_reduce(self.buckets[self._pass[1]])
-                self._pass[1] += 1
+            self._launch()
         finally:
             object.__setattr__(self, "_pass", None)
 

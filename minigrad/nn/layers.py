@@ -22,6 +22,13 @@ from minigrad.tensor import Tensor, as_tensor
 __all__ = ["Linear", "Dropout", "BatchNorm1d", "LayerNorm", "Flatten", "Identity"]
 
 
+def _positive_int(value, name, where):
+    """``value`` as an int when it is a positive integer (not a bool); else ValueError naming ``where``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{where}: {name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
 class Linear(Module):
     """Fully connected layer z = x Wᵀ + b with W ∈ R^{out × in} (W a + b for one example a).
 
@@ -37,11 +44,8 @@ class Linear(Module):
     def __init__(self, in_features, out_features, bias=True, weight_init="he_normal", bias_init="zeros",
                  weight_regularizer=None, bias_regularizer=None, activity_regularizer=None):
         super().__init__()
-        for name, value in (("in_features", in_features), ("out_features", out_features)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"Linear: {name} must be a positive integer, got {value!r}")
-        self.in_features = int(in_features)
-        self.out_features = int(out_features)
+        self.in_features = _positive_int(in_features, "in_features", "Linear")
+        self.out_features = _positive_int(out_features, "out_features", "Linear")
         self.weight = Parameter(initializers.get(weight_init)((self.out_features, self.in_features)))
         self.bias = Parameter(initializers.get(bias_init)((self.out_features,))) if bias else None
         self.weight_regularizer = regularizers.get(weight_regularizer)
@@ -100,27 +104,18 @@ class Dropout(Module):
         return f"p={self.p}" + ("" if self.inverted else ", inverted=False")
 
 
-class _BatchNorm(Module):
-    """Batch normalization over every axis but the channel axis 1 (see :func:`batch_norm`).
+class _NormBase(Module):
+    """What BatchNorm and InstanceNorm share: γ (``weight``, ones) and β (``bias``, zeros)
+    when ``affine``, the buffers ``running_mean`` (zeros), ``running_var`` (ones) and
+    ``num_batches_tracked`` when ``track_running_stats``, and the running-average step."""
 
-    Learnable γ (``weight``, ones) and β (``bias``, zeros) when ``affine``; buffers
-    ``running_mean`` (zeros), ``running_var`` (ones) and ``num_batches_tracked``.
-    ``momentum=None`` makes the running statistics a cumulative average. A subclass
-    says which input ranks it takes (``BatchNorm1d``, ``nn.BatchNorm2d``).
-    """
-
-    # The input ranks this layer accepts, and how its error message spells them.
-    _ndims = ()
-    _shapes = ""
-
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True):
+    def __init__(self, num_features, eps, momentum, affine, track_running_stats):
         super().__init__()
         name = type(self).__name__
-        if isinstance(num_features, bool) or not isinstance(num_features, (int, np.integer)) or num_features < 1:
-            raise ValueError(f"{name}: num_features must be a positive integer, got {num_features!r}")
+        num_features = _positive_int(num_features, "num_features", name)
         if momentum is not None and not 0.0 <= momentum <= 1.0:
             raise ValueError(f"{name}: momentum must be in [0, 1] or None, got {momentum}")
-        self.num_features = int(num_features)
+        self.num_features = num_features
         self.eps = eps
         self.momentum = momentum
         self.affine = affine
@@ -134,26 +129,42 @@ class _BatchNorm(Module):
         else:
             self.running_mean = self.running_var = None
 
-    def forward(self, x):
-        x = as_tensor(x, like=self.weight if self.weight is not None else None)
-        if x.ndim not in self._ndims or x.shape[1] != self.num_features:
-            raise ValueError(f"{self!r} expects input of shape {self._shapes.format(c=self.num_features)}, got {x.shape}")
-        use_batch = self.training or self.running_mean is None
+    def _running_step(self):
+        """(use the input's own statistics?, momentum for the running averages) of this call;
+        counts the batch in training. ``momentum=None`` gives 1/num_batches_tracked, a
+        cumulative average."""
+        use_input_stats = self.training or self.running_mean is None
         momentum = self.momentum
         if self.training and self.running_mean is not None:
             self.num_batches_tracked.data[...] += 1
             if momentum is None:
                 momentum = 1.0 / int(self.num_batches_tracked.data)
-        return batch_norm(
-            x,
-            self.running_mean if self.running_mean is not None else None,
-            self.running_var,
-            self.weight,
-            self.bias,
-            training=use_batch,
-            momentum=momentum if momentum is not None else 0.0,
-            eps=self.eps,
-        )
+        return use_input_stats, momentum if momentum is not None else 0.0
+
+
+class _BatchNorm(_NormBase):
+    """Batch normalization over every axis but the channel axis 1 (see :func:`batch_norm`).
+
+    Learnable γ (``weight``, ones) and β (``bias``, zeros) when ``affine``; buffers
+    ``running_mean`` (zeros), ``running_var`` (ones) and ``num_batches_tracked``.
+    ``momentum=None`` makes the running statistics a cumulative average. A subclass
+    says which input ranks it takes (``BatchNorm1d``, ``nn.BatchNorm2d``).
+    """
+
+    # The input ranks this layer accepts, and how its error message spells them.
+    _ndims = ()
+    _shapes = ""
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats)
+
+    def forward(self, x):
+        x = as_tensor(x, like=self.weight)
+        if x.ndim not in self._ndims or x.shape[1] != self.num_features:
+            raise ValueError(f"{self!r} expects input of shape {self._shapes.format(c=self.num_features)}, got {x.shape}")
+        use_batch, momentum = self._running_step()
+        return batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                          training=use_batch, momentum=momentum, eps=self.eps)
 
     def extra_repr(self):
         return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}"
@@ -185,7 +196,7 @@ class LayerNorm(Module):
         self.bias = Parameter(np.zeros(self.normalized_shape)) if elementwise_affine else None
 
     def forward(self, x):
-        x = as_tensor(x, like=self.weight if self.weight is not None else None)
+        x = as_tensor(x, like=self.weight)
         return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self):

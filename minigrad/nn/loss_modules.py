@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad.nn.functional import loss as F
+from minigrad.nn.losses import _REDUCTIONS
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor
 
@@ -34,9 +35,6 @@ __all__ = [
     "CrossEntropyLoss", "NLLLoss", "MSELoss", "L1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss",
     "MultiMarginLoss",
 ]
-
-_REDUCTIONS = ("mean", "sum", "none")
-
 
 class _Loss(Module):
     """Base of the loss modules: holds ``reduction`` (checked here, when the module is made)."""

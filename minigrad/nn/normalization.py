@@ -19,17 +19,11 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad.nn.functional.normalization import group_norm, instance_norm
-from minigrad.nn.layers import _BatchNorm
+from minigrad.nn.layers import _BatchNorm, _NormBase, _positive_int
 from minigrad.nn.module import Module, Parameter
-from minigrad.tensor import Tensor, as_tensor
+from minigrad.tensor import as_tensor
 
 __all__ = ["BatchNorm2d", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d"]
-
-
-def _positive_int(value, name, where):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{where}: {name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 class BatchNorm2d(_BatchNorm):
@@ -77,7 +71,7 @@ class GroupNorm(Module):
         return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
 
 
-class _InstanceNorm(Module):
+class _InstanceNorm(_NormBase):
     """Instance normalization (Ulyanov et al. 2016): each sample's channel normalized over
     its positions (see :func:`~minigrad.nn.functional.instance_norm`).
 
@@ -93,26 +87,10 @@ class _InstanceNorm(Module):
     _shapes = ""
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False):
-        super().__init__()
-        name = type(self).__name__
-        self.num_features = _positive_int(num_features, "num_features", name)
-        if momentum is not None and not 0.0 <= momentum <= 1.0:
-            raise ValueError(f"{name}: momentum must be in [0, 1] or None, got {momentum}")
-        self.eps = eps
-        self.momentum = momentum
-        self.affine = affine
-        self.track_running_stats = track_running_stats
-        self.weight = Parameter(np.ones(self.num_features)) if affine else None
-        self.bias = Parameter(np.zeros(self.num_features)) if affine else None
-        if track_running_stats:
-            self.register_buffer("running_mean", Tensor(np.zeros(self.num_features)))
-            self.register_buffer("running_var", Tensor(np.ones(self.num_features)))
-            self.register_buffer("num_batches_tracked", Tensor(np.zeros((), dtype=np.int64)))
-        else:
-            self.running_mean = self.running_var = None
+        super().__init__(num_features, eps, momentum, affine, track_running_stats)
 
     def forward(self, x):
-        x = as_tensor(x, like=self.weight if self.weight is not None else None)
+        x = as_tensor(x, like=self.weight)
         d = self._batched_ndim
         if x.ndim not in (d - 1, d) or x.shape[x.ndim - d + 1] != self.num_features:
             raise ValueError(f"{self!r} expects input of shape {self._shapes.format(c=self.num_features)}, "
@@ -120,15 +98,9 @@ class _InstanceNorm(Module):
         unbatched = x.ndim == d - 1
         if unbatched:
             x = x.unsqueeze(0)
-        use_input_stats = self.training or self.running_mean is None
-        momentum = self.momentum
-        if self.training and self.running_mean is not None:
-            self.num_batches_tracked.data[...] += 1
-            if momentum is None:
-                momentum = 1.0 / int(self.num_batches_tracked.data)
+        use_input_stats, momentum = self._running_step()
         out = instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
-                            use_input_stats=use_input_stats, momentum=momentum if momentum is not None else 0.0,
-                            eps=self.eps)
+                            use_input_stats=use_input_stats, momentum=momentum, eps=self.eps)
         return out.squeeze(0) if unbatched else out
 
     def extra_repr(self):

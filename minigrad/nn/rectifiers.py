@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad.nn.functional.rectifiers import prelu, rrelu
+from minigrad.nn.layers import _positive_int
 from minigrad.nn.module import Module, Parameter
 
 __all__ = ["PReLU", "RReLU"]
@@ -25,9 +26,7 @@ class PReLU(Module):
 
     def __init__(self, num_parameters=1, init=0.25):
         super().__init__()
-        if isinstance(num_parameters, bool) or not isinstance(num_parameters, (int, np.integer)) or num_parameters < 1:
-            raise ValueError(f"PReLU: num_parameters must be a positive integer, got {num_parameters!r}")
-        self.num_parameters = int(num_parameters)
+        self.num_parameters = _positive_int(num_parameters, "num_parameters", "PReLU")
         self.init = float(init)
         self.weight = Parameter(np.full(self.num_parameters, self.init))
 

@@ -67,8 +67,9 @@ def _arrays(data, what):
 
     if isinstance(data, TensorDataset) and len(data.arrays) == 2:
         data = tuple(data.arrays)
-    elif isinstance(data, (TensorDataset, DataLoader)) or hasattr(data, "__getitem__") and hasattr(data, "__len__") \
-            and not isinstance(data, (tuple, list, np.ndarray, Tensor)):
+    elif isinstance(data, DataLoader) or (hasattr(data, "__getitem__") and hasattr(data, "__len__")
+                                          and not isinstance(data, (tuple, list, np.ndarray, Tensor))):
+        # any other dataset (a TensorDataset of 1 or 3+ arrays included) or a loader
         raise TypeError(
             f"fit: {what} must be a pair (X, y) or a TensorDataset(X, y), got {type(data).__name__}; fit makes its "
             "own DataLoader (batch_size=, shuffle=, seed=). For another dataset or loader, write the loop: "
