@@ -91,9 +91,10 @@ class _ConvNd(Module):
         return text
 
 
-class Conv2d(_ConvNd):
-    """2-D convolution over (N, C_in, H, W) inputs: ``weight`` (C_out, C_in/groups, kH, kW),
-    ``bias`` (C_out,). Arguments and defaults as PyTorch's ``nn.Conv2d``."""
+class _Conv(_ConvNd):
+    """Conv1d and Conv2d: PyTorch's arguments and defaults, the forward pass through ``_function``."""
+
+    _function = None
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
                  bias=True, padding_mode="zeros"):
@@ -101,22 +102,23 @@ class Conv2d(_ConvNd):
                          padding_mode)
 
     def forward(self, x):
-        return conv2d(self._input(x), self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        return type(self)._function(self._input(x), self.weight, self.bias, self.stride, self.padding,
+                                    self.dilation, self.groups)
 
 
-class Conv1d(_ConvNd):
+class Conv2d(_Conv):
+    """2-D convolution over (N, C_in, H, W) inputs: ``weight`` (C_out, C_in/groups, kH, kW),
+    ``bias`` (C_out,). Arguments and defaults as PyTorch's ``nn.Conv2d``."""
+
+    _function = staticmethod(conv2d)
+
+
+class Conv1d(_Conv):
     """1-D convolution over (N, C_in, L) inputs: ``weight`` (C_out, C_in/groups, k),
     ``bias`` (C_out,). Arguments and defaults as PyTorch's ``nn.Conv1d``."""
 
     _ndim = 1
-
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
-                 bias=True, padding_mode="zeros"):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         padding_mode)
-
-    def forward(self, x):
-        return conv1d(self._input(x), self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+    _function = staticmethod(conv1d)
 
 
 class ConvTranspose2d(_ConvNd):
