@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from minigrad.nn import init
-from minigrad.nn.functional.conv import _ints, conv1d, conv2d, conv_transpose2d
+from minigrad.nn.functional.conv import _ints, conv1d, conv2d, conv_transpose2d, _transposed_size
 from minigrad.nn.module import Module, Parameter
 from minigrad.tensor import Tensor, as_tensor
 
@@ -141,8 +141,8 @@ class ConvTranspose2d(_ConvNd):
             want = tuple(int(n) for n in output_size)[-2:]
             if x.ndim != 4:
                 raise ValueError(f"{type(self).__name__}: input must be 4-D (N, C, H, W), got shape {x.shape}")
-            least = tuple((n - 1) * s - 2 * p + d * (k - 1) + 1 for n, s, p, d, k in
-                          zip(x.shape[2:], self.stride, self.padding, self.dilation, self.kernel_size))
+            least = _transposed_size(x.shape[2:], self.kernel_size, self.stride, self.padding, self.dilation,
+                                           (0, 0))
             extra = tuple(w - m for w, m in zip(want, least))
             if any(not 0 <= e < s for e, s in zip(extra, self.stride)):
                 raise ValueError(f"{type(self).__name__}: output_size {want} is not reachable from input shape "

@@ -127,6 +127,13 @@ def _arguments(op, input, weight, bias, groups, stride, dilation, ndim, transpos
             _ints(dilation, ndim, "dilation", op, 1))
 
 
+def _transposed_size(size, kernel, stride, padding, dilation, output_padding):
+    """Per axis, (n − 1)·stride − 2·padding + dilation·(k − 1) + output_padding + 1: the output
+    size of a transposed convolution."""
+    return tuple((n - 1) * s - 2 * p + d * (k - 1) + e + 1
+                 for n, k, s, p, d, e in zip(size, kernel, stride, padding, dilation, output_padding))
+
+
 # ---------------------------------------------------------------------- the functions
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -175,8 +182,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     extra = _ints(output_padding, 2, "output_padding", op, 0)
     if any(e >= s for e, s in zip(extra, stride)):
         raise ValueError(f"{op}: output_padding {extra} must be smaller than stride {stride}")
-    size = tuple((n - 1) * s - 2 * p + d * (k - 1) + e + 1
-                 for n, s, p, d, k, e in zip(x.shape[2:], stride, pad, dilation, kernel, extra))
+    size = _transposed_size(x.shape[2:], kernel, stride, pad, dilation, extra)
     if any(n < 1 for n in size):
         raise ValueError(f"{op}: padding {pad} leaves no output for input shape {x.shape} and weight shape "
                          f"{weight.shape} (output size {size})")
