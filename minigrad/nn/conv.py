@@ -141,8 +141,7 @@ class ConvTranspose2d(_ConvNd):
             want = tuple(int(n) for n in output_size)[-2:]
             if x.ndim != 4:
                 raise ValueError(f"{type(self).__name__}: input must be 4-D (N, C, H, W), got shape {x.shape}")
-            least = _transposed_size(x.shape[2:], self.kernel_size, self.stride, self.padding, self.dilation,
-                                           (0, 0))
+            least = _transposed_size(x.shape[2:], self.kernel_size, self.stride, self.padding, self.dilation, (0, 0))
             extra = tuple(w - m for w, m in zip(want, least))
             if any(not 0 <= e < s for e, s in zip(extra, self.stride)):
                 raise ValueError(f"{type(self).__name__}: output_size {want} is not reachable from input shape "
