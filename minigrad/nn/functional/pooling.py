@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad.backend.device import module_of
-from minigrad.nn.functional.conv import _ints, check_window
+from minigrad.nn.functional.conv import _flat, _ints, check_window
 from minigrad.ops.conv import Conv2d
 from minigrad.ops.pooling import MaxPool2d
 from minigrad.tensor import Tensor, as_tensor
@@ -56,10 +56,6 @@ def _window(op, x, ndim, kernel_size, stride, padding, dilation, ceil_mode):
         pads.append((p, max(p, (o - 1) * s + d * (k - 1) + 1 - n - p)))
         out.append(o)
     return x, kernel, stride, pads, dilation, tuple(out)
-
-
-def _flat(pads):
-    return tuple(p for pair in pads for p in pair)
 
 
 def _as_2d(pair_of_1d):
