@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from minigrad.backend import conv as backend
 from minigrad.backend.device import module_of
 from minigrad.nn.functional.conv import _flat, _ints, check_window
 from minigrad.ops.conv import Conv2d
@@ -84,7 +85,6 @@ def _max_pool(x, kernel, stride, pads, dilation, return_indices):
         return fn_out
     index = fn_out._ctx.index if fn_out._ctx is not None else None
     if index is None:  # no graph was recorded: recompute the argmax
-        from minigrad.backend import conv as backend
         _, index = backend.max_pool(x.data, kernel, stride, _flat(pads), dilation, fn_out.shape[2:])
     plane = x.shape[2] * x.shape[3]
     return fn_out, Tensor.constant(index % plane)
