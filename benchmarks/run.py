@@ -428,23 +428,19 @@ def main(argv=None):
         args.memory_steps = 1000
         args.w5 = 256
     columns = ["minigrad", "minigrad (Numba off)", "micrograd", "PyTorch", "NumPy", "NumPy matmul floor"]
+    workloads = {"W1": lambda: bench_w1(args),
+                 "W2": lambda: bench_tensor("W2", *args.w2, "tanh", "mse", "sgd", args),
+                 "W3": lambda: bench_tensor("W3", *args.w3, "relu", "ce", "adam", args),
+                 "W4": lambda: bench_tensor("W4", *args.w4, "relu", "ce", "sgd", args, floor=True),
+                 "W5": lambda: bench_w5(args)}
     if args.only:
-        workloads = {"W1": lambda: bench_w1(args),
-                     "W2": lambda: bench_tensor("W2", *args.w2, "tanh", "mse", "sgd", args),
-                     "W3": lambda: bench_tensor("W3", *args.w3, "relu", "ce", "adam", args),
-                     "W4": lambda: bench_tensor("W4", *args.w4, "relu", "ce", "sgd", args, floor=True),
-                     "W5": lambda: bench_w5(args)}
         text = table([workloads[name]() for name in args.only], columns) + "\n"
         print(text)
         if args.out:
             Path(args.out).write_text(text, encoding="utf-8")
         return 0
 
-    rows = [bench_w1(args)]
-    rows.append(bench_tensor("W2", *args.w2, "tanh", "mse", "sgd", args))
-    rows.append(bench_tensor("W3", *args.w3, "relu", "ce", "adam", args))
-    rows.append(bench_tensor("W4", *args.w4, "relu", "ce", "sgd", args, floor=True))
-    rows.append(bench_w5(args))
+    rows = [run() for run in workloads.values()]
     imported = import_time(args)
     compiled = None if args.quick else cold_compile_time()
     after_10, after_all, peak = memory_growth(args)

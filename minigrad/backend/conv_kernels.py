@@ -44,6 +44,17 @@ def _read_table(kh, kw, sh, sw, dh, dw, ho, wo, wp):
     return table
 
 
+@helper
+def _buffer(h, w, kh, kw, sh, sw, dh, dw, top, left, ho, wo):
+    """The zero-bordered plane of :func:`im2col` and :func:`col2im`: its size hp × wp (the part of
+    the padded plane the windows read), its read table, and the rows [r0, r1) and columns
+    [q0, q1) of x that lie inside it."""
+    hp = (ho - 1) * sh + (kh - 1) * dh + 1
+    wp = (wo - 1) * sw + (kw - 1) * dw + 1
+    table = _read_table(kh, kw, sh, sw, dh, dw, ho, wo, wp)
+    return hp, wp, table, max(0, -top), min(h, hp - top), max(0, -left), min(w, wp - left)
+
+
 @kernel
 def im2col(x, kh, kw, sh, sw, dh, dw, top, left, ho, wo, cols):
     """cols[(c, i, j), (n, oh, ow)] = x[n, c, oh·sh + i·dh − top, ow·sw + j·dw − left] (0 outside x).
@@ -55,14 +66,10 @@ def im2col(x, kh, kw, sh, sw, dh, dw, top, left, ho, wo, cols):
     a small CNN, where those inner loops are 4 long). (The NumPy twin pads the whole
     batch, then makes kh·kw strided copies.)"""
     n, c, h, w = x.shape
-    hp = (ho - 1) * sh + (kh - 1) * dh + 1  # the part of the padded plane the windows read
-    wp = (wo - 1) * sw + (kw - 1) * dw + 1
+    hp, wp, table, r0, r1, q0, q1 = _buffer(h, w, kh, kw, sh, sw, dh, dw, top, left, ho, wo)
     plane = ho * wo
     taps = kh * kw
-    table = _read_table(kh, kw, sh, sw, dh, dw, ho, wo, wp)
     flat = x.reshape(-1)
-    r0, r1 = max(0, -top), min(h, hp - top)
-    q0, q1 = max(0, -left), min(w, wp - left)
     for b in prange(n):
         pad = np.zeros(hp * wp, dtype=x.dtype)  # its border stays zero: only the inside is rewritten
         base = b * plane
@@ -87,14 +94,10 @@ def col2im(cols, kh, kw, sh, sw, dh, dw, top, left, ho, wo, x):
     (the twin's order of additions: one tap adds at most once to a pixel), and the
     buffer's inside is copied to x."""
     n, c, h, w = x.shape
-    hp = (ho - 1) * sh + (kh - 1) * dh + 1
-    wp = (wo - 1) * sw + (kw - 1) * dw + 1
+    hp, wp, table, r0, r1, q0, q1 = _buffer(h, w, kh, kw, sh, sw, dh, dw, top, left, ho, wo)
     plane = ho * wo
     taps = kh * kw
-    table = _read_table(kh, kw, sh, sw, dh, dw, ho, wo, wp)
     flat = x.reshape(-1)
-    r0, r1 = max(0, -top), min(h, hp - top)
-    q0, q1 = max(0, -left), min(w, wp - left)
     for b in prange(n):  # each example writes its own planes only
         acc = np.empty(hp * wp, dtype=x.dtype)
         base = b * plane

@@ -77,8 +77,9 @@ __all__ = [
 #                 Adadelta, Adamax, NAdam alike (≥ 1.2× from 256, ≥ 1.46× from 1K)
 #   sgd           plain 16K: 3.4 → 3.7, 32K: 4.9 → 4.5, 64K: 8.0 → 5.2;
 #                 with momentum 1K: 3.5 → 3.3, 16K: 6.9 → 4.4
-#   conv          (best of 200) col2im 3×3, 1K: 35 → 9.8, 16K: 287 → 123 (im2col 5-15 %); max pool 2×2,
-#                 1K: 31 → 4.9, 16K: 187 → 70; its scatter 1K: 1.8 → 3.1, 16K: 12 → 6.7
+#   conv          the threshold was chosen on earlier versions of im2col, col2im and max pooling;
+#                 the kernels have been rewritten since and not re-measured at 1K (their figures on
+#                 the CNN benchmark's shapes are in backend/conv_kernels.py)
 #
 # Tests set these to 0 to run the kernels on tiny arrays.
 MIN_SIZE = {

@@ -62,18 +62,24 @@ def _idle_counts():
 _IDLE, _IDLE_LISTED = _idle_counts()
 
 
+def _drop_idle(size):
+    """Drop the idle blocks of ``size`` bytes (the caller holds the lock)."""
+    global _held
+    blocks = _blocks[size]
+    keep = [b for b in blocks if _refcount(b) > _IDLE_LISTED]
+    _held -= size * (len(blocks) - len(keep))
+    if keep:
+        _blocks[size] = keep
+    else:
+        del _blocks[size]
+
+
 def _evict(need):
     """Drop idle blocks until ``need`` more bytes fit under MAX_BYTES; whether they do."""
-    global _held
-    for size, blocks in list(_blocks.items()):
+    for size in list(_blocks):
         if _held + need <= MAX_BYTES:
             break
-        keep = [b for b in blocks if _refcount(b) > _IDLE_LISTED]
-        _held -= size * (len(blocks) - len(keep))
-        if keep:
-            _blocks[size] = keep
-        else:
-            del _blocks[size]
+        _drop_idle(size)
     return _held + need <= MAX_BYTES
 
 
@@ -118,15 +124,9 @@ def zeros(shape, dtype):
 
 def clear():
     """Drop every block no array uses; returns the bytes the pool still holds."""
-    global _held
     with _lock:
         for size in list(_blocks):
-            keep = [b for b in _blocks[size] if _refcount(b) > _IDLE_LISTED]
-            _held -= size * (len(_blocks[size]) - len(keep))
-            if keep:
-                _blocks[size] = keep
-            else:
-                del _blocks[size]
+            _drop_idle(size)
         return _held
 
 

@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from minigrad.nn import init
-from minigrad.nn.functional.conv import _ints, conv1d, conv2d, conv_transpose2d
+from minigrad.nn.functional.conv import _ints, conv1d, conv2d, conv_transpose2d, _transposed_size
 from minigrad.nn.module import Module, Parameter
 from minigrad.tensor import Tensor, as_tensor
 
@@ -91,9 +91,10 @@ class _ConvNd(Module):
         return text
 
 
-class Conv2d(_ConvNd):
-    """2-D convolution over (N, C_in, H, W) inputs: ``weight`` (C_out, C_in/groups, kH, kW),
-    ``bias`` (C_out,). Arguments and defaults as PyTorch's ``nn.Conv2d``."""
+class _Conv(_ConvNd):
+    """Conv1d and Conv2d: PyTorch's arguments and defaults, the forward pass through ``_function``."""
+
+    _function = None
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
                  bias=True, padding_mode="zeros"):
@@ -101,22 +102,23 @@ class Conv2d(_ConvNd):
                          padding_mode)
 
     def forward(self, x):
-        return conv2d(self._input(x), self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        return type(self)._function(self._input(x), self.weight, self.bias, self.stride, self.padding,
+                                    self.dilation, self.groups)
 
 
-class Conv1d(_ConvNd):
+class Conv2d(_Conv):
+    """2-D convolution over (N, C_in, H, W) inputs: ``weight`` (C_out, C_in/groups, kH, kW),
+    ``bias`` (C_out,). Arguments and defaults as PyTorch's ``nn.Conv2d``."""
+
+    _function = staticmethod(conv2d)
+
+
+class Conv1d(_Conv):
     """1-D convolution over (N, C_in, L) inputs: ``weight`` (C_out, C_in/groups, k),
     ``bias`` (C_out,). Arguments and defaults as PyTorch's ``nn.Conv1d``."""
 
     _ndim = 1
-
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
-                 bias=True, padding_mode="zeros"):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         padding_mode)
-
-    def forward(self, x):
-        return conv1d(self._input(x), self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+    _function = staticmethod(conv1d)
 
 
 class ConvTranspose2d(_ConvNd):
@@ -139,8 +141,7 @@ class ConvTranspose2d(_ConvNd):
             want = tuple(int(n) for n in output_size)[-2:]
             if x.ndim != 4:
                 raise ValueError(f"{type(self).__name__}: input must be 4-D (N, C, H, W), got shape {x.shape}")
-            least = tuple((n - 1) * s - 2 * p + d * (k - 1) + 1 for n, s, p, d, k in
-                          zip(x.shape[2:], self.stride, self.padding, self.dilation, self.kernel_size))
+            least = _transposed_size(x.shape[2:], self.kernel_size, self.stride, self.padding, self.dilation, (0, 0))
             extra = tuple(w - m for w, m in zip(want, least))
             if any(not 0 <= e < s for e, s in zip(extra, self.stride)):
                 raise ValueError(f"{type(self).__name__}: output_size {want} is not reachable from input shape "

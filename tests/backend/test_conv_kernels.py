@@ -27,14 +27,6 @@ GEOMETRIES = [
 POOLABLE = GEOMETRIES[0], GEOMETRIES[2], GEOMETRIES[3], GEOMETRIES[4], GEOMETRIES[5]
 
 
-@pytest.fixture
-def forced(monkeypatch):
-    pytest.importorskip("numba")
-    monkeypatch.setattr(kernels, "MIN_SIZE", dict.fromkeys(kernels.MIN_SIZE, 0))
-    with kernels.enabled(True):
-        yield
-
-
 def _geometry(shape, kernel, stride, padding, dilation):
     return kernel, stride, padding, dilation, conv_output_size(shape[2:], kernel, stride, padding, dilation)
 

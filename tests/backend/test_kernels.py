@@ -29,15 +29,6 @@ SIZES = (1, 17, 100_003)
 TOLERANCE = {np.float32: 1e-6, np.float64: 1e-12}
 
 
-@pytest.fixture
-def forced(monkeypatch):
-    """Numba on, every threshold 0: even one-element arrays go to the kernels."""
-    pytest.importorskip("numba")
-    monkeypatch.setattr(kernels, "MIN_SIZE", dict.fromkeys(kernels.MIN_SIZE, 0))
-    with kernels.enabled(True):
-        yield
-
-
 @pytest.fixture(params=[(np.float32, None), (np.float64, None), (np.float32, 0)],
                 ids=["float32", "float64", "float32-threaded"])
 def dtype(request, forced, monkeypatch):

@@ -118,6 +118,22 @@ def _tensors(x, weight, bias):
     return x, weight, bias
 
 
+def _arguments(op, input, weight, bias, groups, stride, dilation, ndim, transposed):
+    """The checked arguments every convolution starts from: tensors, groups, stride and dilation tuples."""
+    x, weight, bias = _tensors(input, weight, bias)
+    groups = _groups(groups, op)
+    _check(op, x, weight, bias, groups, ndim, transposed)
+    return (x, weight, bias, groups, _ints(stride, ndim, "stride", op, 1),
+            _ints(dilation, ndim, "dilation", op, 1))
+
+
+def _transposed_size(size, kernel, stride, padding, dilation, output_padding):
+    """Per axis, (n − 1)·stride − 2·padding + dilation·(k − 1) + output_padding + 1: the output
+    size of a transposed convolution."""
+    return tuple((n - 1) * s - 2 * p + d * (k - 1) + e + 1
+                 for n, k, s, p, d, e in zip(size, kernel, stride, padding, dilation, output_padding))
+
+
 # ---------------------------------------------------------------------- the functions
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -128,12 +144,9 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     (none) or ``"same"`` (output as large as the input; stride 1).
     """
     op = "conv2d"
-    x, weight, bias = _tensors(input, weight, bias)
-    groups = _groups(groups, op)
-    _check(op, x, weight, bias, groups, 2, transposed=False)
+    x, weight, bias, groups, stride, dilation = _arguments(op, input, weight, bias, groups, stride, dilation, 2,
+                                                           transposed=False)
     kernel = weight.shape[2:]
-    stride = _ints(stride, 2, "stride", op, 1)
-    dilation = _ints(dilation, 2, "dilation", op, 1)
     pads = _padding(padding, 2, op, kernel, stride, dilation)
     check_window(op, x.shape[2:], kernel, pads, dilation)
     args = (x, weight) if bias is None else (x, weight, bias)
@@ -144,11 +157,8 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """1-D convolution of ``input`` (N, C_in, L) with ``weight`` (C_out, C_in/groups, k):
     PyTorch's ``conv1d`` (computed as a 2-D convolution of height 1)."""
     op = "conv1d"
-    x, weight, bias = _tensors(input, weight, bias)
-    groups = _groups(groups, op)
-    _check(op, x, weight, bias, groups, 1, transposed=False)
-    (stride,) = _ints(stride, 1, "stride", op, 1)
-    (dilation,) = _ints(dilation, 1, "dilation", op, 1)
+    x, weight, bias, groups, (stride,), (dilation,) = _arguments(op, input, weight, bias, groups, stride, dilation,
+                                                                 1, transposed=False)
     (pads,) = _padding(padding, 1, op, weight.shape[2:], (stride,), (dilation,))
     check_window(op, x.shape[2:], weight.shape[2:], (pads,), (dilation,))
     x4 = x.unsqueeze(2)
@@ -165,18 +175,14 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     convolution with these settings maps to the input's size.
     """
     op = "conv_transpose2d"
-    x, weight, bias = _tensors(input, weight, bias)
-    groups = _groups(groups, op)
-    _check(op, x, weight, bias, groups, 2, transposed=True)
+    x, weight, bias, groups, stride, dilation = _arguments(op, input, weight, bias, groups, stride, dilation, 2,
+                                                           transposed=True)
     kernel = weight.shape[2:]
-    stride = _ints(stride, 2, "stride", op, 1)
-    dilation = _ints(dilation, 2, "dilation", op, 1)
     pad = _ints(padding, 2, "padding", op, 0)
     extra = _ints(output_padding, 2, "output_padding", op, 0)
     if any(e >= s for e, s in zip(extra, stride)):
         raise ValueError(f"{op}: output_padding {extra} must be smaller than stride {stride}")
-    size = tuple((n - 1) * s - 2 * p + d * (k - 1) + e + 1
-                 for n, s, p, d, k, e in zip(x.shape[2:], stride, pad, dilation, kernel, extra))
+    size = _transposed_size(x.shape[2:], kernel, stride, pad, dilation, extra)
     if any(n < 1 for n in size):
         raise ValueError(f"{op}: padding {pad} leaves no output for input shape {x.shape} and weight shape "
                          f"{weight.shape} (output size {size})")

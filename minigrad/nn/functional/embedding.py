@@ -49,9 +49,11 @@ def embedding(input, weight, padding_idx=None):
     if indices.dtype.kind not in "iu":
         raise TypeError(f"embedding: input must hold integer indices, got dtype {indices.dtype}")
     v = weight.shape[0]
-    if indices.size and (int(indices.min()) < 0 or int(indices.max()) >= v):
-        bad = int(indices.min()) if int(indices.min()) < 0 else int(indices.max())
-        raise IndexError(f"embedding: index {bad} is out of range for {v} embeddings (input shape {indices.shape})")
+    if indices.size:
+        lo, hi = int(indices.min()), int(indices.max())
+        if lo < 0 or hi >= v:
+            raise IndexError(f"embedding: index {lo if lo < 0 else hi} is out of range for {v} embeddings "
+                             f"(input shape {indices.shape})")
     if padding_idx is not None:
         if not -v <= padding_idx < v:
             raise ValueError(f"embedding: padding_idx {padding_idx} is out of range for {v} embeddings")

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from minigrad.backend import conv as backend
 from minigrad.backend.device import module_of
-from minigrad.nn.functional.conv import _ints, check_window
+from minigrad.nn.functional.conv import _flat, _ints, check_window
 from minigrad.ops.conv import Conv2d
 from minigrad.ops.pooling import MaxPool2d
 from minigrad.tensor import Tensor, as_tensor
@@ -58,10 +59,6 @@ def _window(op, x, ndim, kernel_size, stride, padding, dilation, ceil_mode):
     return x, kernel, stride, pads, dilation, tuple(out)
 
 
-def _flat(pads):
-    return tuple(p for pair in pads for p in pair)
-
-
 def _as_2d(pair_of_1d):
     kernel, stride, pads, dilation = pair_of_1d
     return (1,) + kernel, (1,) + stride, [(0, 0)] + pads, (1,) + dilation
@@ -88,7 +85,6 @@ def _max_pool(x, kernel, stride, pads, dilation, return_indices):
         return fn_out
     index = fn_out._ctx.index if fn_out._ctx is not None else None
     if index is None:  # no graph was recorded: recompute the argmax
-        from minigrad.backend import conv as backend
         _, index = backend.max_pool(x.data, kernel, stride, _flat(pads), dilation, fn_out.shape[2:])
     plane = x.shape[2] * x.shape[3]
     return fn_out, Tensor.constant(index % plane)
