@@ -171,6 +171,14 @@ def _positive_finite(name, value):
         _fail(f"{name} must be a positive finite number, got {value}")
 
 
+def _known_dataset(dataset):
+    """A bundled dataset's name (train, search and quantize take the same ones)."""
+    from minigrad.train.recipe import DATASETS
+
+    if dataset not in DATASETS:
+        _fail(f"unknown dataset {dataset!r}; choose one of: {', '.join(DATASETS)}")
+
+
 class _PipeClosed(Exception):
     """A BrokenPipeError carried past click, which would otherwise exit 1 without a word."""
 
@@ -443,10 +451,9 @@ def train(dataset, epochs, lr, optimizer, hidden, activation, batch_size, dropou
       minigrad train digits --hidden 64 --optimizer adam --lr 0.003 --early-stopping 10 --quantize 8
       mpiexec -n 2 minigrad train digits --distributed --out runs/digits
     """
-    from minigrad.train.recipe import DATASETS, save_checkpoint, train_on_dataset
+    from minigrad.train.recipe import save_checkpoint, train_on_dataset
 
-    if dataset not in DATASETS:
-        _fail(f"unknown dataset {dataset!r}; choose one of: {', '.join(DATASETS)}")
+    _known_dataset(dataset)
     _at_least_one("--epochs", epochs)
     _at_least_one("--batch-size", batch_size)
     if not 0 <= dropout < 1:
@@ -539,11 +546,9 @@ def search(dataset, params, cv, jobs, scheduler, epochs, timeout, output, seed, 
       minigrad search moons --param lr=1e-3,1e-2 --param hidden=16,64 --cv 3 --jobs 2 -o search.png
       minigrad search digits --param lr=1e-3,3e-3 --param hidden=32,64 --scheduler tcp://10.0.0.5:8786
     """
-    from minigrad.train.recipe import DATASETS
     from minigrad.train.search_recipe import parse_values, search_on_dataset
 
-    if dataset not in DATASETS:
-        _fail(f"unknown dataset {dataset!r}; choose one of: {', '.join(DATASETS)}")
+    _known_dataset(dataset)
     if not params:
         _fail("give at least one --param NAME=V1,V2 (e.g. --param lr=1e-3,1e-2)")
     grid = {}
@@ -653,12 +658,11 @@ def quantize(checkpoint, bits, dataset):
     """
     from minigrad.io import CheckpointError
     from minigrad.quant.report import quantization_report
-    from minigrad.train.recipe import DATASETS, load_checkpoint, load_dataset, split_dataset
+    from minigrad.train.recipe import load_checkpoint, load_dataset, split_dataset
 
     if not 2 <= bits <= 16:
         _fail(f"--bits must be from 2 to 16, got {bits}")
-    if dataset not in DATASETS:
-        _fail(f"unknown dataset {dataset!r}; choose one of: {', '.join(DATASETS)}")
+    _known_dataset(dataset)
     if os.path.exists(checkpoint) and not os.path.isfile(checkpoint):
         _fail(f"cannot read {checkpoint}: not a regular file (a checkpoint is a file written by `minigrad train`)")
     try:
