@@ -159,6 +159,26 @@ def _int_list(text, what):
     return values
 
 
+def _at_least_one(name, value):
+    """An integer option that counts something (epochs, layers, a batch): 1 or more."""
+    if value < 1:
+        _fail(f"{name} must be at least 1, got {value}")
+
+
+def _positive_finite(name, value):
+    """A float option that scales something (learning rate, init spread): finite and > 0."""
+    if not (math.isfinite(value) and value > 0):
+        _fail(f"{name} must be a positive finite number, got {value}")
+
+
+def _known_dataset(dataset):
+    """A bundled dataset's name (train, search and quantize take the same ones)."""
+    from minigrad.train.recipe import DATASETS
+
+    if dataset not in DATASETS:
+        _fail(f"unknown dataset {dataset!r}; choose one of: {', '.join(DATASETS)}")
+
+
 class _PipeClosed(Exception):
     """A BrokenPipeError carried past click, which would otherwise exit 1 without a word."""
 
@@ -356,17 +376,13 @@ def diagnose(depth, width, activation, init_name, std, batchnorm, optimizer, lr,
     from minigrad import nn
     from minigrad.nn import init as initializers
 
-    if depth < 1:
-        _fail(f"--depth must be at least 1, got {depth}")
-    if width < 1:
-        _fail(f"--width must be at least 1, got {width}")
+    _at_least_one("--depth", depth)
+    _at_least_one("--width", width)
     if std is not None:
         if init_name != "normal":
             _fail(f"--std sets the spread of --init normal; it does not apply to --init {init_name}")
-        if not (math.isfinite(std) and std > 0):
-            _fail(f"--std must be a positive finite number, got {std}")
-    if not (math.isfinite(lr) and lr > 0):
-        _fail(f"--lr must be a positive finite number, got {lr}")
+        _positive_finite("--std", std)
+    _positive_finite("--lr", lr)
     if output is not None:
         output = _output_path(output, (".html",))
     try:
@@ -435,20 +451,16 @@ def train(dataset, epochs, lr, optimizer, hidden, activation, batch_size, dropou
       minigrad train digits --hidden 64 --optimizer adam --lr 0.003 --early-stopping 10 --quantize 8
       mpiexec -n 2 minigrad train digits --distributed --out runs/digits
     """
-    from minigrad.train.recipe import DATASETS, save_checkpoint, train_on_dataset
+    from minigrad.train.recipe import save_checkpoint, train_on_dataset
 
-    if dataset not in DATASETS:
-        _fail(f"unknown dataset {dataset!r}; choose one of: {', '.join(DATASETS)}")
-    if epochs < 1:
-        _fail(f"--epochs must be at least 1, got {epochs}")
-    if batch_size < 1:
-        _fail(f"--batch-size must be at least 1, got {batch_size}")
+    _known_dataset(dataset)
+    _at_least_one("--epochs", epochs)
+    _at_least_one("--batch-size", batch_size)
     if not 0 <= dropout < 1:
         _fail(f"--dropout must be in [0, 1), got {dropout}")
     if bits is not None and not 2 <= bits <= 16:
         _fail(f"--quantize takes a number of bits from 2 to 16, got {bits}")
-    if not (math.isfinite(lr) and lr > 0):
-        _fail(f"--lr must be a positive finite number, got {lr}")
+    _positive_finite("--lr", lr)
     if not (math.isfinite(l2) and l2 >= 0):
         _fail(f"--l2 must be a finite number >= 0, got {l2}")
     if early_stopping is not None and early_stopping < 1:
@@ -534,11 +546,9 @@ def search(dataset, params, cv, jobs, scheduler, epochs, timeout, output, seed, 
       minigrad search moons --param lr=1e-3,1e-2 --param hidden=16,64 --cv 3 --jobs 2 -o search.png
       minigrad search digits --param lr=1e-3,3e-3 --param hidden=32,64 --scheduler tcp://10.0.0.5:8786
     """
-    from minigrad.train.recipe import DATASETS
     from minigrad.train.search_recipe import parse_values, search_on_dataset
 
-    if dataset not in DATASETS:
-        _fail(f"unknown dataset {dataset!r}; choose one of: {', '.join(DATASETS)}")
+    _known_dataset(dataset)
     if not params:
         _fail("give at least one --param NAME=V1,V2 (e.g. --param lr=1e-3,1e-2)")
     grid = {}
@@ -557,8 +567,7 @@ def search(dataset, params, cv, jobs, scheduler, epochs, timeout, output, seed, 
         _fail(f"--cv must be at least 2 folds, got {cv}")
     if jobs < 1 and jobs != -1:
         _fail(f"--jobs must be a positive number of processes or -1 (one per core), got {jobs}")
-    if epochs < 1:
-        _fail(f"--epochs must be at least 1, got {epochs}")
+    _at_least_one("--epochs", epochs)
     if not (math.isfinite(timeout) and timeout > 0):
         _fail(f"--timeout must be a positive number of seconds, got {timeout}")
     trainings = math.prod(len(v) for v in grid.values()) * cv
@@ -649,12 +658,11 @@ def quantize(checkpoint, bits, dataset):
     """
     from minigrad.io import CheckpointError
     from minigrad.quant.report import quantization_report
-    from minigrad.train.recipe import DATASETS, load_checkpoint, load_dataset, split_dataset
+    from minigrad.train.recipe import load_checkpoint, load_dataset, split_dataset
 
     if not 2 <= bits <= 16:
         _fail(f"--bits must be from 2 to 16, got {bits}")
-    if dataset not in DATASETS:
-        _fail(f"unknown dataset {dataset!r}; choose one of: {', '.join(DATASETS)}")
+    _known_dataset(dataset)
     if os.path.exists(checkpoint) and not os.path.isfile(checkpoint):
         _fail(f"cannot read {checkpoint}: not a regular file (a checkpoint is a file written by `minigrad train`)")
     try:
@@ -871,10 +879,8 @@ def animate(kind, output, dataset, epochs, hidden, activation, optimizer, lr, su
         _fail(f"--dataset must be a 2-D dataset: {', '.join(choices)}; got {dataset!r}")
     for name, value in (("--epochs", epochs), ("--steps", steps), ("--frames", max_frames),
                         ("--max-epochs", max_epochs)):
-        if value < 1:
-            _fail(f"{name} must be at least 1, got {value}")
-    if not (math.isfinite(lr) and lr > 0):
-        _fail(f"--lr must be a positive finite number, got {lr}")
+        _at_least_one(name, value)
+    _positive_finite("--lr", lr)
     if fps is not None and not (math.isfinite(fps) and 0 < fps <= 100):
         _fail(f"--fps must be a number in (0, 100], got {fps}")
     if not 20 <= dpi <= 300:

@@ -9,7 +9,8 @@ top to bottom as plain Python; this module adds what ``minigrad tutorial`` needs
   through the ``MINIGRAD_QUICK`` environment variable, as the test suite does);
 * :func:`step_lesson` -- show each cell, run it on Enter, stop on ``q``;
 * :func:`to_notebook` -- write a Jupyter notebook (nbformat 4) of a lesson;
-* :func:`quick`, :func:`save_figure` and :func:`save_animation` -- helpers lessons call themselves.
+* :func:`quick`, :func:`save_figure`, :func:`figure_path`, :func:`show` and :func:`show_file` -- helpers
+  lessons call themselves.
 """
 
 from __future__ import annotations

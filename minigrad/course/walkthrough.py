@@ -92,7 +92,6 @@ def network_walkthrough(x=(1.0, 2.0), target=(1.0, 0.0)) -> str:
     autograd = {"W1": W1.grad.numpy(), "b1": b1.grad.numpy(), "W2": W2.grad.numpy(), "b2": b2.grad.numpy()}
     checked = gradcheck(cost, W1, b1, W2, b2)
 
-    np.set_printoptions(precision=4, suppress=True)
     lines = [
         "The course's 2-3-2 network: a1 = sigmoid(W1 a0 + b1), y = W2 a1 + b2, C = ½||y - t||²",
         f"input a0 = {list(x)}, target t = {list(target)}",

@@ -11,7 +11,7 @@ import numpy as np
 
 from minigrad.course.experiments import elongated_quadratic, optimizer_trajectories
 from viz.animation._style import LABEL, LEGEND, Animation, animation_figure, style_axes
-from viz.plots.optimizers import _diverged, _surface, _surface_name, _view
+from viz.plots.optimizers import _contour_grid, _surface_name
 
 __all__ = ["animate_optimizers"]
 
@@ -37,12 +37,7 @@ def animate_optimizers(fn=elongated_quadratic, optimizers=None, steps=50, start=
     paths = optimizer_trajectories(fn, optimizers, start, steps)
     if not paths:
         raise ValueError("animate_optimizers: optimizers is empty; give at least one label → (class, kwargs)")
-    diverged = _diverged(fn, paths, start, steps)
-    (x0, x1), (y0, y1) = bounds if bounds is not None else _view(paths, start, diverged)
-    xx, yy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
-    z = _surface(fn, xx, yy)
-    finite = np.isfinite(z)
-    shown = np.log1p(np.clip(z - np.nanmin(np.where(finite, z, np.nan)), 0, None)) if finite.any() else z
+    diverged, ((x0, x1), (y0, y1)), (xx, yy, shown) = _contour_grid(fn, paths, start, steps, bounds, resolution)
 
     fig = animation_figure(figsize)
     ax = fig.add_subplot()

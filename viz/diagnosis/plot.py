@@ -57,10 +57,7 @@ def plot_diagnosis(diagnosis, figsize=None):
         ax.plot(ring, grad[ring], "o", color="tab:red", markersize=11, fillstyle="none", markeredgewidth=2,
                 label="flagged layer")
     zero = [i for i in range(n) if grad[i] == 0]
-    if zero:  # 0 cannot sit on a log axis: mark it at the bottom
-        ax.plot(zero, [0.03] * len(zero), "x", color="tab:red", markersize=9, markeredgewidth=2,
-                transform=ax.get_xaxis_transform(), label="‖grad‖ = 0")
-    ax.set_yscale("log")
+    _mark_zeros(ax, zero, "‖grad‖ = 0")
     if have:
         last = grad[have[-1]]
         if t.get("vanish_ratio"):
@@ -71,10 +68,7 @@ def plot_diagnosis(diagnosis, figsize=None):
                        label=f"exploding above {t['max_grad_norm']:g}")
     else:
         ax.set_ylim(1e-8, 1.0)
-    _plain_log_ticks(ax)
-    ax.set_ylabel("‖grad‖ (log)")
-    ax.set_title("Gradient norm per layer")
-    ax.legend(fontsize=7, loc="best")
+    _finish_log_panel(ax, "‖grad‖ (log)", "Gradient norm per layer")
 
     ax = axes[1]
     std = values("act_std")
@@ -83,16 +77,10 @@ def plot_diagnosis(diagnosis, figsize=None):
         if idx:
             ax.plot(idx, std[idx], marker=markers[kind], linestyle="-", label=f"outputs of {kind}")
     zero = [i for i in range(n) if std[i] == 0]
-    if zero:
-        ax.plot(zero, [0.03] * len(zero), "x", color="tab:red", markersize=9, markeredgewidth=2,
-                transform=ax.get_xaxis_transform(), label="std = 0 (all outputs equal)")
-    ax.set_yscale("log")
+    _mark_zeros(ax, zero, "std = 0 (all outputs equal)")
     if not (np.isfinite(std) & (std > 0)).any():
         ax.set_ylim(1e-8, 1.0)
-    _plain_log_ticks(ax)
-    ax.set_ylabel("std (log)")
-    ax.set_title("Activation std per layer")
-    ax.legend(fontsize=7, loc="best")
+    _finish_log_panel(ax, "std (log)", "Activation std per layer")
 
     ax = axes[2]
     width = 0.4
@@ -121,6 +109,23 @@ def plot_diagnosis(diagnosis, figsize=None):
     fig.suptitle(f"Diagnosis (loss {diagnosis.loss:.3g}{chance}): {summary}", fontsize=10,
                  color="tab:red" if diagnosis.findings else "tab:green")
     return fig
+
+
+def _mark_zeros(ax, zero, label):
+    """Put the panel on a log scale; the layers at exactly 0 (which cannot sit on a log
+    axis) are red crosses at the bottom.
+    """
+    if zero:
+        ax.plot(zero, [0.03] * len(zero), "x", color="tab:red", markersize=9, markeredgewidth=2,
+                transform=ax.get_xaxis_transform(), label=label)
+    ax.set_yscale("log")
+
+
+def _finish_log_panel(ax, ylabel, title):
+    _plain_log_ticks(ax)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(fontsize=7, loc="best")
 
 
 def _plain_log_ticks(ax):

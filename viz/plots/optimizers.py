@@ -69,6 +69,20 @@ def _view(paths, start, diverged):
     return (x0, x1), (y0, y1)
 
 
+def _contour_grid(fn, paths, start, steps, bounds, resolution):
+    """What both the picture and the animation draw under the paths: the labels that
+    diverged, the box (``bounds`` or :func:`_view`) and the grid ``(xx, yy, shown)``
+    with ``shown = log(1 + f − min f)`` over the finite values of f.
+    """
+    diverged = _diverged(fn, paths, start, steps)
+    (x0, x1), (y0, y1) = bounds if bounds is not None else _view(paths, start, diverged)
+    xx, yy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    z = _surface(fn, xx, yy)
+    finite = np.isfinite(z)
+    shown = np.log1p(np.clip(z - np.nanmin(np.where(finite, z, np.nan)), 0, None)) if finite.any() else z
+    return diverged, ((x0, x1), (y0, y1)), (xx, yy, shown)
+
+
 def plot_optimizer_trajectories(loss_fn_2d=elongated_quadratic, optimizers=None, start=(-4.0, 1.5), steps=50,
                                 bounds=None, resolution=150, title=None):
     """Contours of a 2-D loss surface and each optimizer's path across it.
@@ -83,12 +97,8 @@ def plot_optimizer_trajectories(loss_fn_2d=elongated_quadratic, optimizers=None,
     paths that did not diverge ± 10 %; see :func:`_diverged`).
     """
     paths = optimizer_trajectories(loss_fn_2d, optimizers, start, steps)
-    diverged = _diverged(loss_fn_2d, paths, start, steps)
-    (x0, x1), (y0, y1) = bounds if bounds is not None else _view(paths, start, diverged)
-    xx, yy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
-    z = _surface(loss_fn_2d, xx, yy)
-    finite = np.isfinite(z)
-    shown = np.log1p(np.clip(z - np.nanmin(np.where(finite, z, np.nan)), 0, None)) if finite.any() else z
+    diverged, ((x0, x1), (y0, y1)), (xx, yy, shown) = _contour_grid(loss_fn_2d, paths, start, steps, bounds,
+                                                                    resolution)
 
     fig = new_figure(figsize=(7.0, 5.5))
     ax = fig.add_subplot()

@@ -79,7 +79,7 @@ def plot_search(results, title=None, figsize=None):
                          f"got {type(results).__name__}")
     names = list(dict.fromkeys(name for row in rows for name in row["params"]))
     varying = [n for n in names if len(_distinct([row["params"].get(n) for row in rows])) > 1]
-    best = min(range(len(rows)), key=lambda i: rows[i].get("rank", i))
+    best = results.best_index
     method = getattr(results, "method", "search")
     k = getattr(results, "k", None)
     heading = title or f"{method}: mean validation score" + (f" ({k}-fold)" if k else "")
