@@ -24,6 +24,7 @@ from pathlib import Path
 import click
 
 import minigrad
+from minigrad._bar import bar as _bar_text
 
 EXIT_USAGE = 2
 
@@ -814,9 +815,7 @@ class _Bar:
     def __call__(self, done, total):
         if not self.enabled:
             return
-        filled = int(self.width * done / max(total, 1))
-        bar = "=" * max(filled - 1, 0) + (">" if filled < self.width else "=") + "." * (self.width - filled)
-        sys.stdout.write(f"\r{self.label:<10} [{bar}] {done}/{total}")
+        sys.stdout.write(f"\r{self.label:<10} [{_bar_text(done, total, self.width)}] {done}/{total}")
         if done >= total:
             sys.stdout.write("\n")
         sys.stdout.flush()

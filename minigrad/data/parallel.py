@@ -45,6 +45,7 @@ import time
 import numpy as np
 
 from minigrad import rng as _rng
+from minigrad._bar import bar
 from minigrad.tensor import Tensor
 
 __all__ = ["run_tasks", "task_seed", "check_parallel"]
@@ -113,10 +114,8 @@ class _TaskProgress:
     def update(self, done):
         if not self.enabled:
             return
-        filled = int(self.width * done / self.total)
-        bar = "=" * max(filled - 1, 0) + (">" if filled < self.width else "=") + "." * (self.width - filled)
         end = "\n" if done == self.total else ""
-        self.stream.write(f"\r{self.where} [{bar}] {done}/{self.total} trainings"
+        self.stream.write(f"\r{self.where} [{bar(done, self.total, self.width)}] {done}/{self.total} trainings"
                           f" - {time.perf_counter() - self.start:.1f}s{end}")
         self.stream.flush()
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 import time
 
+from minigrad._bar import bar
+
 __all__ = ["ProgressBar"]
 
 
@@ -42,10 +44,8 @@ class ProgressBar:
         if step < self.steps and now - self._last_draw < 0.05:
             return
         self._last_draw = now
-        done = int(self.width * step / max(self.steps, 1))
-        bar = "=" * max(done - 1, 0) + (">" if done < self.width else "=") + "." * (self.width - done)
         line = (
-            f"\rEpoch {self.epoch + 1}/{self.epochs} [{bar}] {step}/{self.steps}"
+            f"\rEpoch {self.epoch + 1}/{self.epochs} [{bar(step, self.steps, self.width)}] {step}/{self.steps}"
             f" - {now - self._start:.1f}s - {_format_logs(logs)}"
         )
         self.stream.write(line)
